@@ -1,0 +1,140 @@
+#include "drain_loop.h"
+
+#include <algorithm>
+#include <thread>
+
+#include "log.h"
+#include "record_decoder.h"
+
+namespace onlooker {
+
+DrainLoop::DrainLoop(RingReader& ring, HistorySink& history, HitFeed& feed,
+                     DrainSettings settings)
+    : ring_(ring), history_(history), feed_(feed), settings_(settings) {
+  resume();
+}
+
+// Aligns the read position with what history already holds: slots between
+// the ring's tail and the committed position were committed by a previous
+// run that died before freeing them.
+void DrainLoop::resume() {
+  const std::uint64_t tail = ring_.tail();
+  const std::uint64_t head = ring_.head();
+  read_pos_ = tail;
+  const auto committed = history_.committed_position();
+  if (!committed) return;
+  if (committed->generation != ring_.generation()) {
+    log::warn("msg=\"ring was created anew since the last run; reading from its tail\" tail=" +
+              std::to_string(tail));
+    return;
+  }
+  if (committed->next_seq > head) {
+    log::error("msg=\"history is ahead of the ring; ignoring the stored position\" stored=" +
+               std::to_string(committed->next_seq) + " head=" + std::to_string(head));
+    return;
+  }
+  if (committed->next_seq < tail) {
+    log::warn("msg=\"ring records were freed without being committed here (another "
+              "database?)\" missing=" +
+              std::to_string(tail - committed->next_seq));
+    return;
+  }
+  if (committed->next_seq > tail) {
+    log::info("msg=\"freeing records committed before a restart\" count=" +
+              std::to_string(committed->next_seq - tail));
+    ring_.free_until(committed->next_seq);
+  }
+  read_pos_ = committed->next_seq;
+}
+
+void DrainLoop::read_batch() {
+  std::vector<Hit> batch;
+  std::uint64_t pos = read_pos_;
+  while (batch.size() < settings_.max_batch) {
+    const SlotState state = ring_.state(pos);
+    if (state == SlotState::ready) {
+      if (auto hit = decode_record(ring_.record(pos), ring_.generation(), pos)) {
+        batch.push_back(std::move(*hit));
+      } else {
+        stats_.corrupt.fetch_add(1, std::memory_order_relaxed);
+      }
+      stalled_since_.reset();
+      ++pos;
+    } else if (state == SlotState::freed) {
+      ++pos;  // skipped as torn by a run that died before committing past it
+    } else if (state == SlotState::pending) {
+      const auto now = std::chrono::steady_clock::now();
+      if (!stalled_since_) stalled_since_ = now;
+      if (now - *stalled_since_ < settings_.torn_timeout) break;
+      if (ring_.skip_torn(pos)) {
+        log::warn("msg=\"skipped a ring slot its writer never published\" seq=" +
+                  std::to_string(pos));
+        ++pos;
+      }
+      stalled_since_.reset();
+    } else {
+      break;
+    }
+  }
+  if (pos == read_pos_) return;
+  stats_.ingested.fetch_add(batch.size(), std::memory_order_relaxed);
+  pending_ = batch;
+  pending_end_ = pos;
+  read_pos_ = pos;
+  if (!batch.empty()) feed_.publish(std::move(batch));
+}
+
+void DrainLoop::commit_pending() {
+  const auto started = std::chrono::steady_clock::now();
+  history_.commit(pending_, RingPosition{ring_.generation(), pending_end_});
+  stats_.last_commit_us.store(static_cast<std::uint64_t>(
+                                  std::chrono::duration_cast<std::chrono::microseconds>(
+                                      std::chrono::steady_clock::now() - started)
+                                      .count()),
+                              std::memory_order_relaxed);
+  ring_.free_until(pending_end_);
+  pending_.clear();
+}
+
+std::size_t DrainLoop::step() {
+  if (pending_end_ <= ring_.tail()) {  // nothing awaits a retry
+    read_batch();
+    if (pending_end_ <= ring_.tail()) return 0;
+  }
+  const std::size_t count = pending_.size();
+  try {
+    commit_pending();
+  } catch (...) {
+    stats_.commit_failures.fetch_add(1, std::memory_order_relaxed);
+    throw;
+  }
+  return count == 0 ? 1 : count;
+}
+
+void DrainLoop::run(std::stop_token stop) {
+  auto backoff = std::chrono::milliseconds(100);
+  int final_tries = 0;
+  for (;;) {
+    const bool stopping = stop.stop_requested();
+    try {
+      const std::size_t read = step();
+      backoff = std::chrono::milliseconds(100);
+      if (read > 0) continue;
+      if (stopping) return;  // drained and committed everything
+      std::this_thread::sleep_for(settings_.idle_poll);
+    } catch (const std::exception& failure) {
+      log::error(std::string("msg=\"history commit failed; keeping the batch in the ring and "
+                             "retrying\" error=\"") +
+                 failure.what() + "\" retry_ms=" + std::to_string(backoff.count()));
+      if (stopping && ++final_tries >= 3) {
+        log::error("msg=\"exiting with records left in the ring; they are committed on the "
+                   "next start\"");
+        return;
+      }
+      std::this_thread::sleep_for(backoff);
+      backoff = std::min(backoff * 2, settings_.max_retry_backoff);
+    }
+  }
+}
+
+}  // namespace onlooker

@@ -1,0 +1,68 @@
+// The drain loop, on its own thread: read a batch from the ring, hand it to
+// the live view, commit it with the ring position to history, then free its
+// slots. Slots are freed only after the commit, so a crash at any point
+// loses nothing and, because the position is committed with the rows,
+// duplicates nothing.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <stop_token>
+#include <vector>
+
+#include "history_sink.h"
+#include "hit_feed.h"
+#include "ring_reader.h"
+
+namespace onlooker {
+
+struct DrainSettings {
+  std::size_t max_batch = 4096;
+  std::chrono::milliseconds idle_poll{10};
+  // How long a claimed but unpublished slot may block the ring before it is
+  // skipped as torn (its writer died). A live writer needs microseconds.
+  std::chrono::milliseconds torn_timeout{1000};
+  std::chrono::milliseconds max_retry_backoff{5000};
+};
+
+struct DrainStats {
+  std::atomic<std::uint64_t> ingested{0};
+  std::atomic<std::uint64_t> corrupt{0};
+  std::atomic<std::uint64_t> commit_failures{0};
+  std::atomic<std::uint64_t> last_commit_us{0};
+};
+
+class DrainLoop {
+ public:
+  DrainLoop(RingReader& ring, HistorySink& history, HitFeed& feed, DrainSettings settings = {});
+
+  // Drains until stop is requested, then drains what is left and commits it
+  // (a bounded number of tries; what cannot be committed stays in the ring).
+  void run(std::stop_token stop);
+  // One step: read, publish, commit, free. Returns the number of records
+  // read (0 when the ring had nothing new). Throws when the commit fails;
+  // the batch is kept and retried by the next call.
+  std::size_t step();
+
+  const DrainStats& stats() const { return stats_; }
+  std::uint64_t read_position() const { return read_pos_; }
+
+ private:
+  void resume();
+  void read_batch();
+  void commit_pending();
+
+  RingReader& ring_;
+  HistorySink& history_;
+  HitFeed& feed_;
+  DrainSettings settings_;
+  DrainStats stats_;
+  std::uint64_t read_pos_ = 0;
+  std::vector<Hit> pending_;          // read and published, not yet committed
+  std::uint64_t pending_end_ = 0;     // first position after pending_
+  std::optional<std::chrono::steady_clock::time_point> stalled_since_;
+};
+
+}  // namespace onlooker

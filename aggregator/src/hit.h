@@ -1,0 +1,44 @@
+// One decoded ring record: a page view, heartbeat or leave, as onlookerd
+// handles it from the drain loop onwards.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace onlooker {
+
+enum class HitKind : std::uint8_t { view = 1, beat = 2, leave = 3 };
+
+std::string_view to_string(HitKind kind);
+
+using VisitorId = std::array<std::uint8_t, 16>;
+
+std::string to_hex(const VisitorId& id);
+
+// The client address travels only as far as enrichment: it is never part of
+// what is stored or published.
+struct ClientAddress {
+  std::uint8_t family = 0;  // 4, 6 or 0
+  std::array<std::uint8_t, 16> bytes{};
+};
+
+struct Hit {
+  std::uint64_t generation = 0;
+  std::uint64_t seq = 0;
+  std::int64_t ts_ms = 0;
+  HitKind kind = HitKind::view;
+  std::uint16_t status = 0;
+  std::uint64_t bytes = 0;
+  std::uint32_t request_ms = 0;
+  VisitorId visitor{};
+  ClientAddress address;
+  // Raw bytes as nginx saw them (any byte value, not necessarily UTF-8).
+  std::string host;
+  std::string path;
+  std::string referrer;
+  std::string user_agent;
+};
+
+}  // namespace onlooker

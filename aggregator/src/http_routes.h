@@ -1,0 +1,19 @@
+// What onlookerd answers to plain HTTP requests. WebSocket upgrades of /ws
+// are recognised here but carried out by the HTTP session.
+#pragma once
+
+#include <utility>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+namespace onlooker {
+
+class LiveHub;
+
+using Request = boost::beast::http::request<boost::beast::http::string_body>;
+using Response = boost::beast::http::response<boost::beast::http::string_body>;
+
+bool is_websocket_route(const Request& request);
+Response handle_request(const Request& request, LiveHub& hub);
+
+}  // namespace onlooker

@@ -1,0 +1,92 @@
+#include "http_session.h"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+
+#include "live_hub.h"
+#include "log.h"
+#include "query_string.h"
+#include "websocket_session.h"
+
+namespace onlooker {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+namespace {
+
+// Limits that make slowloris and oversized requests cheap to refuse.
+constexpr std::size_t max_header_bytes = 8 * 1024;
+constexpr std::size_t max_body_bytes = 1024;
+constexpr auto read_timeout = std::chrono::seconds(30);
+
+}  // namespace
+
+HttpSession::HttpSession(boost::asio::ip::tcp::socket&& socket, LiveHub& hub)
+    : stream_(std::move(socket)), hub_(hub) {}
+
+void HttpSession::run() {
+  boost::asio::dispatch(stream_.get_executor(),
+                        beast::bind_front_handler(&HttpSession::do_read, shared_from_this()));
+}
+
+void HttpSession::do_read() {
+  parser_.emplace();
+  parser_->header_limit(max_header_bytes);
+  parser_->body_limit(max_body_bytes);
+  stream_.expires_after(read_timeout);
+  http::async_read(stream_, buffer_, *parser_,
+                   [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                     self->on_read(ec);
+                   });
+}
+
+void HttpSession::on_read(beast::error_code ec) {
+  if (ec == http::error::end_of_stream) return do_close();
+  if (ec) {
+    if (ec != beast::error::timeout && ec != boost::asio::error::operation_aborted &&
+        ec != boost::asio::error::connection_reset) {
+      // A malformed or oversized request: answer 400 and close.
+      Response response{http::status::bad_request, 11};
+      response.set(http::field::connection, "close");
+      response.body() = "bad request\n";
+      response.prepare_payload();
+      response_ = std::make_shared<Response>(std::move(response));
+      http::async_write(stream_, *response_,
+                        [self = shared_from_this()](beast::error_code, std::size_t) {
+                          self->do_close();
+                        });
+    }
+    return;
+  }
+
+  Request request = parser_->release();
+  if (beast::websocket::is_upgrade(request) && is_websocket_route(request)) {
+    const auto target = split_target(request.target());
+    auto host = query_param(target.query, "host").value_or("");
+    std::make_shared<WebSocketSession>(stream_.release_socket(), hub_, std::move(host))
+        ->run(std::move(request));
+    return;
+  }
+
+  response_ = std::make_shared<Response>(handle_request(request, hub_));
+  const bool keep_alive = response_->keep_alive();
+  http::async_write(stream_, *response_,
+                    [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
+                      self->on_write(keep_alive, ec);
+                    });
+}
+
+void HttpSession::on_write(bool keep_alive, beast::error_code ec) {
+  if (ec) return;
+  if (!keep_alive) return do_close();
+  response_.reset();
+  do_read();
+}
+
+void HttpSession::do_close() {
+  beast::error_code ignored;
+  stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
+}
+
+}  // namespace onlooker

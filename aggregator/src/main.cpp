@@ -1,0 +1,85 @@
+// onlookerd: drains the ring nginx writes, keeps the live set, writes
+// history to SQLite and serves the live view over HTTP and WebSocket.
+//
+// Threads: one I/O thread (HTTP, WebSocket, live set, timers) and one drain
+// thread (ring -> SQLite). Blocking SQLite work never runs on the I/O thread.
+#include <sys/stat.h>
+
+#include <utility>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+#include "drain_loop.h"
+#include "listener.h"
+#include "live_hub.h"
+#include "log.h"
+#include "options.h"
+#include "ring_reader.h"
+#include "sqlite_history.h"
+#include "version.h"
+
+namespace {
+
+int serve(const onlooker::Options& options) {
+  using namespace onlooker;
+  RingReader ring(options.ring);
+  SqliteHistory history(options.db);
+
+  boost::asio::io_context io{1};
+  LiveHub hub(io, ring, LiveSettings{options.active_window, options.push_interval});
+
+  boost::asio::ip::tcp::resolver resolver(io);
+  const auto endpoints =
+      resolver.resolve(options.listen_host, std::to_string(options.listen_port),
+                       boost::asio::ip::resolver_base::passive);
+  auto listener = std::make_shared<Listener>(io, endpoints.begin()->endpoint(), hub);
+
+  DrainLoop drain(ring, history, hub);
+  hub.start();
+  listener->run();
+  std::jthread drain_thread([&drain](std::stop_token stop) { drain.run(stop); });
+
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](boost::system::error_code, int signal) {
+    log::info("msg=\"stopping: draining the ring\" signal=" + std::to_string(signal));
+    listener->stop();
+    drain_thread.request_stop();
+    drain_thread.join();  // drains and commits what is left
+    hub.stop();
+    io.stop();
+  });
+
+  const auto bound = listener->local_endpoint();
+  log::info(std::string("msg=\"onlookerd started\" version=") + ONLOOKER_VERSION +
+            " listen=" + bound.address().to_string() + ":" + std::to_string(bound.port()) +
+            " ring_generation=" + std::to_string(ring.generation()) +
+            " ring_slots=" + std::to_string(ring.capacity()) + " db=" + options.db);
+  io.run();
+  log::info("msg=\"onlookerd stopped\" ingested=" +
+            std::to_string(drain.stats().ingested.load()));
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> args(argv, argv + argc);
+  const auto parsed = onlooker::parse_options(args);
+  if (const auto* exit = std::get_if<onlooker::ParseExit>(&parsed)) {
+    (exit->status == 0 ? std::cout : std::cerr) << exit->text;
+    return exit->status;
+  }
+  // The database and its WAL files are for the owner only: 0600.
+  ::umask(077);
+  std::signal(SIGPIPE, SIG_IGN);
+  try {
+    return serve(std::get<onlooker::Options>(parsed));
+  } catch (const std::exception& failure) {
+    onlooker::log::error(std::string("msg=\"cannot start\" error=\"") + failure.what() + "\"");
+    return 1;
+  }
+}

@@ -1,0 +1,110 @@
+#include "options.h"
+
+#include <boost/program_options.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include "onlooker_ring.h"
+#include "version.h"
+
+namespace onlooker {
+
+namespace po = boost::program_options;
+
+namespace {
+
+// "HOST:PORT", "[V6]:PORT" or ":PORT".
+bool parse_listen(const std::string& text, std::string& host, std::uint16_t& port) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos) return false;
+  host = text.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  if (host.empty()) host = "127.0.0.1";
+  const std::string port_text = text.substr(colon + 1);
+  if (port_text.empty() || port_text.size() > 5 ||
+      port_text.find_first_not_of("0123456789") != std::string::npos) {
+    return false;
+  }
+  const unsigned long value = std::stoul(port_text);
+  if (value == 0 || value > 65535) return false;
+  port = static_cast<std::uint16_t>(value);
+  return true;
+}
+
+}  // namespace
+
+std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& args) {
+  po::options_description described("onlookerd options");
+  described.add_options()
+      ("help,h", "print this help and exit")
+      ("version", "print the version and ring layout version and exit")
+      ("config", po::value<std::string>()->value_name("FILE"),
+       "read options from FILE (lines of key = value, same keys as the flags)")
+      ("ring", po::value<std::string>()->value_name("PATH"),
+       "the ring file named by nginx's onlooker_zone (required)")
+      ("db", po::value<std::string>()->value_name("PATH"),
+       "SQLite history database, created if missing (required)")
+      ("listen", po::value<std::string>()->value_name("HOST:PORT")->default_value("127.0.0.1:9190"),
+       "address for the HTTP API, WebSocket and dashboard")
+      ("active-window", po::value<long long>()->value_name("SECONDS")->default_value(300),
+       "a visitor with no hit for this long leaves the live set (1..86400)")
+      ("push-interval", po::value<long long>()->value_name("MS")->default_value(1000),
+       "the most often a WebSocket snapshot is pushed (10..60000)");
+
+  auto usage = [&] {
+    std::ostringstream text;
+    text << "Usage: onlookerd --ring PATH --db PATH [--listen HOST:PORT] [options]\n\n"
+         << described;
+    return text.str();
+  };
+  auto bad = [&](const std::string& message) {
+    return ParseExit{2, "onlookerd: " + message + "\nTry 'onlookerd --help'.\n"};
+  };
+
+  po::variables_map values;
+  try {
+    std::vector<std::string> command_line(args.begin() + (args.empty() ? 0 : 1), args.end());
+    po::store(po::command_line_parser(command_line).options(described).run(), values);
+    if (values.count("config")) {
+      const auto path = values["config"].as<std::string>();
+      std::ifstream file(path);
+      if (!file) return bad("cannot read config file " + path);
+      po::store(po::parse_config_file(file, described), values);
+    }
+    po::notify(values);
+  } catch (const po::error& failure) {
+    return bad(failure.what());
+  }
+
+  if (values.count("help")) return ParseExit{0, usage()};
+  if (values.count("version")) {
+    return ParseExit{0, std::string("onlookerd ") + ONLOOKER_VERSION + " (ring layout " +
+                            std::to_string(ONLOOKER_RING_LAYOUT_VERSION) + ")\n"};
+  }
+
+  Options options;
+  if (!values.count("ring")) return bad("--ring PATH is required");
+  if (!values.count("db")) return bad("--db PATH is required");
+  options.ring = values["ring"].as<std::string>();
+  options.db = values["db"].as<std::string>();
+  const auto listen = values["listen"].as<std::string>();
+  if (!parse_listen(listen, options.listen_host, options.listen_port)) {
+    return bad("invalid --listen '" + listen + "': expected HOST:PORT with a port 1..65535");
+  }
+  const auto window = values["active-window"].as<long long>();
+  if (window < 1 || window > 86400) {
+    return bad("invalid --active-window " + std::to_string(window) + ": expected 1..86400 seconds");
+  }
+  options.active_window = std::chrono::seconds(window);
+  const auto push = values["push-interval"].as<long long>();
+  if (push < 10 || push > 60000) {
+    return bad("invalid --push-interval " + std::to_string(push) + ": expected 10..60000 ms");
+  }
+  options.push_interval = std::chrono::milliseconds(push);
+  return options;
+}
+
+}  // namespace onlooker

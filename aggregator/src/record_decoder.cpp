@@ -1,0 +1,42 @@
+#include "record_decoder.h"
+
+#include <cstring>
+
+namespace onlooker {
+
+std::optional<Hit> decode_record(const onlooker_record& record, std::uint64_t generation,
+                                 std::uint64_t expected_seq) {
+  if (record.generation != generation || record.seq != expected_seq) return std::nullopt;
+  if (record.kind < ONLOOKER_KIND_VIEW || record.kind > ONLOOKER_KIND_LEAVE) return std::nullopt;
+  if (record.addr_family != 0 && record.addr_family != 4 && record.addr_family != 6) {
+    return std::nullopt;
+  }
+  if (record.host_len > ONLOOKER_HOST_MAX || record.path_len > ONLOOKER_PATH_MAX ||
+      record.referrer_len > ONLOOKER_REFERRER_MAX || record.ua_len > ONLOOKER_UA_MAX) {
+    return std::nullopt;
+  }
+
+  Hit hit;
+  hit.generation = record.generation;
+  hit.seq = record.seq;
+  hit.ts_ms = static_cast<std::int64_t>(record.ts_ms);
+  hit.kind = static_cast<HitKind>(record.kind);
+  hit.status = record.status;
+  hit.bytes = record.bytes_sent;
+  hit.request_ms = record.request_ms;
+  std::memcpy(hit.visitor.data(), record.visitor, hit.visitor.size());
+  hit.address.family = record.addr_family;
+  std::memcpy(hit.address.bytes.data(), record.addr, hit.address.bytes.size());
+
+  const char* text = record.text;
+  hit.host.assign(text, record.host_len);
+  text += record.host_len;
+  hit.path.assign(text, record.path_len);
+  text += record.path_len;
+  hit.referrer.assign(text, record.referrer_len);
+  text += record.referrer_len;
+  hit.user_agent.assign(text, record.ua_len);
+  return hit;
+}
+
+}  // namespace onlooker

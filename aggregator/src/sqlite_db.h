@@ -1,0 +1,82 @@
+// A thin RAII layer over the SQLite C API, after SQLiteCpp: a connection, a
+// prepared statement reused with reset, and a transaction guard that rolls
+// back unless committed. Errors throw SqliteError with SQLite's message.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace onlooker::sqlite {
+
+class SqliteError : public std::runtime_error {
+ public:
+  SqliteError(const std::string& what, int code) : std::runtime_error(what), code_(code) {}
+  int code() const { return code_; }
+
+ private:
+  int code_;
+};
+
+class Database {
+ public:
+  explicit Database(const std::string& path, int flags = SQLITE_OPEN_READWRITE |
+                                                         SQLITE_OPEN_CREATE |
+                                                         SQLITE_OPEN_NOMUTEX);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  void exec(const std::string& sql);
+  std::int64_t query_int(const std::string& sql);
+  sqlite3* handle() const { return db_; }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+class Statement {
+ public:
+  Statement(Database& db, std::string_view sql);
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  // Binds by 1-based index; text is bound as bytes with its length (any byte
+  // value, NUL included, survives).
+  void bind(int index, std::int64_t value);
+  void bind(int index, std::string_view text);
+  void bind_null(int index);
+  // Returns true while a row is available.
+  bool step();
+  void exec() { step(); reset(); }
+  void reset();
+
+  std::int64_t column_int(int index) const;
+  std::string column_text(int index) const;
+  bool column_is_null(int index) const;
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+// BEGIN IMMEDIATE: the single writer takes the write lock up front, so a
+// batch never fails half-way on a lock upgrade.
+class Transaction {
+ public:
+  explicit Transaction(Database& db);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit();
+
+ private:
+  Database& db_;
+  bool done_ = false;
+};
+
+}  // namespace onlooker::sqlite

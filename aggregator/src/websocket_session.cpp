@@ -1,0 +1,89 @@
+#include "websocket_session.h"
+
+#include "live_hub.h"
+#include "log.h"
+
+namespace onlooker {
+
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+
+namespace {
+
+// Clients only send control frames; anything bigger than this is abuse.
+constexpr std::size_t max_client_message = 4096;
+
+void fail(beast::error_code ec, const char* what) {
+  if (ec == boost::asio::error::operation_aborted || ec == websocket::error::closed ||
+      ec == beast::error::timeout || ec == boost::asio::error::eof ||
+      ec == boost::asio::error::connection_reset) {
+    return;
+  }
+  log::warn(std::string("msg=\"websocket ") + what + "\" error=\"" + ec.message() + "\"");
+}
+
+}  // namespace
+
+WebSocketSession::WebSocketSession(boost::asio::ip::tcp::socket&& socket, LiveHub& hub,
+                                   std::string host_filter)
+    : ws_(std::move(socket)), hub_(hub), host_filter_(std::move(host_filter)) {}
+
+void WebSocketSession::run(beast::http::request<beast::http::string_body> upgrade) {
+  beast::get_lowest_layer(ws_).expires_never();
+  // Pings an idle client and closes one that stops answering.
+  ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+  ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
+    response.set(beast::http::field::server, "onlookerd");
+  }));
+  ws_.read_message_max(max_client_message);
+  ws_.async_accept(upgrade, beast::bind_front_handler(&WebSocketSession::on_accept,
+                                                      shared_from_this()));
+}
+
+void WebSocketSession::on_accept(beast::error_code ec) {
+  if (ec) return fail(ec, "accept");
+  open_ = true;
+  hub_.join(shared_from_this());
+  do_read();
+}
+
+void WebSocketSession::do_read() {
+  ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    self->on_read(ec);
+  });
+}
+
+void WebSocketSession::on_read(beast::error_code ec) {
+  if (ec) {
+    open_ = false;
+    return fail(ec, "read");
+  }
+  buffer_.consume(buffer_.size());  // messages from clients are ignored
+  do_read();
+}
+
+void WebSocketSession::send(std::shared_ptr<const std::string> message) {
+  if (!open_) return;
+  next_ = std::move(message);
+  if (!writing_) do_write();
+}
+
+void WebSocketSession::do_write() {
+  writing_ = std::move(next_);
+  ws_.text(true);
+  ws_.async_write(boost::asio::buffer(*writing_),
+                  [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                    self->on_write(ec);
+                  });
+}
+
+void WebSocketSession::on_write(beast::error_code ec) {
+  writing_.reset();
+  if (ec) {
+    open_ = false;
+    return fail(ec, "write");
+  }
+  if (next_) do_write();
+}
+
+}  // namespace onlooker

@@ -1,0 +1,43 @@
+// One WebSocket client of /ws. It only receives: the hub hands it snapshots
+// and it keeps just the newest one not yet written ("latest wins"), so a
+// slow client skips stale snapshots instead of growing a queue.
+#pragma once
+
+#include <utility>  // Boost 1.74's Asio needs std::exchange declared first
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include <memory>
+#include <string>
+
+namespace onlooker {
+
+class LiveHub;
+
+class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
+ public:
+  WebSocketSession(boost::asio::ip::tcp::socket&& socket, LiveHub& hub, std::string host_filter);
+
+  void run(boost::beast::http::request<boost::beast::http::string_body> upgrade);
+  void send(std::shared_ptr<const std::string> message);
+  const std::string& host_filter() const { return host_filter_; }
+
+ private:
+  void on_accept(boost::beast::error_code ec);
+  void do_read();
+  void on_read(boost::beast::error_code ec);
+  void do_write();
+  void on_write(boost::beast::error_code ec);
+
+  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  boost::beast::flat_buffer buffer_;
+  LiveHub& hub_;
+  std::string host_filter_;
+  bool open_ = false;
+  std::shared_ptr<const std::string> writing_;
+  std::shared_ptr<const std::string> next_;
+};
+
+}  // namespace onlooker

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs nginx (with the module and a
+# demo site) plus onlookerd on 127.0.0.1, in the foreground. Ctrl-C stops both.
+#   ONLOOKER_PORT (8080)      the demo site, dashboard at /onlooker/
+#   ONLOOKER_API_PORT (9190)  onlookerd, proxied by nginx
+#   ONLOOKER_RUN_DIR          runtime files (default build/run): ring name, db, logs
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${ONLOOKER_BUILD_DIR:-$root/build}
+port=${ONLOOKER_PORT:-8080}
+api_port=${ONLOOKER_API_PORT:-9190}
+run_dir=${ONLOOKER_RUN_DIR:-$build/run}
+ring=${ONLOOKER_RING:-/dev/shm/onlooker-$port}
+
+"$root/scripts/setup.sh"
+"$root/scripts/build.sh"
+
+mkdir -p "$run_dir"
+chmod 755 "$run_dir"
+"$root/scripts/render-conf.sh" "$run_dir/nginx.conf" "$build/nginx-module/ngx_http_onlooker_module.so" \
+  "$run_dir" "$ring" "127.0.0.1:$port" "$root/conf/demo-site" "127.0.0.1:$api_port"
+
+nginx_pid= onlookerd_pid=
+stop() {
+  trap - INT TERM EXIT
+  [[ -n $onlookerd_pid ]] && kill -TERM "$onlookerd_pid" 2>/dev/null || true
+  [[ -n $nginx_pid ]] && kill -QUIT "$nginx_pid" 2>/dev/null || true
+  wait 2>/dev/null || true
+  echo "run.sh: stopped"
+}
+trap stop INT TERM EXIT
+
+/usr/sbin/nginx -t -q -p "$run_dir" -c "$run_dir/nginx.conf" -e "$run_dir/error.log"
+/usr/sbin/nginx -p "$run_dir" -c "$run_dir/nginx.conf" -e "$run_dir/error.log" -g "daemon off;" &
+nginx_pid=$!
+for _ in $(seq 50); do [[ -e $ring ]] && break; sleep 0.1; done
+
+"$build/aggregator/onlookerd" --ring "$ring" --db "$run_dir/onlooker.db" \
+  --listen "127.0.0.1:$api_port" &
+onlookerd_pid=$!
+
+for _ in $(seq 50); do
+  curl -fsS "http://127.0.0.1:$port/onlooker/healthz" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+cat <<MSG
+
+  Onlooker is running.
+    demo site:  http://127.0.0.1:$port/
+    dashboard:  http://127.0.0.1:$port/onlooker/
+    live JSON:  http://127.0.0.1:$port/onlooker/api/live
+    history:    sqlite3 $run_dir/onlooker.db 'SELECT * FROM hits ORDER BY ts DESC LIMIT 10'
+  Ctrl-C stops nginx and onlookerd.
+
+MSG
+wait -n "$nginx_pid" "$onlookerd_pid" || true

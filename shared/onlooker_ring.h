@@ -1,0 +1,321 @@
+/*
+ * onlooker_ring.h: the one thing nginx and onlookerd share.
+ *
+ * A bounded multi-producer / single-consumer ring in a named shared mapping
+ * (a file, normally under /dev/shm). Every nginx worker is a producer; the
+ * onlookerd drain loop is the only consumer. It is C (nginx's module is C) and
+ * valid C++ (onlookerd includes it); atomics are the GCC/Clang __atomic
+ * builtins on plain 64-bit fields, which are lock-free and address-free, so
+ * they work across processes that map the file at different addresses.
+ *
+ * Layout (offsets in bytes, everything little-endian, no pointers inside):
+ *
+ *   0     onlooker_ring_header (512 bytes, eight cache lines)
+ *           0-127   magic, layout_version, slot_size, capacity, generation,
+ *                   created_ms, salt[32]                  (written once)
+ *           128     head: next position a producer claims  (producers)
+ *           192     tail: next position the consumer frees, torn
+ *                                                         (consumer)
+ *           256     dropped                               (producers, rare)
+ *           320-511 reserved, zero
+ *   512   onlooker_slot[capacity]  (ONLOOKER_SLOT_SIZE bytes each)
+ *
+ * Protocol (Vyukov's bounded queue with per-slot sequence numbers):
+ *   slot[i].seq == pos             free for the producer of position pos
+ *   slot[i].seq == pos + 1         holds the published record of position pos
+ *   slot[i].seq == pos + capacity  freed by the consumer (or skipped as torn)
+ * A producer claims pos by CAS on head, fills the slot, then publishes it by
+ * CAS seq pos -> pos + 1. The consumer frees a slot by storing
+ * seq = pos + capacity and advancing tail. A slot claimed by a worker that
+ * died before publishing stays at seq == pos while head > pos; after a
+ * bounded time the consumer skips it with CAS seq pos -> pos + capacity and
+ * counts it in `torn`; a producer that was only slow then fails its publish
+ * CAS and its record is lost, but counted.
+ *
+ * Written records = head, dropped = dropped, torn = torn: the three counters a
+ * user may ask about.
+ */
+#ifndef ONLOOKER_RING_H
+#define ONLOOKER_RING_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#ifdef __cplusplus
+#define ONLOOKER_STATIC_ASSERT(cond, msg) static_assert(cond, msg)
+extern "C" {
+#else
+#define ONLOOKER_STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)
+#endif
+
+#define ONLOOKER_RING_MAGIC UINT64_C(0x4b4f4f4c4e4f2e52) /* "R.ONLOOK" */
+#define ONLOOKER_RING_LAYOUT_VERSION 1u
+#define ONLOOKER_RING_HEADER_SIZE 512u
+#define ONLOOKER_SLOT_SIZE 1024u
+#define ONLOOKER_CACHE_LINE 64u
+
+/* Limits that keep a ring sane: at least 64 slots, at most 2^24 (16 GiB). */
+#define ONLOOKER_RING_MIN_SLOTS 64u
+#define ONLOOKER_RING_MAX_SLOTS (1u << 24)
+
+/* How many times a producer retries a lost head CAS before it drops. */
+#define ONLOOKER_CLAIM_ATTEMPTS 64
+
+enum onlooker_kind {
+    ONLOOKER_KIND_VIEW = 1,
+    ONLOOKER_KIND_BEAT = 2,
+    ONLOOKER_KIND_LEAVE = 3
+};
+
+/* The per-field budget of a record's text area. Longer values are cut (at a
+ * UTF-8 character boundary) by the producer; the caps sum to the text area. */
+#define ONLOOKER_HOST_MAX 128u
+#define ONLOOKER_PATH_MAX 320u
+#define ONLOOKER_REFERRER_MAX 224u
+#define ONLOOKER_UA_MAX 264u
+
+typedef struct onlooker_ring_header {
+    /* lines 0-1: identity, written once when the file is created */
+    uint64_t magic;              /* last field stored at creation */
+    uint32_t layout_version;
+    uint32_t slot_size;
+    uint64_t capacity;           /* number of slots, a power of two */
+    uint64_t generation;         /* random, new for every new ring file */
+    uint64_t created_ms;
+    uint8_t salt[32];            /* visitor-hash key material, never on disk */
+    uint8_t pad0[2 * ONLOOKER_CACHE_LINE - 72];
+    /* line 2: producers */
+    uint64_t head;
+    uint8_t pad1[ONLOOKER_CACHE_LINE - 8];
+    /* line 3: the consumer */
+    uint64_t tail;
+    uint64_t torn;
+    uint8_t pad2[ONLOOKER_CACHE_LINE - 16];
+    /* line 4: producers, only when the ring is full */
+    uint64_t dropped;
+    uint8_t pad3[ONLOOKER_CACHE_LINE - 8];
+    uint8_t reserved[3 * ONLOOKER_CACHE_LINE];
+} onlooker_ring_header;
+
+typedef struct onlooker_record {
+    uint64_t generation;         /* ring generation the record was written in */
+    uint64_t seq;                /* its position in the ring */
+    uint64_t ts_ms;              /* unix time, milliseconds */
+    uint64_t bytes_sent;
+    uint32_t request_ms;
+    uint16_t status;
+    uint8_t kind;                /* enum onlooker_kind */
+    uint8_t addr_family;         /* 4, 6, or 0 when unknown */
+    uint8_t addr[16];            /* client address, network order */
+    uint8_t visitor[16];         /* visitor id */
+    uint16_t host_len;
+    uint16_t path_len;
+    uint16_t referrer_len;
+    uint16_t ua_len;
+    char text[];                 /* host, path, referrer, user agent */
+} onlooker_record;
+
+#define ONLOOKER_RECORD_FIXED_SIZE 80u
+
+typedef struct onlooker_slot {
+    uint64_t seq;
+    onlooker_record record;
+} onlooker_slot;
+
+#define ONLOOKER_TEXT_CAPACITY \
+    (ONLOOKER_SLOT_SIZE - 8u - ONLOOKER_RECORD_FIXED_SIZE)
+
+ONLOOKER_STATIC_ASSERT(sizeof(onlooker_ring_header) == ONLOOKER_RING_HEADER_SIZE,
+                       "ring header is eight cache lines");
+ONLOOKER_STATIC_ASSERT(offsetof(onlooker_ring_header, head) == 128, "head on its own line");
+ONLOOKER_STATIC_ASSERT(offsetof(onlooker_ring_header, tail) == 192, "tail on its own line");
+ONLOOKER_STATIC_ASSERT(offsetof(onlooker_ring_header, dropped) == 256, "dropped on its own line");
+ONLOOKER_STATIC_ASSERT(sizeof(onlooker_record) == ONLOOKER_RECORD_FIXED_SIZE,
+                       "record fixed part");
+ONLOOKER_STATIC_ASSERT(offsetof(onlooker_slot, record) == 8, "record follows seq");
+ONLOOKER_STATIC_ASSERT(ONLOOKER_HOST_MAX + ONLOOKER_PATH_MAX + ONLOOKER_REFERRER_MAX
+                       + ONLOOKER_UA_MAX == ONLOOKER_TEXT_CAPACITY,
+                       "field caps fill the text area exactly");
+ONLOOKER_STATIC_ASSERT(__atomic_always_lock_free(sizeof(uint64_t), 0),
+                       "64-bit atomics must be lock-free to be shared across processes");
+
+/* Size of the mapping for a ring of `capacity` slots. */
+static inline uint64_t
+onlooker_ring_bytes(uint64_t capacity)
+{
+    return ONLOOKER_RING_HEADER_SIZE + capacity * ONLOOKER_SLOT_SIZE;
+}
+
+/* The largest power-of-two slot count whose slots fit in `size` bytes, or 0
+ * when `size` is outside the limits. `size=` in nginx.conf means slot space. */
+static inline uint64_t
+onlooker_ring_capacity_for(uint64_t size)
+{
+    uint64_t slots = size / ONLOOKER_SLOT_SIZE;
+    uint64_t capacity = 1;
+
+    if (slots < ONLOOKER_RING_MIN_SLOTS || slots > ONLOOKER_RING_MAX_SLOTS) {
+        return 0;
+    }
+    while (capacity * 2 <= slots) {
+        capacity *= 2;
+    }
+    return capacity;
+}
+
+static inline onlooker_slot *
+onlooker_ring_slot(onlooker_ring_header *h, uint64_t pos)
+{
+    return (onlooker_slot *) ((char *) h + ONLOOKER_RING_HEADER_SIZE
+                              + (pos & (h->capacity - 1)) * ONLOOKER_SLOT_SIZE);
+}
+
+/* Prepares a fresh mapping of onlooker_ring_bytes(capacity) zeroed bytes.
+ * `magic` is stored last, with release order, so that a reader that sees it
+ * sees a complete header. */
+static inline void
+onlooker_ring_init(onlooker_ring_header *h, uint64_t capacity, uint64_t generation,
+                   uint64_t now_ms, const uint8_t salt[32])
+{
+    uint64_t pos;
+
+    h->layout_version = ONLOOKER_RING_LAYOUT_VERSION;
+    h->slot_size = ONLOOKER_SLOT_SIZE;
+    h->capacity = capacity;
+    h->generation = generation;
+    h->created_ms = now_ms;
+    memcpy(h->salt, salt, sizeof(h->salt));
+    h->head = 0;
+    h->tail = 0;
+    h->torn = 0;
+    h->dropped = 0;
+    for (pos = 0; pos < capacity; pos++) {
+        onlooker_ring_slot(h, pos)->seq = pos;
+    }
+    __atomic_store_n(&h->magic, ONLOOKER_RING_MAGIC, __ATOMIC_RELEASE);
+}
+
+/* Producer, step 1: claims the next position. Returns the slot to fill, with
+ * *pos_out set, or NULL when the ring is full (the record is then counted in
+ * `dropped`). A bounded number of atomic operations; never waits. */
+static inline onlooker_slot *
+onlooker_ring_claim(onlooker_ring_header *h, uint64_t *pos_out)
+{
+    uint64_t pos = __atomic_load_n(&h->head, __ATOMIC_RELAXED);
+    int attempt;
+
+    for (attempt = 0; attempt < ONLOOKER_CLAIM_ATTEMPTS; attempt++) {
+        onlooker_slot *slot = onlooker_ring_slot(h, pos);
+        uint64_t seq = __atomic_load_n(&slot->seq, __ATOMIC_ACQUIRE);
+        int64_t diff = (int64_t) (seq - pos);
+
+        if (diff == 0) {
+            if (__atomic_compare_exchange_n(&h->head, &pos, pos + 1, 1,
+                                            __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+                *pos_out = pos;
+                return slot;
+            }
+            /* lost the race: pos now holds the current head */
+        } else if (diff < 0) {
+            break; /* the slot still holds a record of the previous lap: full */
+        } else {
+            pos = __atomic_load_n(&h->head, __ATOMIC_RELAXED);
+        }
+    }
+    __atomic_fetch_add(&h->dropped, 1, __ATOMIC_RELAXED);
+    return NULL;
+}
+
+/* Producer, step 2: makes the filled slot visible to the consumer. Returns 0
+ * when the consumer had already skipped the slot as torn (the producer was
+ * stalled past the consumer's patience; the record is counted in `torn`). */
+static inline int
+onlooker_ring_publish(onlooker_slot *slot, uint64_t pos)
+{
+    uint64_t expected = pos;
+
+    return __atomic_compare_exchange_n(&slot->seq, &expected, pos + 1, 0,
+                                       __ATOMIC_RELEASE, __ATOMIC_RELAXED);
+}
+
+/* What the consumer finds at position pos. */
+enum onlooker_slot_state {
+    ONLOOKER_SLOT_EMPTY = 0,     /* nothing claimed at pos yet */
+    ONLOOKER_SLOT_READY = 1,     /* a published record */
+    ONLOOKER_SLOT_PENDING = 2,   /* claimed, not yet published (or torn) */
+    ONLOOKER_SLOT_FREED = 3      /* already freed or skipped by a consumer */
+};
+
+static inline enum onlooker_slot_state
+onlooker_ring_peek(onlooker_ring_header *h, uint64_t pos)
+{
+    uint64_t seq = __atomic_load_n(&onlooker_ring_slot(h, pos)->seq, __ATOMIC_ACQUIRE);
+
+    if (seq == pos + 1) {
+        return ONLOOKER_SLOT_READY;
+    }
+    if (seq == pos) {
+        return __atomic_load_n(&h->head, __ATOMIC_ACQUIRE) > pos
+               ? ONLOOKER_SLOT_PENDING : ONLOOKER_SLOT_EMPTY;
+    }
+    return ONLOOKER_SLOT_FREED;
+}
+
+/* Consumer: hands the slot of pos back to producers and advances tail.
+ * Positions are freed in order. */
+static inline void
+onlooker_ring_free(onlooker_ring_header *h, uint64_t pos)
+{
+    onlooker_slot *slot = onlooker_ring_slot(h, pos);
+    uint64_t seq = __atomic_load_n(&slot->seq, __ATOMIC_ACQUIRE);
+
+    if (seq == pos + 1) {
+        __atomic_store_n(&slot->seq, pos + h->capacity, __ATOMIC_RELEASE);
+    }
+    __atomic_store_n(&h->tail, pos + 1, __ATOMIC_RELEASE);
+}
+
+/* Consumer: gives up on a slot stuck in PENDING. Returns 1 when it was
+ * skipped (and counted as torn), 0 when the producer published it meanwhile. */
+static inline int
+onlooker_ring_skip_torn(onlooker_ring_header *h, uint64_t pos)
+{
+    uint64_t expected = pos;
+
+    if (!__atomic_compare_exchange_n(&onlooker_ring_slot(h, pos)->seq, &expected,
+                                     pos + h->capacity, 0,
+                                     __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+        return 0;
+    }
+    __atomic_fetch_add(&h->torn, 1, __ATOMIC_RELAXED);
+    return 1;
+}
+
+/* Appends `len` bytes of `src` to the record text at *used, cut to `cap`
+ * bytes without splitting a UTF-8 sequence. Returns the stored length. Any
+ * byte value is carried as is: the lengths, not terminators, delimit fields. */
+static inline uint16_t
+onlooker_record_put_text(onlooker_record *rec, size_t *used, const void *src,
+                         size_t len, size_t cap)
+{
+    const unsigned char *bytes = (const unsigned char *) src;
+
+    if (len > cap) {
+        size_t cut = cap;
+        /* back off over continuation bytes (10xxxxxx) to a character start */
+        while (cut > 0 && cap - cut < 3 && (bytes[cut] & 0xC0) == 0x80) {
+            cut--;
+        }
+        len = (bytes[cut] & 0xC0) == 0x80 ? cap : cut;
+    }
+    memcpy(rec->text + *used, bytes, len);
+    *used += len;
+    return (uint16_t) len;
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ONLOOKER_RING_H */
