@@ -1,0 +1,90 @@
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "live_set.h"
+
+namespace onlooker {
+namespace {
+
+Hit hit(std::uint8_t who, std::string path, std::int64_t ts, HitKind kind = HitKind::view,
+        std::string host = "a.example") {
+  Hit h;
+  h.visitor.fill(who);
+  h.path = std::move(path);
+  h.ts_ms = ts;
+  h.kind = kind;
+  h.host = std::move(host);
+  return h;
+}
+
+TEST(LiveSet, OnePersonOnTwoPagesIsOneVisitorOnTheLatestPage) {
+  LiveSet live(300'000);
+  live.apply(hit(1, "/a", 1000));
+  live.apply(hit(1, "/b", 2000));
+  const auto snap = live.snapshot(2000);
+  EXPECT_EQ(snap.active, 1);
+  ASSERT_EQ(snap.pages.size(), 1u);
+  EXPECT_EQ(snap.pages[0].path, "/b");
+  EXPECT_EQ(snap.visitors[0].first_seen_ms, 1000);
+  EXPECT_EQ(snap.visitors[0].last_seen_ms, 2000);
+}
+
+TEST(LiveSet, PagesAreSortedByViewers) {
+  LiveSet live(300'000);
+  live.apply(hit(1, "/rare", 1));
+  live.apply(hit(2, "/popular", 1));
+  live.apply(hit(3, "/popular", 1));
+  const auto snap = live.snapshot(1);
+  EXPECT_EQ(snap.active, 3);
+  ASSERT_EQ(snap.pages.size(), 2u);
+  EXPECT_EQ(snap.pages[0].path, "/popular");
+  EXPECT_EQ(snap.pages[0].viewers, 2);
+  EXPECT_EQ(snap.pages[1].viewers, 1);
+}
+
+TEST(LiveSet, VisitorLeavesWhenTheWindowPassesWithoutAHit) {
+  LiveSet live(5'000);
+  live.apply(hit(1, "/", 1'000));
+  live.apply(hit(2, "/", 3'000));
+  EXPECT_EQ(live.expire(5'999), 0u);
+  EXPECT_EQ(live.expire(6'000), 1u);
+  EXPECT_EQ(live.snapshot(6'000).active, 1);
+  live.apply(hit(2, "/", 7'000, HitKind::beat));  // a heartbeat keeps it
+  EXPECT_EQ(live.expire(10'000), 0u);
+  EXPECT_EQ(live.expire(12'000), 1u);
+  EXPECT_EQ(live.size(), 0u);
+}
+
+TEST(LiveSet, LeaveRemovesAtOnce) {
+  LiveSet live(300'000);
+  live.apply(hit(1, "/", 1));
+  EXPECT_TRUE(live.apply(hit(1, "/", 2, HitKind::leave)));
+  EXPECT_EQ(live.snapshot(2).active, 0);
+  EXPECT_FALSE(live.apply(hit(1, "/", 3, HitKind::leave)));
+}
+
+TEST(LiveSet, HostFilterShowsOneSite) {
+  LiveSet live(300'000);
+  live.apply(hit(1, "/", 1, HitKind::view, "a.example"));
+  live.apply(hit(2, "/", 1, HitKind::view, "b.example"));
+  live.apply(hit(3, "/", 1, HitKind::view, "b.example"));
+  EXPECT_EQ(live.snapshot(1).active, 3);
+  EXPECT_EQ(live.snapshot(1, "b.example").active, 2);
+  EXPECT_EQ(live.snapshot(1, "c.example").active, 0);
+}
+
+TEST(LiveSet, ExpiryKeepsUpWithManyVisitors) {
+  LiveSet live(1'000);
+  for (int i = 0; i < 100'000; ++i) {
+    Hit h = hit(0, "/", i / 100);
+    std::memcpy(h.visitor.data(), &i, sizeof i);
+    live.apply(h);
+  }
+  EXPECT_EQ(live.size(), 100'000u);
+  EXPECT_EQ(live.expire(1'500), 50'100u);  // last seen 0..500 ms
+  EXPECT_EQ(live.expire(2'000), 49'900u);
+}
+
+}  // namespace
+}  // namespace onlooker

@@ -1,0 +1,56 @@
+// A real nginx (Debian's binary, loading the built module) and a real
+// onlookerd, on free loopback ports in a temp dir, configured from
+// conf/nginx.conf.in like scripts/run.sh does. Stopped by pid on destruction.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "process.h"
+#include "temp_dir.h"
+
+namespace onlooker::test {
+
+struct StackOptions {
+  std::vector<std::string> onlookerd_args;  // extra flags
+  bool start_onlookerd = true;
+};
+
+class Stack {
+ public:
+  explicit Stack(StackOptions options = {});
+  ~Stack();
+
+  unsigned short site_port() const { return site_port_; }
+  unsigned short api_port() const { return api_port_; }
+  std::string ring_path() const { return dir_.file("ring"); }
+  std::string db_path() const { return dir_.file("onlooker.db"); }
+  const TempDir& dir() const { return dir_; }
+
+  void start_onlookerd();
+  // SIGTERM (drains and commits) or SIGKILL; returns its exit status.
+  int stop_onlookerd(int sig);
+  std::string nginx_log() const { return read_file(dir_.file("error.log")); }
+  std::string onlookerd_log() const { return read_file(dir_.file("onlookerd.log")); }
+
+ private:
+  TempDir dir_;
+  StackOptions options_;
+  unsigned short site_port_;
+  unsigned short api_port_;
+  std::unique_ptr<Process> nginx_;
+  std::unique_ptr<Process> onlookerd_;
+};
+
+// Paths of what the build produced, set by CMake.
+std::string module_path();
+std::string onlookerd_path();
+std::string source_dir();
+
+// conf/nginx.conf.in with its @VARIABLES@ replaced.
+std::string render_nginx_conf(const std::string& run_dir, const std::string& ring,
+                              unsigned short site_port, const std::string& docroot,
+                              unsigned short api_port);
+
+}  // namespace onlooker::test
