@@ -1,13 +1,17 @@
-# Writes OUTPUT, a C++ file defining onlooker::assets::dashboard_html from
-# INPUT, as a raw string literal.
-file(READ "${INPUT}" content)
-string(FIND "${content}" ")onlooker_asset\"" clash)
-if(NOT clash EQUAL -1)
-  message(FATAL_ERROR "${INPUT} contains the raw-string delimiter")
-endif()
-file(WRITE "${OUTPUT}.tmp"
-  "#include \"embedded_assets.h\"\n"
-  "namespace onlooker::assets {\n"
-  "const std::string_view dashboard_html = R\"onlooker_asset(${content})onlooker_asset\";\n"
-  "}\n")
+# Writes OUTPUT, a C++ file defining one std::string_view per asset in
+# onlooker::assets. ASSETS is a list of NAME=FILE pairs.
+set(body "#include \"embedded_assets.h\"\nnamespace onlooker::assets {\n")
+foreach(pair IN LISTS ASSETS)
+  string(REPLACE "=" ";" parts "${pair}")
+  list(GET parts 0 name)
+  list(GET parts 1 file)
+  file(READ "${file}" content)
+  string(FIND "${content}" ")onlooker_asset\"" clash)
+  if(NOT clash EQUAL -1)
+    message(FATAL_ERROR "${file} contains the raw-string delimiter")
+  endif()
+  string(APPEND body "const std::string_view ${name} = R\"onlooker_asset(${content})onlooker_asset\";\n")
+endforeach()
+string(APPEND body "}\n")
+file(WRITE "${OUTPUT}.tmp" "${body}")
 file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)

@@ -64,6 +64,16 @@ TEST(LiveSet, LeaveRemovesAtOnce) {
   EXPECT_FALSE(live.apply(hit(1, "/", 3, HitKind::leave)));
 }
 
+TEST(LiveSet, LeaveFromAPageAlreadyLeftIsIgnored) {
+  LiveSet live(300'000);
+  live.apply(hit(1, "/a", 1));
+  live.apply(hit(1, "/b", 2));                   // the view of the next page won the race
+  EXPECT_FALSE(live.apply(hit(1, "/a", 3, HitKind::leave)));
+  EXPECT_EQ(live.snapshot(3).active, 1);
+  EXPECT_TRUE(live.apply(hit(1, "/b", 4, HitKind::leave)));
+  EXPECT_EQ(live.snapshot(4).active, 0);
+}
+
 TEST(LiveSet, HostFilterShowsOneSite) {
   LiveSet live(300'000);
   live.apply(hit(1, "/", 1, HitKind::view, "a.example"));

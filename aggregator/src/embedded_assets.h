@@ -7,5 +7,6 @@
 namespace onlooker::assets {
 
 extern const std::string_view dashboard_html;
+extern const std::string_view beacon_js;
 
 }  // namespace onlooker::assets

@@ -60,6 +60,12 @@ Response handle_request(const Request& request, LiveHub& hub) {
                  "'unsafe-inline'; script-src 'self' 'unsafe-inline'");
     return response;
   }
+  if (target.path == "/beacon.js") {
+    auto response = make_response(request, http::status::ok, "text/javascript; charset=utf-8",
+                                  std::string(assets::beacon_js));
+    response.set(http::field::cache_control, "public, max-age=3600");
+    return response;
+  }
   if (target.path == "/ws") {
     return error(request, http::status::upgrade_required, "WebSocket upgrade required");
   }

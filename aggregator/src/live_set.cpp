@@ -17,7 +17,11 @@ bool LiveSet::apply(const Hit& hit) {
   Key key{hit.visitor, hit.host};
   auto it = visitors_.find(key);
   if (hit.kind == HitKind::leave) {
-    if (it == visitors_.end()) return false;
+    // A leave from a page the visitor has already moved on from (the
+    // pagehide of page A racing the view of page B) is not a leave.
+    if (it == visitors_.end() || (!hit.path.empty() && it->second.visitor.path != hit.path)) {
+      return false;
+    }
     remove(it);
     return true;
   }

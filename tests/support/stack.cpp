@@ -49,8 +49,12 @@ Stack::Stack(StackOptions options)
   dir_.write("site/about.html", "<!doctype html><title>about</title><h1>about</h1>");
   dir_.write("site/style.css", "body{}");
   dir_.write("tmp/.keep", "");
-  dir_.write("nginx.conf", render_nginx_conf(dir_.path().string(), ring_path(), site_port_,
-                                             dir_.file("site"), api_port_));
+  std::string conf = render_nginx_conf(dir_.path().string(), ring_path(), site_port_,
+                                       dir_.file("site"), api_port_);
+  std::string extra = options_.server_directives;
+  replace_all(extra, "@SITE@", dir_.file("site"));
+  replace_all(conf, "        onlooker on;\n", "        onlooker on;\n" + extra + "\n");
+  dir_.write("nginx.conf", conf);
   nginx_ = std::make_unique<Process>(
       std::vector<std::string>{"/usr/sbin/nginx", "-p", dir_.path().string(), "-c",
                                dir_.file("nginx.conf"), "-e", dir_.file("error.log"), "-g",

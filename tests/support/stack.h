@@ -14,6 +14,7 @@ namespace onlooker::test {
 
 struct StackOptions {
   std::vector<std::string> onlookerd_args;  // extra flags
+  std::string server_directives;  // added to the site's server block; @SITE@ = docroot
   bool start_onlookerd = true;
 };
 
