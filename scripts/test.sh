@@ -1,11 +1,34 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs every test with ctest. Exits
-# non-zero on any failure. Extra arguments go to ctest (e.g. -R Ring).
+# Installs what is missing, builds, and runs every test with ctest:
+#   1. the normal build (build/): unit, integration (real nginx, onlookerd)
+#   2. ASan+UBSan (build-asan/): every test again, onlookerd instrumented
+#   3. TSan (build-tsan/): the unit and stress tests (threads, the ring)
+# Exits non-zero on any failure. ONLOOKER_SANITIZERS=0 skips 2 and 3.
+# Extra arguments go to every ctest run (e.g. -R Ring).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=${ONLOOKER_BUILD_DIR:-$root/build}
+jobs=$(nproc)
 
 "$root/scripts/setup.sh"
-"$root/scripts/build.sh"
-cd "$build"
-ctest --output-on-failure -j"$(nproc)" --timeout 300 "$@"
+
+run_suite() {  # run_suite BUILD_DIR LABEL [cmake args...] -- [ctest args...]
+  local build=$1 label=$2; shift 2
+  local cmake_args=() ctest_args=()
+  while (($#)) && [[ $1 != -- ]]; do cmake_args+=("$1"); shift; done
+  (($#)) && shift
+  ctest_args=("$@")
+  echo "=== $label: build ($build)"
+  ONLOOKER_BUILD_DIR=$build "$root/scripts/build.sh" "${cmake_args[@]}"
+  echo "=== $label: test"
+  (cd "$build" && ctest --output-on-failure -j"$jobs" --timeout 300 "${ctest_args[@]}")
+}
+
+run_suite "${ONLOOKER_BUILD_DIR:-$root/build}" "default" -- "$@"
+
+if [[ ${ONLOOKER_SANITIZERS:-1} != 0 ]]; then
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+  export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+  run_suite "$root/build-asan" "ASan+UBSan" -DONLOOKER_SANITIZE=address,undefined -- "$@"
+  run_suite "$root/build-tsan" "TSan" -DONLOOKER_SANITIZE=thread -- -L unit "$@"
+fi

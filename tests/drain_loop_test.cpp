@@ -27,9 +27,12 @@ struct CollectingFeed final : HitFeed {
 struct FlakySink final : HistorySink {
   explicit FlakySink(HistorySink& real, int failures) : real(real), failures(failures) {}
   std::optional<RingPosition> committed_position() override { return real.committed_position(); }
-  void commit(std::span<const Hit> hits, const RingPosition& after) override {
+  void commit(const HistoryBatch& batch) override {
     if (failures-- > 0) throw std::runtime_error("disk full (simulated)");
-    real.commit(hits, after);
+    real.commit(batch);
+  }
+  std::size_t delete_before(std::int64_t cutoff_ms, std::size_t limit) override {
+    return real.delete_before(cutoff_ms, limit);
   }
   HistorySink& real;
   int failures;
@@ -74,7 +77,7 @@ TEST(DrainLoop, ResumeSkipsRecordsCommittedBeforeACrash) {
     for (std::uint64_t pos = 0; pos < 20; ++pos) {
       first.push_back(*decode_record(reader.record(pos), reader.generation(), pos));
     }
-    history.commit(first, {42, 20});
+    history.commit({first, {}, {42, 20}});
     EXPECT_EQ(reader.tail(), 0u);
   }
   SqliteHistory history(dir.file("db"));
@@ -114,7 +117,7 @@ TEST(DrainLoop, NewRingGenerationStartsAtItsTail) {
   TempDir dir;
   {
     SqliteHistory history(dir.file("db"));
-    history.commit({}, {41, 1000});  // a position in an older ring
+    history.commit({{}, {}, {41, 1000}});  // a position in an older ring
   }
   TestRing ring(dir.file("ring"), 64, 42);
   for (std::uint64_t i = 0; i < 5; ++i) ASSERT_TRUE(ring.push({.ts_ms = i}));
@@ -162,6 +165,50 @@ TEST(DrainLoop, StopDrainsWhatIsLeftBeforeReturning) {
   stop.request_stop();
   drain.run(stop.get_token());
   EXPECT_EQ(row_count(dir.file("db")), 20);
+}
+
+TEST(DrainLoop, VisitsAreCommittedWhenTheyEnd) {
+  TempDir dir;
+  TestRing ring(dir.file("ring"), 64);
+  RingReader reader(dir.file("ring"));
+  SqliteHistory history(dir.file("db"));
+  CollectingFeed feed;
+  DrainLoop drain(reader, history, feed, {.active_window = std::chrono::milliseconds(60'000)});
+  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  const auto ts = static_cast<std::uint64_t>(now);
+  ASSERT_TRUE(ring.push({.ts_ms = ts, .visitor_byte = 1, .path = "/a"}));
+  ASSERT_TRUE(ring.push({.ts_ms = ts + 1, .visitor_byte = 1, .path = "/b"}));
+  ASSERT_TRUE(ring.push({.kind = ONLOOKER_KIND_LEAVE, .ts_ms = ts + 2, .visitor_byte = 1, .path = "/b"}));
+  ASSERT_TRUE(ring.push({.ts_ms = ts, .visitor_byte = 2, .path = "/c"}));  // still open
+  while (drain.step() > 0) {
+  }
+  sqlite::Database db(dir.file("db"), SQLITE_OPEN_READONLY);
+  EXPECT_EQ(db.query_int("SELECT count(*) FROM visits"), 1);
+  EXPECT_EQ(db.query_int("SELECT pages FROM visits"), 2);
+  drain.close_open_visits();  // shutdown
+  EXPECT_EQ(db.query_int("SELECT count(*) FROM visits"), 2);
+}
+
+TEST(DrainLoop, RetentionDeletesOldRowsInBatches) {
+  TempDir dir;
+  TestRing ring(dir.file("ring"), 64);
+  RingReader reader(dir.file("ring"));
+  SqliteHistory history(dir.file("db"));
+  CollectingFeed feed;
+  DrainLoop drain(reader, history, feed, {.retention_days = 1, .retention_batch = 4});
+  const auto now = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::system_clock::now().time_since_epoch())
+          .count());
+  for (std::uint64_t i = 0; i < 10; ++i) ASSERT_TRUE(ring.push({.ts_ms = now - 3 * 86'400'000 + i}));
+  for (std::uint64_t i = 0; i < 3; ++i) ASSERT_TRUE(ring.push({.ts_ms = now - i}));
+  while (drain.step() > 0) {
+  }
+  // Idle steps delete a batch of 4 at a time until nothing old is left.
+  for (int i = 0; i < 5; ++i) drain.step();
+  EXPECT_EQ(row_count(dir.file("db")), 3);
 }
 
 }  // namespace

@@ -5,8 +5,11 @@
 #include <sys/stat.h>
 
 #include <nlohmann/json.hpp>
+#include <algorithm>
+#include <cstring>
 #include <thread>
 
+#include "onlooker_ring.h"
 #include "sqlite_db.h"
 #include "support/http_client.h"
 #include "support/stack.h"
@@ -163,14 +166,87 @@ TEST(WalkingSkeleton, NginxReloadKeepsTheRingAndKeepsCounting) {
   Stack stack;
   view(stack, "/index.html");
   ASSERT_TRUE(eventually([&] { return rows(stack) == 1; }, 2s));
-  const auto run = test::run_command({"/usr/sbin/nginx", "-p", stack.dir().path().string(), "-c",
-                                      stack.dir().file("nginx.conf"), "-e",
-                                      stack.dir().file("error.log"), "-s", "reload"});
-  ASSERT_EQ(run.status, 0) << run.output;
+  ASSERT_EQ(stack.nginx_signal("reload"), 0) << stack.nginx_log();
   // Old workers finish and new ones start; every later view still lands.
   std::this_thread::sleep_for(500ms);
   for (int i = 0; i < 10; ++i) EXPECT_EQ(view(stack, "/about.html"), 200);
   EXPECT_TRUE(eventually([&] { return rows(stack) == 11; }, 3s)) << rows(stack);
+}
+
+TEST(WalkingSkeleton, KilledWorkerIsRespawnedAndViewsKeepLanding) {
+  Stack stack;
+  const auto workers = stack.nginx_workers();
+  ASSERT_EQ(workers.size(), 2u);
+  ASSERT_EQ(::kill(workers[0], SIGKILL), 0);
+  ASSERT_TRUE(eventually([&] {
+    const auto now = stack.nginx_workers();
+    return now.size() == 2 && std::find(now.begin(), now.end(), workers[0]) == now.end();
+  }, 5s));
+  for (int i = 0; i < 20; ++i) ASSERT_EQ(view(stack, "/index.html"), 200);
+  EXPECT_TRUE(eventually([&] { return rows(stack) == 20; }, 3s)) << rows(stack);
+}
+
+std::uint64_t ring_generation(const Stack& stack) {
+  const std::string header = test::read_file(stack.ring_path()).substr(0, 64);
+  std::uint64_t generation = 0;
+  std::memcpy(&generation, header.data() + offsetof(onlooker_ring_header, generation),
+              sizeof generation);
+  return generation;
+}
+
+TEST(WalkingSkeleton, BinaryUpgradeKeepsTheRingAndLosesNothing) {
+  Stack stack({.daemon = true});
+  const std::uint64_t generation = ring_generation(stack);
+  for (int i = 0; i < 5; ++i) ASSERT_EQ(view(stack, "/index.html"), 200);
+  ASSERT_TRUE(eventually([&] { return rows(stack) == 5; }, 2s));
+
+  const pid_t old_master = stack.nginx_master();
+  ASSERT_EQ(::kill(old_master, SIGUSR2), 0);  // start the new binary beside the old
+  ASSERT_TRUE(eventually([&] {
+    return stack.nginx_master() != old_master && stack.nginx_master() > 0;
+  }, 5s)) << stack.nginx_log();
+  for (int i = 0; i < 5; ++i) ASSERT_EQ(view(stack, "/about.html"), 200);  // either generation
+  ASSERT_EQ(::kill(old_master, SIGQUIT), 0);  // retire the old one
+  ASSERT_TRUE(eventually([&] { return ::kill(old_master, 0) != 0; }, 5s));
+  for (int i = 0; i < 5; ++i) ASSERT_EQ(view(stack, "/index.html"), 200);
+
+  EXPECT_TRUE(eventually([&] { return rows(stack) == 15; }, 3s)) << rows(stack);
+  EXPECT_EQ(ring_generation(stack), generation);
+}
+
+TEST(Service, CountEndpointsMetricsAndSeries) {
+  Stack stack({.onlookerd_args = {"--push-interval", "50"}});
+  WebSocketClient counter(stack.site_port(), "/onlooker/ws?count");
+  ASSERT_EQ(json::parse(counter.read(5s).value()), json::parse(R"({"type":"count","active":0})"));
+  view(stack, "/index.html", "10.0.0.7");
+  json message;
+  do {
+    message = json::parse(counter.read(3s).value());
+    EXPECT_EQ(message.at("type"), "count");
+    EXPECT_EQ(message.size(), 2u);  // only the number: safe to show visitors
+  } while (message.at("active") != 1);
+
+  const auto count = http_get(stack.site_port(), "/onlooker/api/count");
+  EXPECT_EQ(count.status, 200);
+  EXPECT_EQ(json::parse(count.body), json::parse(R"({"active":1})"));
+  EXPECT_EQ(count.headers.at("access-control-allow-origin"), "*");
+  EXPECT_EQ(json::parse(http_get(stack.site_port(), "/onlooker/api/count?host=other").body)
+                .at("active"), 0);
+
+  ASSERT_TRUE(eventually([&] { return rows(stack) == 1; }, 2s));
+  const auto metrics = http_get(stack.site_port(), "/onlooker/metrics").body;
+  for (const char* line : {"onlooker_hits_ingested_total 1\n", "onlooker_ring_written_total 1\n",
+                           "onlooker_ring_dropped_total 0\n", "onlooker_active_visitors 1\n",
+                           "onlooker_websocket_clients 1\n", "# TYPE onlooker_ring_fill gauge\n",
+                           "onlooker_sqlite_batch_seconds "}) {
+    EXPECT_NE(metrics.find(line), std::string::npos) << line << " not in\n" << metrics;
+  }
+
+  // The per-second series fills in as seconds pass.
+  ASSERT_TRUE(eventually([&] {
+    const json series = live(stack).at("series");
+    return series.at("active").size() >= 2 && series.at("active").back() == 1;
+  }, 4s)) << live(stack).at("series").dump();
 }
 
 TEST(WalkingSkeleton, RingAndDatabaseAreOwnerOnly) {

@@ -25,7 +25,7 @@ TEST(LiveSet, OnePersonOnTwoPagesIsOneVisitorOnTheLatestPage) {
   const auto snap = live.snapshot(2000);
   EXPECT_EQ(snap.active, 1);
   ASSERT_EQ(snap.pages.size(), 1u);
-  EXPECT_EQ(snap.pages[0].path, "/b");
+  EXPECT_EQ(snap.pages[0].key, "/b");
   EXPECT_EQ(snap.visitors[0].first_seen_ms, 1000);
   EXPECT_EQ(snap.visitors[0].last_seen_ms, 2000);
 }
@@ -38,7 +38,7 @@ TEST(LiveSet, PagesAreSortedByViewers) {
   const auto snap = live.snapshot(1);
   EXPECT_EQ(snap.active, 3);
   ASSERT_EQ(snap.pages.size(), 2u);
-  EXPECT_EQ(snap.pages[0].path, "/popular");
+  EXPECT_EQ(snap.pages[0].key, "/popular");
   EXPECT_EQ(snap.pages[0].viewers, 2);
   EXPECT_EQ(snap.pages[1].viewers, 1);
 }
@@ -82,6 +82,50 @@ TEST(LiveSet, HostFilterShowsOneSite) {
   EXPECT_EQ(live.snapshot(1).active, 3);
   EXPECT_EQ(live.snapshot(1, "b.example").active, 2);
   EXPECT_EQ(live.snapshot(1, "c.example").active, 0);
+}
+
+TEST(LiveSet, BotsAreCountedApartAndNeverAsPeople) {
+  LiveSet live(300'000);
+  Hit person = hit(1, "/", 1);
+  person.device = "mobile";
+  person.country_code = "GB";
+  person.country_name = "United Kingdom";
+  person.city = "London";
+  person.browser = "Mobile Safari";
+  person.os = "iOS";
+  Hit crawler = hit(2, "/", 1);
+  crawler.device = "bot";
+  crawler.browser = "Googlebot";
+  live.apply(person);
+  live.apply(crawler);
+  const auto snap = live.snapshot(1);
+  EXPECT_EQ(snap.active, 1);
+  EXPECT_EQ(snap.bots, 1);
+  EXPECT_EQ(live.people(), 1);
+  ASSERT_EQ(snap.countries.size(), 1u);
+  EXPECT_EQ(snap.countries[0].key, "GB");
+  EXPECT_EQ(snap.countries[0].detail, "United Kingdom");
+  ASSERT_EQ(snap.cities.size(), 1u);
+  EXPECT_EQ(snap.cities[0].key, "London");
+  EXPECT_EQ(snap.cities[0].detail, "GB");
+  ASSERT_EQ(snap.browsers.size(), 1u);  // the bot's browser is not listed
+  EXPECT_EQ(snap.browsers[0].key, "Mobile Safari");
+  EXPECT_EQ(snap.devices[0].key, "mobile");
+  EXPECT_EQ(snap.os[0].key, "iOS");
+  EXPECT_EQ(snap.visitors.size(), 1u);
+}
+
+TEST(LiveSet, PeoplePerHostFollowArrivalsAndDepartures) {
+  LiveSet live(1'000);
+  live.apply(hit(1, "/", 0, HitKind::view, "a.example"));
+  live.apply(hit(2, "/", 500, HitKind::view, "b.example"));
+  EXPECT_EQ(live.people("a.example"), 1);
+  EXPECT_EQ(live.people(), 2);
+  live.expire(1'000);
+  EXPECT_EQ(live.people("a.example"), 0);
+  EXPECT_EQ(live.people("b.example"), 1);
+  live.apply(hit(2, "/", 600, HitKind::leave, "b.example"));
+  EXPECT_EQ(live.people(), 0);
 }
 
 TEST(LiveSet, ExpiryKeepsUpWithManyVisitors) {

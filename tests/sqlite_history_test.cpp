@@ -39,7 +39,8 @@ TEST(SqliteHistory, CommitStoresRowsAndPositionTogether) {
   hit.path = "/p";
   hit.status = 200;
   const std::uint64_t big_generation = 0xF000000000000001ULL;  // above INT64_MAX
-  history.commit(std::vector<Hit>{hit, hit}, {big_generation, 2});
+  const std::vector<Hit> hits{hit, hit};
+  history.commit({hits, {}, {big_generation, 2}});
   EXPECT_EQ(history.committed_position(), (RingPosition{big_generation, 2}));
 
   sqlite::Database db(dir.file("db"), SQLITE_OPEN_READONLY);
@@ -58,7 +59,8 @@ TEST(SqliteHistory, ReopeningKeepsRowsAndPosition) {
   TempDir dir;
   {
     SqliteHistory history(dir.file("db"));
-    history.commit(std::vector<Hit>(3), {5, 3});
+    const std::vector<Hit> hits(3);
+    history.commit({hits, {}, {5, 3}});
   }
   SqliteHistory again(dir.file("db"));
   EXPECT_EQ(again.committed_position(), (RingPosition{5, 3}));

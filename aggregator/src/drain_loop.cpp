@@ -9,10 +9,25 @@
 namespace onlooker {
 
 DrainLoop::DrainLoop(RingReader& ring, HistorySink& history, HitFeed& feed,
-                     DrainSettings settings)
-    : ring_(ring), history_(history), feed_(feed), settings_(settings) {
+                     DrainSettings settings, Enricher* enricher)
+    : ring_(ring),
+      history_(history),
+      feed_(feed),
+      settings_(settings),
+      enricher_(enricher),
+      visits_(settings.active_window.count()) {
   resume();
 }
+
+namespace {
+
+std::int64_t wall_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
 
 // Aligns the read position with what history already holds: slots between
 // the ring's tail and the committed position were committed by a previous
@@ -54,6 +69,8 @@ void DrainLoop::read_batch() {
     const SlotState state = ring_.state(pos);
     if (state == SlotState::ready) {
       if (auto hit = decode_record(ring_.record(pos), ring_.generation(), pos)) {
+        if (enricher_) enricher_->enrich(*hit);
+        visits_.apply(*hit, closed_visits_);
         batch.push_back(std::move(*hit));
       } else {
         stats_.corrupt.fetch_add(1, std::memory_order_relaxed);
@@ -86,7 +103,8 @@ void DrainLoop::read_batch() {
 
 void DrainLoop::commit_pending() {
   const auto started = std::chrono::steady_clock::now();
-  history_.commit(pending_, RingPosition{ring_.generation(), pending_end_});
+  history_.commit(HistoryBatch{pending_, closed_visits_,
+                               RingPosition{ring_.generation(), pending_end_}});
   stats_.last_commit_us.store(static_cast<std::uint64_t>(
                                   std::chrono::duration_cast<std::chrono::microseconds>(
                                       std::chrono::steady_clock::now() - started)
@@ -94,12 +112,39 @@ void DrainLoop::commit_pending() {
                               std::memory_order_relaxed);
   ring_.free_until(pending_end_);
   pending_.clear();
+  closed_visits_.clear();
+}
+
+void DrainLoop::close_open_visits() {
+  visits_.close_all(closed_visits_);
+  if (closed_visits_.empty()) return;
+  pending_end_ = std::max(pending_end_, read_pos_);
+  commit_pending();
+}
+
+void DrainLoop::apply_retention() {
+  if (settings_.retention_days <= 0) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (now < next_retention_) return;
+  const std::int64_t cutoff = wall_ms() - std::int64_t{settings_.retention_days} * 86'400'000;
+  const std::size_t deleted = history_.delete_before(cutoff, settings_.retention_batch);
+  // More to delete: go on at the next idle moment; else look again in a minute.
+  next_retention_ = now + (deleted >= settings_.retention_batch ? std::chrono::milliseconds(0)
+                                                                 : std::chrono::minutes(1));
+  if (deleted > 0) {
+    log::info("msg=\"retention: deleted old rows\" rows=" + std::to_string(deleted));
+  }
 }
 
 std::size_t DrainLoop::step() {
-  if (pending_end_ <= ring_.tail()) {  // nothing awaits a retry
+  if (pending_end_ <= ring_.tail() && closed_visits_.empty()) {  // nothing awaits a retry
     read_batch();
-    if (pending_end_ <= ring_.tail()) return 0;
+    visits_.expire(wall_ms(), closed_visits_);
+    if (pending_end_ <= ring_.tail() && closed_visits_.empty()) {
+      apply_retention();
+      return 0;
+    }
+    pending_end_ = std::max(pending_end_, read_pos_);
   }
   const std::size_t count = pending_.size();
   try {
@@ -120,7 +165,10 @@ void DrainLoop::run(std::stop_token stop) {
       const std::size_t read = step();
       backoff = std::chrono::milliseconds(100);
       if (read > 0) continue;
-      if (stopping) return;  // drained and committed everything
+      if (stopping) {  // drained and committed everything
+        close_open_visits();
+        return;
+      }
       std::this_thread::sleep_for(settings_.idle_poll);
     } catch (const std::exception& failure) {
       log::error(std::string("msg=\"history commit failed; keeping the batch in the ring and "

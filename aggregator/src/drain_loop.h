@@ -12,9 +12,11 @@
 #include <stop_token>
 #include <vector>
 
+#include "enricher.h"
 #include "history_sink.h"
 #include "hit_feed.h"
 #include "ring_reader.h"
+#include "visit_tracker.h"
 
 namespace onlooker {
 
@@ -25,6 +27,11 @@ struct DrainSettings {
   // skipped as torn (its writer died). A live writer needs microseconds.
   std::chrono::milliseconds torn_timeout{1000};
   std::chrono::milliseconds max_retry_backoff{5000};
+  // Visits end after this much silence (the live set's active window).
+  std::chrono::milliseconds active_window{300'000};
+  // 0 keeps history forever; otherwise older rows are deleted in batches.
+  int retention_days = 0;
+  std::size_t retention_batch = 5000;
 };
 
 struct DrainStats {
@@ -36,7 +43,9 @@ struct DrainStats {
 
 class DrainLoop {
  public:
-  DrainLoop(RingReader& ring, HistorySink& history, HitFeed& feed, DrainSettings settings = {});
+  // `enricher` may be null (no enrichment configured).
+  DrainLoop(RingReader& ring, HistorySink& history, HitFeed& feed, DrainSettings settings = {},
+            Enricher* enricher = nullptr);
 
   // Drains until stop is requested, then drains what is left and commits it
   // (a bounded number of tries; what cannot be committed stays in the ring).
@@ -45,6 +54,8 @@ class DrainLoop {
   // read (0 when the ring had nothing new). Throws when the commit fails;
   // the batch is kept and retried by the next call.
   std::size_t step();
+  // Closes the visits still open and commits them (used on shutdown).
+  void close_open_visits();
 
   const DrainStats& stats() const { return stats_; }
   std::uint64_t read_position() const { return read_pos_; }
@@ -53,12 +64,17 @@ class DrainLoop {
   void resume();
   void read_batch();
   void commit_pending();
+  void apply_retention();
 
   RingReader& ring_;
   HistorySink& history_;
   HitFeed& feed_;
   DrainSettings settings_;
+  Enricher* enricher_;
   DrainStats stats_;
+  VisitTracker visits_;
+  std::vector<Visit> closed_visits_;  // closed, not yet committed
+  std::chrono::steady_clock::time_point next_retention_{};
   std::uint64_t read_pos_ = 0;
   std::vector<Hit> pending_;          // read and published, not yet committed
   std::uint64_t pending_end_ = 0;     // first position after pending_

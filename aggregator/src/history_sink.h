@@ -1,5 +1,5 @@
 // Where the drain loop sends history. SQLite is the one sink today; a
-// ClickHouse or PostgreSQL sink would implement the same two calls.
+// ClickHouse or PostgreSQL sink would implement the same calls.
 #pragma once
 
 #include <cstdint>
@@ -7,6 +7,7 @@
 #include <span>
 
 #include "hit.h"
+#include "visit_tracker.h"
 
 namespace onlooker {
 
@@ -18,14 +19,23 @@ struct RingPosition {
   friend bool operator==(const RingPosition&, const RingPosition&) = default;
 };
 
+struct HistoryBatch {
+  std::span<const Hit> hits;
+  std::span<const Visit> visits;  // visits closed by these hits or by time
+  RingPosition after;
+};
+
 class HistorySink {
  public:
   virtual ~HistorySink() = default;
   // The position stored by the last successful commit, if any.
   virtual std::optional<RingPosition> committed_position() = 0;
-  // Stores `hits` and `after` atomically: both or neither. Throws on failure
-  // (the caller keeps the batch and tries again).
-  virtual void commit(std::span<const Hit> hits, const RingPosition& after) = 0;
+  // Stores the batch and its position atomically: all or nothing. Throws on
+  // failure (the caller keeps the batch and tries again).
+  virtual void commit(const HistoryBatch& batch) = 0;
+  // Deletes at most `limit` hits and visits older than `cutoff_ms`; returns
+  // how many rows went (fewer than limit: nothing older is left).
+  virtual std::size_t delete_before(std::int64_t cutoff_ms, std::size_t limit) = 0;
 };
 
 }  // namespace onlooker

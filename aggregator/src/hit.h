@@ -39,6 +39,16 @@ struct Hit {
   std::string path;
   std::string referrer;
   std::string user_agent;
+
+  // Filled in by enrichment; empty when unknown (no geo database, say).
+  std::string country_code;
+  std::string country_name;
+  std::string city;
+  std::string device;  // desktop | mobile | tablet | bot | other
+  std::string browser;
+  std::string os;
+
+  bool is_bot() const { return device == "bot"; }
 };
 
 }  // namespace onlooker

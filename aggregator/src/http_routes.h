@@ -2,6 +2,7 @@
 // are recognised here but carried out by the HTTP session.
 #pragma once
 
+#include <optional>
 #include <utility>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -9,11 +10,15 @@
 namespace onlooker {
 
 class LiveHub;
+class AccessControl;
 
 using Request = boost::beast::http::request<boost::beast::http::string_body>;
 using Response = boost::beast::http::response<boost::beast::http::string_body>;
 
 bool is_websocket_route(const Request& request);
-Response handle_request(const Request& request, LiveHub& hub);
+Response handle_request(const Request& request, LiveHub& hub, AccessControl& access);
+// The refusal of a WebSocket upgrade that failed the origin or token check,
+// or nothing when it may proceed.
+std::optional<Response> refuse_websocket(const Request& request, AccessControl& access);
 
 }  // namespace onlooker

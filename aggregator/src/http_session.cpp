@@ -22,8 +22,9 @@ constexpr auto read_timeout = std::chrono::seconds(30);
 
 }  // namespace
 
-HttpSession::HttpSession(boost::asio::ip::tcp::socket&& socket, LiveHub& hub)
-    : stream_(std::move(socket)), hub_(hub) {}
+HttpSession::HttpSession(boost::asio::ip::tcp::socket&& socket, LiveHub& hub,
+                         AccessControl& access)
+    : stream_(std::move(socket)), hub_(hub), access_(access) {}
 
 void HttpSession::run() {
   boost::asio::dispatch(stream_.get_executor(),
@@ -62,14 +63,24 @@ void HttpSession::on_read(beast::error_code ec) {
 
   Request request = parser_->release();
   if (beast::websocket::is_upgrade(request) && is_websocket_route(request)) {
+    if (auto refused = refuse_websocket(request, access_)) {
+      refused->keep_alive(false);
+      response_ = std::make_shared<Response>(std::move(*refused));
+      http::async_write(stream_, *response_,
+                        [self = shared_from_this()](beast::error_code, std::size_t) {
+                          self->do_close();
+                        });
+      return;
+    }
     const auto target = split_target(request.target());
     auto host = query_param(target.query, "host").value_or("");
-    std::make_shared<WebSocketSession>(stream_.release_socket(), hub_, std::move(host))
+    const bool count_only = query_param(target.query, "count").has_value();
+    std::make_shared<WebSocketSession>(stream_.release_socket(), hub_, std::move(host), count_only)
         ->run(std::move(request));
     return;
   }
 
-  response_ = std::make_shared<Response>(handle_request(request, hub_));
+  response_ = std::make_shared<Response>(handle_request(request, hub_, access_));
   const bool keep_alive = response_->keep_alive();
   http::async_write(stream_, *response_,
                     [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {

@@ -14,11 +14,12 @@
 
 namespace onlooker {
 
+class AccessControl;
 class LiveHub;
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(boost::asio::ip::tcp::socket&& socket, LiveHub& hub);
+  HttpSession(boost::asio::ip::tcp::socket&& socket, LiveHub& hub, AccessControl& access);
   void run();
 
  private:
@@ -30,6 +31,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   boost::beast::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;
   LiveHub& hub_;
+  AccessControl& access_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   std::shared_ptr<Response> response_;
 };

@@ -2,12 +2,19 @@
 
 #include <boost/asio/post.hpp>
 
-#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
 
-#include "snapshot_json.h"
+#include "drain_loop.h"
 #include "websocket_session.h"
 
 namespace onlooker {
+
+namespace {
+
+constexpr std::size_t series_seconds = 30 * 60;
+
+}  // namespace
 
 std::int64_t unix_now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -21,13 +28,13 @@ LiveHub::LiveHub(boost::asio::io_context& io, const RingReader& ring, LiveSettin
       settings_(settings),
       live_(std::chrono::duration_cast<std::chrono::milliseconds>(settings.active_window).count()),
       push_timer_(io),
-      expiry_timer_(io) {}
+      tick_timer_(io) {}
 
-void LiveHub::start() { schedule_expiry(); }
+void LiveHub::start() { schedule_tick(); }
 
 void LiveHub::stop() {
   push_timer_.cancel();
-  expiry_timer_.cancel();
+  tick_timer_.cancel();
 }
 
 void LiveHub::publish(std::vector<Hit> hits) {
@@ -59,48 +66,118 @@ void LiveHub::request_push() {
 void LiveHub::push() {
   last_push_ = std::chrono::steady_clock::now();
   changed_ = false;
-  // One serialisation per distinct host filter, shared by all its clients.
-  std::map<std::string, std::shared_ptr<const std::string>> messages;
+  // One serialisation per kind of message and host filter, shared by all
+  // the clients that asked for it.
+  std::map<std::pair<bool, std::string>, std::shared_ptr<const std::string>> messages;
   std::erase_if(sessions_, [](const auto& weak) { return weak.expired(); });
   for (const auto& weak : sessions_) {
     if (auto session = weak.lock()) {
-      auto& message = messages[session->host_filter()];
+      auto& message = messages[{session->count_only(), session->host_filter()}];
       if (!message) {
-        message = std::make_shared<const std::string>(snapshot_json(session->host_filter(), true));
+        message = std::make_shared<const std::string>(
+            session->count_only() ? count_json(session->host_filter(), true)
+                                  : snapshot_json(session->host_filter(), true));
       }
       session->send(message);
     }
   }
 }
 
-void LiveHub::schedule_expiry() {
-  expiry_timer_.expires_after(std::chrono::seconds(1));
-  expiry_timer_.async_wait([this](boost::system::error_code ec) {
+// Once a second: expire visitors and sample the active counts.
+void LiveHub::schedule_tick() {
+  tick_timer_.expires_after(std::chrono::seconds(1));
+  tick_timer_.async_wait([this](boost::system::error_code ec) {
     if (ec) return;
-    if (live_.expire(unix_now_ms()) > 0) {
-      changed_ = true;
-      request_push();
-    }
-    schedule_expiry();
+    const std::int64_t now_ms = unix_now_ms();
+    if (live_.expire(now_ms) > 0) changed_ = true;
+    record_series(now_ms / 1000);
+    if (changed_) request_push();
+    schedule_tick();
   });
+}
+
+void LiveHub::record_series(std::int64_t now_s) {
+  if (now_s == series_end_s_) return;
+  // Seconds skipped (a busy loop, a clock step) repeat the last value.
+  const std::int64_t gap = series_end_s_ == 0 ? 1 : std::clamp<std::int64_t>(now_s - series_end_s_, 1, series_seconds);
+  auto sample = [&](const std::string& host, std::int64_t value) {
+    auto& points = series_[host];
+    for (std::int64_t i = 0; i < gap; ++i) points.push_back(value);
+    while (points.size() > series_seconds) points.pop_front();
+  };
+  sample("", live_.people());
+  for (const auto& host : live_.hosts()) sample(host, live_.people(host));
+  series_end_s_ = now_s;
+}
+
+Series LiveHub::series(const std::string& host) const {
+  Series out;
+  const auto it = series_.find(host);
+  if (it == series_.end()) return out;
+  out.active.assign(it->second.begin(), it->second.end());
+  out.start_s = series_end_s_ - static_cast<std::int64_t>(out.active.size()) + 1;
+  return out;
 }
 
 std::string LiveHub::snapshot_json(const std::string& host, bool with_type) const {
   const SnapshotContext context{
       ring_.counters(),
       static_cast<std::int64_t>(settings_.active_window.count()),
+      series(host),
   };
   return onlooker::snapshot_json(live_.snapshot(unix_now_ms(), host), context, with_type);
 }
 
+std::string LiveHub::count_json(const std::string& host, bool with_type) const {
+  nlohmann::ordered_json out;
+  if (with_type) out["type"] = "count";
+  out["active"] = live_.people(host);
+  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 void LiveHub::join(const std::shared_ptr<WebSocketSession>& session) {
   sessions_.push_back(session);
-  session->send(std::make_shared<const std::string>(snapshot_json(session->host_filter(), true)));
+  session->send(std::make_shared<const std::string>(
+      session->count_only() ? count_json(session->host_filter(), true)
+                            : snapshot_json(session->host_filter(), true)));
 }
 
 std::size_t LiveHub::client_count() {
   std::erase_if(sessions_, [](const auto& weak) { return weak.expired(); });
   return sessions_.size();
+}
+
+std::string LiveHub::metrics_text() {
+  const RingCounters ring = ring_.counters();
+  std::ostringstream out;
+  auto metric = [&out](const char* name, const char* type, const char* help, auto value) {
+    out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n'
+        << name << ' ' << value << '\n';
+  };
+  if (drain_stats_) {
+    metric("onlooker_hits_ingested_total", "counter", "Records drained from the ring.",
+           drain_stats_->ingested.load());
+    metric("onlooker_corrupt_records_total", "counter", "Ring records that failed to decode.",
+           drain_stats_->corrupt.load());
+    metric("onlooker_sqlite_commit_failures_total", "counter", "Failed history commits (retried).",
+           drain_stats_->commit_failures.load());
+    metric("onlooker_sqlite_batch_seconds", "gauge", "Duration of the last history commit.",
+           static_cast<double>(drain_stats_->last_commit_us.load()) / 1e6);
+  }
+  metric("onlooker_ring_written_total", "counter", "Records written by nginx workers.",
+         ring.written);
+  metric("onlooker_ring_dropped_total", "counter", "Records dropped because the ring was full.",
+         ring.dropped);
+  metric("onlooker_ring_torn_total", "counter", "Ring slots skipped: their writer never finished.",
+         ring.torn);
+  metric("onlooker_ring_fill", "gauge", "Records in the ring not yet committed.",
+         ring.written - ring.consumed);
+  metric("onlooker_ring_capacity", "gauge", "Slots in the ring.", ring.capacity);
+  metric("onlooker_active_visitors", "gauge", "People in the live set.", live_.people());
+  metric("onlooker_live_bots", "gauge", "Bots in the live set.",
+         static_cast<std::int64_t>(live_.size()) - live_.people());
+  metric("onlooker_websocket_clients", "gauge", "Connected WebSocket clients.", client_count());
+  return out.str();
 }
 
 }  // namespace onlooker

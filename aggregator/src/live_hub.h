@@ -8,17 +8,22 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
+#include <deque>
+#include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "hit_feed.h"
 #include "live_set.h"
 #include "ring_reader.h"
+#include "snapshot_json.h"
 
 namespace onlooker {
 
 class WebSocketSession;
+struct DrainStats;
 
 struct LiveSettings {
   std::chrono::seconds active_window{300};
@@ -36,14 +41,20 @@ class LiveHub final : public HitFeed {
 
   // I/O thread only.
   std::string snapshot_json(const std::string& host, bool with_type) const;
+  // {"active": n}, or with the type, the /ws?count message.
+  std::string count_json(const std::string& host, bool with_type) const;
+  std::string metrics_text();
   void join(const std::shared_ptr<WebSocketSession>& session);
   std::size_t client_count();
+  void set_drain_stats(const DrainStats* stats) { drain_stats_ = stats; }
 
  private:
   void apply(const std::vector<Hit>& hits);
   void request_push();
   void push();
-  void schedule_expiry();
+  void schedule_tick();
+  void record_series(std::int64_t now_s);
+  Series series(const std::string& host) const;
 
   boost::asio::io_context& io_;
   const RingReader& ring_;
@@ -51,7 +62,11 @@ class LiveHub final : public HitFeed {
   LiveSet live_;
   std::vector<std::weak_ptr<WebSocketSession>> sessions_;
   boost::asio::steady_timer push_timer_;
-  boost::asio::steady_timer expiry_timer_;
+  boost::asio::steady_timer tick_timer_;
+  const DrainStats* drain_stats_ = nullptr;
+  // Active people per second for the last 30 minutes; key "" is all hosts.
+  std::unordered_map<std::string, std::deque<std::int64_t>> series_;
+  std::int64_t series_end_s_ = 0;
   bool push_scheduled_ = false;
   bool changed_ = false;
   std::chrono::steady_clock::time_point last_push_{};

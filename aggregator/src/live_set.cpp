@@ -1,79 +1,125 @@
 #include "live_set.h"
 
 #include <algorithm>
-#include <cstring>
 #include <map>
 
 namespace onlooker {
 
-std::size_t LiveSet::KeyHash::operator()(const Key& key) const {
-  // The visitor id is already a uniformly distributed hash or random id.
-  std::size_t seed;
-  std::memcpy(&seed, key.visitor.data(), sizeof seed);
-  return seed ^ (std::hash<std::string>{}(key.host) * 0x9e3779b97f4a7c15ULL);
+void LiveSet::count(const LiveVisitor& visitor, int delta) {
+  if (visitor.bot) return;
+  people_ += delta;
+  people_per_host_[visitor.host] += delta;
 }
 
 bool LiveSet::apply(const Hit& hit) {
-  Key key{hit.visitor, hit.host};
-  auto it = visitors_.find(key);
+  const VisitorKey key{hit.visitor, hit.host};
   if (hit.kind == HitKind::leave) {
     // A leave from a page the visitor has already moved on from (the
     // pagehide of page A racing the view of page B) is not a leave.
-    if (it == visitors_.end() || (!hit.path.empty() && it->second.visitor.path != hit.path)) {
-      return false;
-    }
-    remove(it);
+    const LiveVisitor* visitor = visitors_.find(key);
+    if (visitor == nullptr || (!hit.path.empty() && visitor->path != hit.path)) return false;
+    count(*visitor, -1);
+    visitors_.erase(key);
     return true;
   }
-  if (it == visitors_.end()) {
-    Entry entry;
-    entry.visitor.id = to_hex(hit.visitor);
-    entry.visitor.host = hit.host;
-    entry.visitor.first_seen_ms = hit.ts_ms;
-    it = visitors_.emplace(std::move(key), std::move(entry)).first;
-    recency_.push_back(&*it);
-    it->second.position = std::prev(recency_.end());
-  } else {
-    recency_.splice(recency_.end(), recency_, it->second.position);
+  auto [visitor, inserted] = visitors_.touch(key);
+  bool changed = inserted;
+  if (inserted) {
+    visitor.id = to_hex(hit.visitor);
+    visitor.host = hit.host;
+    visitor.first_seen_ms = hit.ts_ms;
+    visitor.country_code = hit.country_code;
+    visitor.country_name = hit.country_name;
+    visitor.city = hit.city;
+    visitor.device = hit.device;
+    visitor.browser = hit.browser;
+    visitor.os = hit.os;
+    visitor.bot = hit.is_bot();
+    count(visitor, +1);
   }
-  LiveVisitor& visitor = it->second.visitor;
-  const bool moved = visitor.path != hit.path;
-  visitor.path = hit.path;
-  if (hit.kind == HitKind::view && !hit.referrer.empty()) visitor.referrer = hit.referrer;
+  if (visitor.path != hit.path) {
+    visitor.path = hit.path;
+    changed = true;
+  }
+  if (hit.kind == HitKind::view && !hit.referrer.empty() && visitor.referrer.empty()) {
+    visitor.referrer = hit.referrer;  // where the visit came from: its first referrer
+    changed = true;
+  }
   visitor.last_seen_ms = std::max(visitor.last_seen_ms, hit.ts_ms);
-  return moved || hit.kind == HitKind::view;
+  return changed || hit.kind == HitKind::view;
 }
 
 std::size_t LiveSet::expire(std::int64_t now_ms) {
-  std::size_t removed = 0;
-  while (!recency_.empty() && recency_.front()->second.visitor.last_seen_ms + window_ms_ <= now_ms) {
-    remove(visitors_.find(recency_.front()->first));
-    ++removed;
-  }
-  return removed;
+  return visitors_.expire(now_ms - window_ms_,
+                          [this](const VisitorKey&, const LiveVisitor& gone) { count(gone, -1); });
 }
 
-void LiveSet::remove(Map::iterator it) {
-  recency_.erase(it->second.position);
-  visitors_.erase(it);
+std::int64_t LiveSet::people(std::string_view host) const {
+  if (host.empty()) return people_;
+  const auto it = people_per_host_.find(std::string(host));
+  return it == people_per_host_.end() ? 0 : it->second;
 }
+
+std::vector<std::string> LiveSet::hosts() const {
+  std::vector<std::string> hosts;
+  for (const auto& [host, people] : people_per_host_) hosts.push_back(host);
+  return hosts;
+}
+
+namespace {
+
+// Tallies one dimension; empty keys (unknown) are left out of the list.
+class Tally {
+ public:
+  void add(const std::string& key, const std::string& detail = {}) {
+    if (key.empty()) return;
+    auto& entry = counts_[{key, detail}];
+    ++entry;
+  }
+  std::vector<Count> top(std::size_t n) const {
+    std::vector<Count> out;
+    out.reserve(counts_.size());
+    for (const auto& [key, viewers] : counts_) out.push_back({key.first, key.second, viewers});
+    std::stable_sort(out.begin(), out.end(),
+                     [](const Count& a, const Count& b) { return a.viewers > b.viewers; });
+    if (out.size() > n) out.resize(n);
+    return out;
+  }
+
+ private:
+  std::map<std::pair<std::string, std::string>, std::int64_t> counts_;
+};
+
+}  // namespace
 
 LiveSnapshot LiveSet::snapshot(std::int64_t now_ms, std::string_view host, std::size_t top_n,
                                std::size_t max_visitors) const {
   LiveSnapshot snap;
   snap.ts_ms = now_ms;
-  std::map<std::string_view, std::int64_t> per_page;
-  for (auto it = recency_.rbegin(); it != recency_.rend(); ++it) {
-    const LiveVisitor& visitor = (*it)->second.visitor;
-    if (!host.empty() && visitor.host != host) continue;
+  Tally pages, countries, cities, devices, browsers, os, referrers;
+  visitors_.for_each_newest_first([&](const LiveVisitor& visitor) {
+    if (!host.empty() && visitor.host != host) return;
+    if (visitor.bot) {
+      ++snap.bots;
+      return;
+    }
     ++snap.active;
-    ++per_page[visitor.path];
+    pages.add(visitor.path);
+    countries.add(visitor.country_code, visitor.country_name);
+    cities.add(visitor.city, visitor.country_code);
+    devices.add(visitor.device);
+    browsers.add(visitor.browser);
+    os.add(visitor.os);
+    referrers.add(visitor.referrer);
     if (snap.visitors.size() < max_visitors) snap.visitors.push_back(visitor);
-  }
-  for (const auto& [path, viewers] : per_page) snap.pages.push_back({std::string(path), viewers});
-  std::stable_sort(snap.pages.begin(), snap.pages.end(),
-                   [](const PageCount& a, const PageCount& b) { return a.viewers > b.viewers; });
-  if (snap.pages.size() > top_n) snap.pages.resize(top_n);
+  });
+  snap.pages = pages.top(top_n);
+  snap.countries = countries.top(top_n);
+  snap.cities = cities.top(top_n);
+  snap.devices = devices.top(top_n);
+  snap.browsers = browsers.top(top_n);
+  snap.os = os.top(top_n);
+  snap.referrers = referrers.top(top_n);
   return snap;
 }
 

@@ -10,10 +10,13 @@
 #include <boost/asio/signal_set.hpp>
 
 #include <csignal>
+#include <functional>
 #include <iostream>
 #include <thread>
 
+#include "access_control.h"
 #include "drain_loop.h"
+#include "hit_enricher.h"
 #include "listener.h"
 #include "live_hub.h"
 #include "log.h"
@@ -36,12 +39,30 @@ int serve(const onlooker::Options& options) {
   const auto endpoints =
       resolver.resolve(options.listen_host, std::to_string(options.listen_port),
                        boost::asio::ip::resolver_base::passive);
-  auto listener = std::make_shared<Listener>(io, endpoints.begin()->endpoint(), hub);
+  AccessControl access({options.token, options.allowed_origins});
+  auto listener = std::make_shared<Listener>(io, endpoints.begin()->endpoint(), hub, access);
 
-  DrainLoop drain(ring, history, hub);
+  HitEnricher enricher(options.geoip, options.ua_regexes);
+  DrainLoop drain(ring, history, hub,
+                  {.active_window = options.active_window,
+                   .retention_days = options.retention_days},
+                  &enricher);
+  hub.set_drain_stats(&drain.stats());
   hub.start();
   listener->run();
   std::jthread drain_thread([&drain](std::stop_token stop) { drain.run(stop); });
+
+  // SIGHUP: reopen the geo database (after an update), keep running.
+  boost::asio::signal_set hangup(io, SIGHUP);
+  std::function<void()> wait_hangup = [&] {
+    hangup.async_wait([&](boost::system::error_code ec, int) {
+      if (ec) return;
+      log::info("msg=\"SIGHUP: reopening the geo database\"");
+      enricher.reload_geo();
+      wait_hangup();
+    });
+  };
+  wait_hangup();
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code, int signal) {
@@ -50,6 +71,7 @@ int serve(const onlooker::Options& options) {
     drain_thread.request_stop();
     drain_thread.join();  // drains and commits what is left
     hub.stop();
+    hangup.cancel();
     io.stop();
   });
 

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "access_control.h"
 #include "onlooker_ring.h"
 #include "version.h"
 
@@ -52,7 +53,19 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
       ("active-window", po::value<long long>()->value_name("SECONDS")->default_value(300),
        "a visitor with no hit for this long leaves the live set (1..86400)")
       ("push-interval", po::value<long long>()->value_name("MS")->default_value(1000),
-       "the most often a WebSocket snapshot is pushed (10..60000)");
+       "the most often a WebSocket snapshot is pushed (10..60000)")
+      ("geoip", po::value<std::vector<std::string>>()->value_name("PATH.mmdb")->composing(),
+       "GeoIP2/GeoLite2/DB-IP City database (repeatable: DB-IP Lite comes as an IPv4 and an "
+       "IPv6 file); without one, geo fields are null")
+      ("ua-regexes", po::value<std::string>()->value_name("PATH"),
+       "uap-core regexes.yaml for browser, OS and device classes")
+      ("retention-days", po::value<long long>()->value_name("N")->default_value(0),
+       "delete history older than N days (0 keeps everything)")
+      ("token", po::value<std::string>()->value_name("TOKEN"),
+       "require TOKEN (16+ of [A-Za-z0-9._~-]) for the dashboard, /api/* and /ws; "
+       "/api/count and /ws?count stay public")
+      ("allowed-origin", po::value<std::vector<std::string>>()->value_name("ORIGIN")->composing(),
+       "an Origin allowed to open /ws (repeatable; default: the request's own host)");
 
   auto usage = [&] {
     std::ostringstream text;
@@ -104,6 +117,28 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
     return bad("invalid --push-interval " + std::to_string(push) + ": expected 10..60000 ms");
   }
   options.push_interval = std::chrono::milliseconds(push);
+  if (values.count("geoip")) options.geoip = values["geoip"].as<std::vector<std::string>>();
+  if (values.count("ua-regexes")) options.ua_regexes = values["ua-regexes"].as<std::string>();
+  const auto retention = values["retention-days"].as<long long>();
+  if (retention < 0 || retention > 36500) {
+    return bad("invalid --retention-days " + std::to_string(retention) +
+               ": expected 0 (keep) .. 36500");
+  }
+  options.retention_days = static_cast<int>(retention);
+  if (values.count("token")) {
+    options.token = values["token"].as<std::string>();
+    if (!valid_token(options.token)) {
+      return bad("invalid --token: use 16 or more characters from A-Z a-z 0-9 . _ ~ -");
+    }
+  }
+  if (values.count("allowed-origin")) {
+    options.allowed_origins = values["allowed-origin"].as<std::vector<std::string>>();
+    for (const auto& origin : options.allowed_origins) {
+      if (origin.rfind("http://", 0) != 0 && origin.rfind("https://", 0) != 0) {
+        return bad("invalid --allowed-origin '" + origin + "': expected http(s)://host[:port]");
+      }
+    }
+  }
   return options;
 }
 

@@ -16,6 +16,11 @@ struct Options {
   std::uint16_t listen_port = 9190;
   std::chrono::seconds active_window{300};
   std::chrono::milliseconds push_interval{1000};
+  std::vector<std::string> geoip;  // City .mmdb files, first hit wins; none: no geo
+  std::string ua_regexes;   // uap-core regexes.yaml; empty: no device classes
+  int retention_days = 0;   // 0 keeps history forever
+  std::string token;        // empty: no token needed
+  std::vector<std::string> allowed_origins;
 };
 
 // What parsing produced: options to run with, or a text to print and the

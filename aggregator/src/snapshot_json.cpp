@@ -4,31 +4,67 @@
 
 namespace onlooker {
 
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// Unknown values are null in JSON rather than "".
+Json text_or_null(const std::string& text) { return text.empty() ? Json() : Json(text); }
+
+Json counts(const std::vector<Count>& list, const char* key_name, const char* detail_name) {
+  auto out = Json::array();
+  for (const Count& count : list) {
+    Json entry;
+    if (detail_name && std::string_view(detail_name) == "country") {
+      entry[detail_name] = count.detail;  // cities: country first, as the contract lists
+      entry[key_name] = count.key;
+    } else {
+      entry[key_name] = count.key;
+      if (detail_name) entry[detail_name] = count.detail;
+    }
+    entry["viewers"] = count.viewers;
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string snapshot_json(const LiveSnapshot& snapshot, const SnapshotContext& context,
                           bool with_type) {
-  nlohmann::ordered_json out;
+  Json out;
   if (with_type) out["type"] = "snapshot";
   out["ts"] = snapshot.ts_ms;
   out["active"] = snapshot.active;
+  out["bots"] = snapshot.bots;
   out["active_window"] = context.active_window_s;
+  out["pages"] = counts(snapshot.pages, "path", nullptr);
+  out["countries"] = counts(snapshot.countries, "code", "name");
+  out["cities"] = counts(snapshot.cities, "name", "country");
+  out["devices"] = counts(snapshot.devices, "name", nullptr);
+  out["browsers"] = counts(snapshot.browsers, "name", nullptr);
+  out["os"] = counts(snapshot.os, "name", nullptr);
+  out["referrers"] = counts(snapshot.referrers, "referrer", nullptr);
 
-  auto pages = nlohmann::ordered_json::array();
-  for (const PageCount& page : snapshot.pages) {
-    pages.push_back({{"path", page.path}, {"viewers", page.viewers}});
-  }
-  out["pages"] = std::move(pages);
-
-  auto visitors = nlohmann::ordered_json::array();
+  auto visitors = Json::array();
   for (const LiveVisitor& visitor : snapshot.visitors) {
     visitors.push_back({{"id", visitor.id},
                         {"host", visitor.host},
                         {"path", visitor.path},
-                        {"referrer", visitor.referrer},
+                        {"referrer", text_or_null(visitor.referrer)},
+                        {"country", text_or_null(visitor.country_code)},
+                        {"country_name", text_or_null(visitor.country_name)},
+                        {"city", text_or_null(visitor.city)},
+                        {"device", text_or_null(visitor.device)},
+                        {"browser", text_or_null(visitor.browser)},
+                        {"os", text_or_null(visitor.os)},
                         {"first_seen", visitor.first_seen_ms},
                         {"last_seen", visitor.last_seen_ms}});
   }
   out["visitors"] = std::move(visitors);
-
+  out["series"] = {{"start", context.series.start_s},
+                   {"step", 1},
+                   {"active", context.series.active}};
   out["ring"] = {{"written", context.ring.written},
                  {"dropped", context.ring.dropped},
                  {"torn", context.ring.torn},

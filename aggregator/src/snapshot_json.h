@@ -2,16 +2,26 @@
 // WebSocket "snapshot" message.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "live_set.h"
 #include "ring_reader.h"
 
 namespace onlooker {
 
+// Active people once a second, oldest first, ending at `start_s` +
+// size - 1 (unix seconds).
+struct Series {
+  std::int64_t start_s = 0;
+  std::vector<std::int64_t> active;
+};
+
 struct SnapshotContext {
   RingCounters ring;
   std::int64_t active_window_s = 0;
+  Series series;
 };
 
 // `with_type` adds "type": "snapshot" (the WebSocket message). Bytes that

@@ -34,6 +34,39 @@ constexpr std::array<const char*, SqliteHistory::schema_version> migrations = {
       next_seq   INTEGER NOT NULL
     );
     )sql",
+    R"sql(
+    CREATE TABLE visits (
+      visitor    TEXT    NOT NULL,
+      host       TEXT    NOT NULL,
+      start      INTEGER NOT NULL,  -- unix ms of the first hit
+      end        INTEGER NOT NULL,  -- unix ms of the last hit
+      pages      INTEGER NOT NULL,  -- page views in the visit
+      entry_page TEXT    NOT NULL,
+      exit_page  TEXT    NOT NULL,
+      country    TEXT,
+      device     TEXT
+    );
+    CREATE INDEX visits_start ON visits (start);
+    CREATE INDEX hits_host_ts ON hits (host, ts);
+    -- Covering index for reports by day and country.
+    CREATE INDEX hits_ts_kind_country ON hits (ts, kind, country, visitor);
+
+    CREATE VIEW daily_views AS
+      SELECT date(ts / 1000, 'unixepoch') AS day, host,
+             count(*) AS views, count(DISTINCT visitor) AS visitors
+        FROM hits WHERE kind = 'view' GROUP BY day, host;
+    CREATE VIEW daily_countries AS
+      SELECT date(ts / 1000, 'unixepoch') AS day, host, country,
+             count(*) AS views, count(DISTINCT visitor) AS visitors
+        FROM hits WHERE kind = 'view' GROUP BY day, host, country;
+    CREATE VIEW top_pages AS
+      SELECT host, path, count(*) AS views, count(DISTINCT visitor) AS visitors
+        FROM hits WHERE kind = 'view' GROUP BY host, path ORDER BY views DESC;
+    CREATE VIEW daily_visits AS
+      SELECT date(start / 1000, 'unixepoch') AS day, host, count(*) AS visits,
+             avg((end - start) / 1000.0) AS avg_seconds, avg(pages) AS avg_pages
+        FROM visits GROUP BY day, host;
+    )sql",
 };
 
 }  // namespace
@@ -46,8 +79,18 @@ SqliteHistory::SqliteHistory(const std::string& path) : db_(path) {
   migrate();
   insert_hit_ = std::make_unique<sqlite::Statement>(
       db_,
-      "INSERT INTO hits (ts, visitor, kind, host, path, referrer, status, bytes, request_ms) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+      "INSERT INTO hits (ts, visitor, kind, host, path, referrer, status, bytes, request_ms, "
+      "country, city, device, browser, os) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+  insert_visit_ = std::make_unique<sqlite::Statement>(
+      db_,
+      "INSERT INTO visits (visitor, host, start, end, pages, entry_page, exit_page, country, "
+      "device) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+  delete_hits_ = std::make_unique<sqlite::Statement>(
+      db_, "DELETE FROM hits WHERE rowid IN (SELECT rowid FROM hits WHERE ts < ?1 LIMIT ?2)");
+  delete_visits_ = std::make_unique<sqlite::Statement>(
+      db_,
+      "DELETE FROM visits WHERE rowid IN (SELECT rowid FROM visits WHERE start < ?1 LIMIT ?2)");
   save_position_ = std::make_unique<sqlite::Statement>(
       db_,
       "INSERT INTO ring_cursor (id, generation, next_seq) VALUES (1, ?1, ?2) "
@@ -78,30 +121,69 @@ std::optional<RingPosition> SqliteHistory::committed_position() {
                       static_cast<std::uint64_t>(query.column_int(1))};
 }
 
-void SqliteHistory::commit(std::span<const Hit> hits, const RingPosition& after) {
+namespace {
+
+void bind_text_or_null(sqlite::Statement& statement, int index, const std::string& text) {
+  if (text.empty()) {
+    statement.bind_null(index);
+  } else {
+    statement.bind(index, text);
+  }
+}
+
+}  // namespace
+
+void SqliteHistory::commit(const HistoryBatch& batch) {
   sqlite::Transaction transaction(db_);
-  for (const Hit& hit : hits) {
-    auto& insert = *insert_hit_;
+  auto& insert = *insert_hit_;
+  for (const Hit& hit : batch.hits) {
     insert.bind(1, hit.ts_ms);
     insert.bind(2, to_hex(hit.visitor));
     insert.bind(3, to_string(hit.kind));
     insert.bind(4, hit.host);
     insert.bind(5, hit.path);
-    if (hit.referrer.empty()) {
-      insert.bind_null(6);
-    } else {
-      insert.bind(6, hit.referrer);
-    }
+    bind_text_or_null(insert, 6, hit.referrer);
     insert.bind(7, static_cast<std::int64_t>(hit.status));
     insert.bind(8, static_cast<std::int64_t>(hit.bytes));
     insert.bind(9, static_cast<std::int64_t>(hit.request_ms));
+    bind_text_or_null(insert, 10, hit.country_code);
+    bind_text_or_null(insert, 11, hit.city);
+    bind_text_or_null(insert, 12, hit.device);
+    bind_text_or_null(insert, 13, hit.browser);
+    bind_text_or_null(insert, 14, hit.os);
     insert.exec();
   }
+  auto& visit_insert = *insert_visit_;
+  for (const Visit& visit : batch.visits) {
+    visit_insert.bind(1, visit.visitor);
+    visit_insert.bind(2, visit.host);
+    visit_insert.bind(3, visit.start_ms);
+    visit_insert.bind(4, visit.last_seen_ms);
+    visit_insert.bind(5, visit.pages);
+    visit_insert.bind(6, visit.entry_page);
+    visit_insert.bind(7, visit.exit_page);
+    bind_text_or_null(visit_insert, 8, visit.country);
+    bind_text_or_null(visit_insert, 9, visit.device);
+    visit_insert.exec();
+  }
   // SQLite integers are signed: the 64-bit generation is stored bit for bit.
-  save_position_->bind(1, static_cast<std::int64_t>(after.generation));
-  save_position_->bind(2, static_cast<std::int64_t>(after.next_seq));
+  save_position_->bind(1, static_cast<std::int64_t>(batch.after.generation));
+  save_position_->bind(2, static_cast<std::int64_t>(batch.after.next_seq));
   save_position_->exec();
   transaction.commit();
+}
+
+std::size_t SqliteHistory::delete_before(std::int64_t cutoff_ms, std::size_t limit) {
+  sqlite::Transaction transaction(db_);
+  std::size_t deleted = 0;
+  for (auto* statement : {delete_hits_.get(), delete_visits_.get()}) {
+    statement->bind(1, cutoff_ms);
+    statement->bind(2, static_cast<std::int64_t>(limit));
+    statement->exec();
+    deleted += static_cast<std::size_t>(sqlite3_changes(db_.handle()));
+  }
+  transaction.commit();
+  return deleted;
 }
 
 }  // namespace onlooker

@@ -17,16 +17,20 @@ class SqliteHistory final : public HistorySink {
   explicit SqliteHistory(const std::string& path);
 
   std::optional<RingPosition> committed_position() override;
-  void commit(std::span<const Hit> hits, const RingPosition& after) override;
+  void commit(const HistoryBatch& batch) override;
+  std::size_t delete_before(std::int64_t cutoff_ms, std::size_t limit) override;
 
-  static constexpr int schema_version = 1;
+  static constexpr int schema_version = 2;
 
  private:
   void migrate();
 
   sqlite::Database db_;
   std::unique_ptr<sqlite::Statement> insert_hit_;
+  std::unique_ptr<sqlite::Statement> insert_visit_;
   std::unique_ptr<sqlite::Statement> save_position_;
+  std::unique_ptr<sqlite::Statement> delete_hits_;
+  std::unique_ptr<sqlite::Statement> delete_visits_;
 };
 
 }  // namespace onlooker

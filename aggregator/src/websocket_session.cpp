@@ -25,8 +25,11 @@ void fail(beast::error_code ec, const char* what) {
 }  // namespace
 
 WebSocketSession::WebSocketSession(boost::asio::ip::tcp::socket&& socket, LiveHub& hub,
-                                   std::string host_filter)
-    : ws_(std::move(socket)), hub_(hub), host_filter_(std::move(host_filter)) {}
+                                   std::string host_filter, bool count_only)
+    : ws_(std::move(socket)),
+      hub_(hub),
+      host_filter_(std::move(host_filter)),
+      count_only_(count_only) {}
 
 void WebSocketSession::run(beast::http::request<beast::http::string_body> upgrade) {
   beast::get_lowest_layer(ws_).expires_never();

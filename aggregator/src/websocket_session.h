@@ -18,11 +18,14 @@ class LiveHub;
 
 class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
  public:
-  WebSocketSession(boost::asio::ip::tcp::socket&& socket, LiveHub& hub, std::string host_filter);
+  // `count_only`: the public /ws?count stream, {"type":"count","active":n}.
+  WebSocketSession(boost::asio::ip::tcp::socket&& socket, LiveHub& hub, std::string host_filter,
+                   bool count_only);
 
   void run(boost::beast::http::request<boost::beast::http::string_body> upgrade);
   void send(std::shared_ptr<const std::string> message);
   const std::string& host_filter() const { return host_filter_; }
+  bool count_only() const { return count_only_; }
 
  private:
   void on_accept(boost::beast::error_code ec);
@@ -35,6 +38,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   boost::beast::flat_buffer buffer_;
   LiveHub& hub_;
   std::string host_filter_;
+  bool count_only_;
   bool open_ = false;
   std::shared_ptr<const std::string> writing_;
   std::shared_ptr<const std::string> next_;

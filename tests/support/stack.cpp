@@ -2,6 +2,8 @@
 
 #include <signal.h>
 
+#include <cstdio>
+#include <filesystem>
 #include <stdexcept>
 
 #include "http_client.h"
@@ -55,11 +57,16 @@ Stack::Stack(StackOptions options)
   replace_all(extra, "@SITE@", dir_.file("site"));
   replace_all(conf, "        onlooker on;\n", "        onlooker on;\n" + extra + "\n");
   dir_.write("nginx.conf", conf);
-  nginx_ = std::make_unique<Process>(
-      std::vector<std::string>{"/usr/sbin/nginx", "-p", dir_.path().string(), "-c",
-                               dir_.file("nginx.conf"), "-e", dir_.file("error.log"), "-g",
-                               "daemon off;"},
-      dir_.file("nginx.out"));
+  std::vector<std::string> argv{"/usr/sbin/nginx", "-p", dir_.path().string(), "-c",
+                                dir_.file("nginx.conf"), "-e", dir_.file("error.log")};
+  if (!options_.daemon) {
+    argv.push_back("-g");
+    argv.push_back("daemon off;");
+  }
+  nginx_ = std::make_unique<Process>(argv, dir_.file("nginx.out"));
+  if (options_.daemon && nginx_->wait_for(std::chrono::seconds(10)) != 0) {
+    throw std::runtime_error("nginx did not start:\n" + read_file(dir_.file("nginx.out")));
+  }
   if (!eventually([&] { return healthy(site_port_, "/style.css"); },
                   std::chrono::seconds(10))) {
     throw std::runtime_error("nginx did not start:\n" + read_file(dir_.file("nginx.out")) +
@@ -70,7 +77,47 @@ Stack::Stack(StackOptions options)
 
 Stack::~Stack() {
   if (onlookerd_) onlookerd_->stop(SIGTERM);
-  if (nginx_) nginx_->stop(SIGQUIT);
+  if (options_.daemon) {
+    // Every master this instance had (after an upgrade, old and new).
+    for (const char* file : {"nginx.pid", "nginx.pid.oldbin"}) {
+      const std::string text = read_file(dir_.file(file));
+      if (text.empty()) continue;
+      const pid_t pid = std::stoi(text);
+      ::kill(pid, SIGQUIT);
+      eventually([&] { return ::kill(pid, 0) != 0; }, std::chrono::seconds(10));
+    }
+  } else if (nginx_) {
+    nginx_->stop(SIGQUIT);
+  }
+}
+
+pid_t Stack::nginx_master() const {
+  const std::string text = read_file(dir_.file("nginx.pid"));
+  return text.empty() ? -1 : std::stoi(text);
+}
+
+std::vector<pid_t> Stack::nginx_workers() const {
+  std::vector<pid_t> workers;
+  const pid_t master = nginx_master();
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    const std::string stat = read_file(entry.path().string() + "/stat");
+    const auto close = stat.rfind(')');
+    if (close == std::string::npos) continue;
+    int ppid = 0;
+    char state = 0;
+    if (std::sscanf(stat.c_str() + close + 1, " %c %d", &state, &ppid) == 2 && ppid == master) {
+      workers.push_back(std::stoi(name));
+    }
+  }
+  return workers;
+}
+
+int Stack::nginx_signal(const std::string& signal) const {
+  return run_command({"/usr/sbin/nginx", "-p", dir_.path().string(), "-c", dir_.file("nginx.conf"),
+                      "-e", dir_.file("error.log"), "-s", signal})
+      .status;
 }
 
 void Stack::start_onlookerd() {

@@ -16,6 +16,9 @@ struct StackOptions {
   std::vector<std::string> onlookerd_args;  // extra flags
   std::string server_directives;  // added to the site's server block; @SITE@ = docroot
   bool start_onlookerd = true;
+  // nginx as a daemon (its master found through the pid file), as binary
+  // upgrades need: a master that still has its original parent ignores USR2.
+  bool daemon = false;
 };
 
 class Stack {
@@ -33,6 +36,11 @@ class Stack {
   // SIGTERM (drains and commits) or SIGKILL; returns its exit status.
   int stop_onlookerd(int sig);
   std::string nginx_log() const { return read_file(dir_.file("error.log")); }
+  // The current master's pid, from its pid file.
+  pid_t nginx_master() const;
+  std::vector<pid_t> nginx_workers() const;
+  // Runs `nginx -s SIGNAL` against this instance; returns its exit status.
+  int nginx_signal(const std::string& signal) const;
   std::string onlookerd_log() const { return read_file(dir_.file("onlookerd.log")); }
 
  private:

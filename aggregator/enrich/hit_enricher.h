@@ -1,0 +1,39 @@
+// The Enricher onlookerd runs: country and city from the client address
+// (GeoLocator), device class, browser and OS from the User-Agent
+// (DeviceClassifier). Either part is optional. Runs on the drain thread;
+// reload_geo() may be called from any thread (SIGHUP) and takes effect at
+// the next hit.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "country_names.h"
+#include "device_classifier.h"
+#include "enricher.h"
+#include "geo_locator.h"
+
+namespace onlooker {
+
+class HitEnricher final : public Enricher {
+ public:
+  // Throws std::runtime_error naming the file when a database or the regex
+  // file cannot be loaded. Empty `geo_paths`/`ua_regexes`: that part is off.
+  HitEnricher(std::vector<std::string> geo_paths, const std::string& ua_regexes);
+
+  void enrich(Hit& hit) override;
+  void reload_geo() { reload_requested_.store(true, std::memory_order_relaxed); }
+
+ private:
+  void reopen_geo();
+
+  std::vector<std::string> geo_paths_;
+  std::unique_ptr<GeoLocator> geo_;
+  std::unique_ptr<DeviceClassifier> devices_;
+  CountryNames country_names_;
+  std::atomic<bool> reload_requested_{false};
+};
+
+}  // namespace onlooker
