@@ -1,12 +1,20 @@
-// Static files compiled into onlookerd, so that it serves its dashboard with
-// no files to install or find at run time. Generated from aggregator/web/.
+// Static files compiled into onlookerd, so that it serves its dashboard and
+// scripts with no files to install or find at run time. Generated at build
+// time from aggregator/web/ (see ONLOOKER_WEB_ASSETS in aggregator/CMakeLists.txt).
 #pragma once
 
+#include <span>
 #include <string_view>
 
 namespace onlooker::assets {
 
-extern const std::string_view dashboard_html;
-extern const std::string_view beacon_js;
+struct Asset {
+  std::string_view path;          // URL path, e.g. "/beacon.js"
+  std::string_view content_type;
+  std::string_view body;
+};
+
+std::span<const Asset> all();
+const Asset* find(std::string_view path);
 
 }  // namespace onlooker::assets

@@ -42,6 +42,21 @@ form{display:grid;gap:.6rem;min-width:16rem}input,button{font:inherit;padding:.5
 <button type="submit">Sign in</button></form></body></html>
 )html";
 
+Response asset_response(const Request& request, const assets::Asset& asset) {
+  auto response = make_response(request, http::status::ok, asset.content_type,
+                                std::string(asset.body));
+  // Pages are revalidated (a new onlookerd may serve new ones); scripts and
+  // styles may be cached for an hour.
+  const bool page = asset.content_type.starts_with("text/html");
+  response.set(http::field::cache_control, page ? "no-cache" : "public, max-age=3600");
+  if (page) {
+    response.set("Content-Security-Policy",
+                 "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; "
+                 "style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'");
+  }
+  return response;
+}
+
 Response refusal(const Request& request, Access access) {
   auto response = error(request,
                         access == Access::rate_limited ? http::status::too_many_requests
@@ -96,11 +111,9 @@ Response handle_request(const Request& request, LiveHub& hub, AccessControl& acc
   if (target.path == "/healthz") {
     return make_response(request, http::status::ok, "text/plain; charset=utf-8", "ok\n");
   }
-  if (target.path == "/beacon.js") {
-    auto response = make_response(request, http::status::ok, "text/javascript; charset=utf-8",
-                                  std::string(assets::beacon_js));
-    response.set(http::field::cache_control, "public, max-age=3600");
-    return response;
+  // Public scripts a site embeds for its visitors.
+  if (target.path == "/beacon.js" || target.path == "/widget.js") {
+    if (const auto* asset = assets::find(target.path)) return asset_response(request, *asset);
   }
 
   if (target.path == "/api/count") {
@@ -131,13 +144,8 @@ Response handle_request(const Request& request, LiveHub& hub, AccessControl& acc
     return make_response(request, http::status::ok, "text/plain; version=0.0.4; charset=utf-8",
                          hub.metrics_text());
   }
-  if (target.path == "/" || target.path == "/index.html") {
-    auto response = make_response(request, http::status::ok, "text/html; charset=utf-8",
-                                  std::string(assets::dashboard_html));
-    response.set("Content-Security-Policy",
-                 "default-src 'self'; connect-src 'self' ws: wss:; style-src 'self' "
-                 "'unsafe-inline'; script-src 'self' 'unsafe-inline'");
-    return response;
+  if (const auto* asset = assets::find(target.path == "/" ? "/index.html" : target.path)) {
+    return asset_response(request, *asset);
   }
   if (target.path == "/ws") {
     return error(request, http::status::upgrade_required, "WebSocket upgrade required");
