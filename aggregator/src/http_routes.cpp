@@ -85,6 +85,16 @@ Response login(const Request& request, AccessControl& access) {
 
 }  // namespace
 
+std::optional<Response> refuse_protected(const Request& request, AccessControl& access) {
+  const Access verdict = access.check(request, std::chrono::steady_clock::now());
+  if (verdict != Access::allowed) return refusal(request, verdict);
+  return std::nullopt;
+}
+
+Response json_answer(const Request& request, http::status status, std::string body) {
+  return make_response(request, status, "application/json", std::move(body));
+}
+
 std::optional<Response> refuse_websocket(const Request& request, AccessControl& access) {
   if (!access.origin_allowed(request)) {
     return error(request, http::status::forbidden, "WebSocket from another origin");

@@ -1,11 +1,17 @@
 #include "http_session.h"
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
+#include <nlohmann/json.hpp>
+
+#include "history_queries.h"
 #include "live_hub.h"
 #include "log.h"
 #include "query_string.h"
+#include "services.h"
 #include "websocket_session.h"
 
 namespace onlooker {
@@ -22,9 +28,8 @@ constexpr auto read_timeout = std::chrono::seconds(30);
 
 }  // namespace
 
-HttpSession::HttpSession(boost::asio::ip::tcp::socket&& socket, LiveHub& hub,
-                         AccessControl& access)
-    : stream_(std::move(socket)), hub_(hub), access_(access) {}
+HttpSession::HttpSession(boost::asio::ip::tcp::socket&& socket, Services& services)
+    : stream_(std::move(socket)), services_(services) {}
 
 void HttpSession::run() {
   boost::asio::dispatch(stream_.get_executor(),
@@ -63,7 +68,7 @@ void HttpSession::on_read(beast::error_code ec) {
 
   Request request = parser_->release();
   if (beast::websocket::is_upgrade(request) && is_websocket_route(request)) {
-    if (auto refused = refuse_websocket(request, access_)) {
+    if (auto refused = refuse_websocket(request, services_.access)) {
       refused->keep_alive(false);
       response_ = std::make_shared<Response>(std::move(*refused));
       http::async_write(stream_, *response_,
@@ -75,17 +80,52 @@ void HttpSession::on_read(beast::error_code ec) {
     const auto target = split_target(request.target());
     auto host = query_param(target.query, "host").value_or("");
     const bool count_only = query_param(target.query, "count").has_value();
-    std::make_shared<WebSocketSession>(stream_.release_socket(), hub_, std::move(host), count_only)
+    std::make_shared<WebSocketSession>(stream_.release_socket(), services_.hub, std::move(host),
+                                       count_only)
         ->run(std::move(request));
     return;
   }
 
-  response_ = std::make_shared<Response>(handle_request(request, hub_, access_));
+  if (split_target(request.target()).path == "/api/history" &&
+      request.method() == http::verb::get) {
+    return answer_history(std::move(request));
+  }
+  write(handle_request(request, services_.hub, services_.access));
+}
+
+void HttpSession::write(Response response) {
+  response_ = std::make_shared<Response>(std::move(response));
   const bool keep_alive = response_->keep_alive();
   http::async_write(stream_, *response_,
                     [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
                       self->on_write(keep_alive, ec);
                     });
+}
+
+// Validated here; queried on the blocking pool; answered back on this
+// session's executor.
+void HttpSession::answer_history(Request request) {
+  if (auto refused = refuse_protected(request, services_.access)) return write(std::move(*refused));
+  auto parsed = parse_history_request(split_target(request.target()).query, unix_now_ms());
+  if (auto* problem = std::get_if<std::string>(&parsed)) {
+    nlohmann::json error{{"error", *problem}};
+    return write(json_answer(request, http::status::bad_request, error.dump()));
+  }
+  boost::asio::post(services_.blocking, [self = shared_from_this(), request = std::move(request),
+                                         query = std::get<HistoryRequest>(parsed)]() mutable {
+    Response response;
+    try {
+      response = json_answer(request, http::status::ok, self->services_.history.run(query));
+    } catch (const std::exception& failure) {
+      log::error(std::string("msg=\"history query failed\" error=\"") + failure.what() + "\"");
+      response = json_answer(request, http::status::service_unavailable,
+                             R"({"error":"history is unavailable right now"})");
+    }
+    boost::asio::post(self->stream_.get_executor(),
+                      [self, response = std::move(response)]() mutable {
+                        self->write(std::move(response));
+                      });
+  });
 }
 
 void HttpSession::on_write(bool keep_alive, beast::error_code ec) {

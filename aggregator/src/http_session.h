@@ -14,12 +14,11 @@
 
 namespace onlooker {
 
-class AccessControl;
-class LiveHub;
+struct Services;
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(boost::asio::ip::tcp::socket&& socket, LiveHub& hub, AccessControl& access);
+  HttpSession(boost::asio::ip::tcp::socket&& socket, Services& services);
   void run();
 
  private:
@@ -27,11 +26,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void on_read(boost::beast::error_code ec);
   void on_write(bool keep_alive, boost::beast::error_code ec);
   void do_close();
+  void answer_history(Request request);
+  void write(Response response);
 
   boost::beast::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;
-  LiveHub& hub_;
-  AccessControl& access_;
+  Services& services_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   std::shared_ptr<Response> response_;
 };

@@ -6,8 +6,8 @@
 namespace onlooker {
 
 Listener::Listener(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& endpoint,
-                   LiveHub& hub, AccessControl& access)
-    : io_(io), acceptor_(io), hub_(hub), access_(access) {
+                   Services& services)
+    : io_(io), acceptor_(io), services_(services) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(boost::asio::socket_base::reuse_address(true));
   acceptor_.bind(endpoint);
@@ -27,7 +27,7 @@ void Listener::do_accept() {
       // Out of descriptors, typically: keep accepting once some are back.
       log::warn("msg=\"accept failed\" error=\"" + ec.message() + "\"");
     } else {
-      std::make_shared<HttpSession>(std::move(socket), self->hub_, self->access_)->run();
+      std::make_shared<HttpSession>(std::move(socket), self->services_)->run();
     }
     self->do_accept();
   });

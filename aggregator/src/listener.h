@@ -9,14 +9,13 @@
 
 namespace onlooker {
 
-class AccessControl;
-class LiveHub;
+struct Services;
 
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
   // Throws boost::system::system_error when the address cannot be bound.
   Listener(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& endpoint,
-           LiveHub& hub, AccessControl& access);
+           Services& services);
   void run() { do_accept(); }
   void stop();
   boost::asio::ip::tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
@@ -26,8 +25,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
   boost::asio::io_context& io_;
   boost::asio::ip::tcp::acceptor acceptor_;
-  LiveHub& hub_;
-  AccessControl& access_;
+  Services& services_;
 };
 
 }  // namespace onlooker

@@ -8,6 +8,7 @@
 #include <utility>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include <csignal>
 #include <functional>
@@ -16,7 +17,9 @@
 
 #include "access_control.h"
 #include "drain_loop.h"
+#include "history_queries.h"
 #include "hit_enricher.h"
+#include "services.h"
 #include "listener.h"
 #include "live_hub.h"
 #include "log.h"
@@ -40,7 +43,10 @@ int serve(const onlooker::Options& options) {
       resolver.resolve(options.listen_host, std::to_string(options.listen_port),
                        boost::asio::ip::resolver_base::passive);
   AccessControl access({options.token, options.allowed_origins});
-  auto listener = std::make_shared<Listener>(io, endpoints.begin()->endpoint(), hub, access);
+  HistoryQueries history_queries(options.db);
+  boost::asio::thread_pool blocking(1);  // SQLite reads for /api/history
+  Services services{hub, access, history_queries, blocking};
+  auto listener = std::make_shared<Listener>(io, endpoints.begin()->endpoint(), services);
 
   HitEnricher enricher(options.geoip, options.ua_regexes);
   DrainLoop drain(ring, history, hub,
@@ -72,6 +78,7 @@ int serve(const onlooker::Options& options) {
     drain_thread.join();  // drains and commits what is left
     hub.stop();
     hangup.cancel();
+    blocking.join();
     io.stop();
   });
 

@@ -1,0 +1,94 @@
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "history_queries.h"
+#include "sqlite_history.h"
+#include "support/temp_dir.h"
+
+namespace onlooker {
+namespace {
+
+constexpr std::int64_t day = 86'400'000;
+constexpr std::int64_t now = 1'795'000'000'000;  // a fixed "now", mid-day UTC
+
+std::string error_of(std::string_view query) {
+  const auto parsed = parse_history_request(query, now);
+  const auto* error = std::get_if<std::string>(&parsed);
+  return error ? *error : "";
+}
+
+TEST(HistoryRequest, DefaultsToTheLastWeekByDay) {
+  const auto request = std::get<HistoryRequest>(parse_history_request("", now));
+  EXPECT_EQ(request.to_ms, now);
+  EXPECT_EQ(request.from_ms, now - 7 * day);
+  EXPECT_EQ(request.bucket, HistoryRequest::Bucket::day);
+  const auto short_range = std::get<HistoryRequest>(
+      parse_history_request("from=" + std::to_string(now - day), now));
+  EXPECT_EQ(short_range.bucket, HistoryRequest::Bucket::hour);
+}
+
+TEST(HistoryRequest, BadParametersAreRefusedWithAReason) {
+  EXPECT_EQ(error_of("from=yesterday"), "from must be unix time in milliseconds");
+  EXPECT_EQ(error_of("to=-5"), "to must be unix time in milliseconds");
+  EXPECT_EQ(error_of("from=10&to=5"), "from must be before to");
+  EXPECT_EQ(error_of("from=0&to=" + std::to_string(400 * day)), "the range is at most 366 days");
+  EXPECT_EQ(error_of("bucket=week"), "bucket must be hour or day");
+  EXPECT_EQ(error_of("bucket=hour&from=0&to=" + std::to_string(60 * day)),
+            "hourly buckets cover at most 31 days");
+  EXPECT_EQ(error_of("host=" + std::string(300, 'h')), "host is too long");
+  EXPECT_EQ(error_of("from=1&to=2&host=a.example&bucket=hour"), "");
+}
+
+TEST(HistoryQueries, CountsViewsAndPeoplePerBucketPageAndCountry) {
+  test::TempDir dir;
+  {
+    SqliteHistory history(dir.file("db"));
+    std::vector<Hit> hits;
+    auto add = [&](std::int64_t ts, std::uint8_t who, const char* path, const char* country,
+                   HitKind kind = HitKind::view, const char* device = "desktop",
+                   const char* host = "a.example") {
+      Hit hit;
+      hit.ts_ms = ts;
+      hit.visitor.fill(who);
+      hit.path = path;
+      hit.country_code = country;
+      hit.kind = kind;
+      hit.device = device;
+      hit.host = host;
+      hits.push_back(hit);
+    };
+    const std::int64_t today = now / day * day;
+    add(today + 1000, 1, "/", "GB");
+    add(today + 2000, 1, "/b", "GB");
+    add(today + 3000, 2, "/", "DE");
+    add(today + 4000, 2, "/", "DE", HitKind::beat);          // not a view
+    add(today + 5000, 3, "/", "US", HitKind::view, "bot");   // not a person
+    add(today + 6000, 4, "/", "JP", HitKind::view, "mobile", "b.example");
+    add(today - day + 10, 5, "/old", "GB");                  // yesterday
+    add(today - 30 * day, 6, "/ancient", "GB");              // outside the range
+    history.commit({hits, {}, {1, hits.size()}});
+  }
+  HistoryQueries queries(dir.file("db"));
+  const auto request = std::get<HistoryRequest>(
+      parse_history_request("from=" + std::to_string(now - 2 * day) + "&bucket=day", now));
+  const auto out = nlohmann::json::parse(queries.run(request));
+  const std::int64_t today = now / day * day;
+  EXPECT_EQ(out.at("series"), nlohmann::json::parse(
+                                  "[{\"t\":" + std::to_string(today - day) +
+                                  ",\"views\":1,\"visitors\":1},{\"t\":" + std::to_string(today) +
+                                  ",\"views\":4,\"visitors\":3}]"));
+  EXPECT_EQ(out.at("pages").at(0), nlohmann::json::parse(R"({"path":"/","views":3,"visitors":3})"));
+  EXPECT_EQ(out.at("countries").at(0),
+            nlohmann::json::parse(R"({"code":"GB","name":"United Kingdom","views":3,"visitors":2})"));
+
+  const auto one_site = std::get<HistoryRequest>(parse_history_request(
+      "host=b.example&from=" + std::to_string(now - 2 * day), now));
+  const auto site = nlohmann::json::parse(queries.run(one_site));
+  ASSERT_EQ(site.at("pages").size(), 1u);
+  EXPECT_EQ(site.at("countries").at(0).at("code"), "JP");
+  EXPECT_EQ(site.at("host"), "b.example");
+}
+
+}  // namespace
+}  // namespace onlooker
