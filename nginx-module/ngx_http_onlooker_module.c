@@ -15,6 +15,7 @@
 #include "ngx_http_onlooker_identity.h"
 #include "ngx_http_onlooker_record.h"
 #include "ngx_http_onlooker_zone.h"
+#include "onlooker_version.h"
 
 #define NGX_HTTP_ONLOOKER_IDENTITY_HASH    0
 #define NGX_HTTP_ONLOOKER_IDENTITY_COOKIE  1
@@ -46,6 +47,7 @@ static void *ngx_http_onlooker_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_onlooker_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
 static ngx_int_t ngx_http_onlooker_init(ngx_conf_t *cf);
+static ngx_int_t ngx_http_onlooker_init_module(ngx_cycle_t *cycle);
 static ngx_int_t ngx_http_onlooker_init_process(ngx_cycle_t *cycle);
 static ngx_int_t ngx_http_onlooker_header_filter(ngx_http_request_t *r);
 static ngx_int_t ngx_http_onlooker_log_handler(ngx_http_request_t *r);
@@ -138,7 +140,7 @@ ngx_module_t  ngx_http_onlooker_module = {
     ngx_http_onlooker_commands,            /* module directives */
     NGX_HTTP_MODULE,                       /* module type */
     NULL,                                  /* init master */
-    NULL,                                  /* init module */
+    ngx_http_onlooker_init_module,         /* init module */
     ngx_http_onlooker_init_process,        /* init process */
     NULL,                                  /* init thread */
     NULL,                                  /* exit thread */
@@ -342,6 +344,18 @@ ngx_http_onlooker_init(ngx_conf_t *cf)
 
     ngx_http_next_header_filter = ngx_http_top_header_filter;
     ngx_http_top_header_filter = ngx_http_onlooker_header_filter;
+
+    return NGX_OK;
+}
+
+
+/* Says which module and ring layout this nginx runs, once per (re)load. */
+static ngx_int_t
+ngx_http_onlooker_init_module(ngx_cycle_t *cycle)
+{
+    ngx_log_error(NGX_LOG_NOTICE, cycle->log, 0,
+                  "onlooker module " ONLOOKER_VERSION " (ring layout %uD)",
+                  (uint32_t) ONLOOKER_RING_LAYOUT_VERSION);
 
     return NGX_OK;
 }

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "onlooker_ring.h"
+#include "onlooker_version.h"
 #include "sqlite_db.h"
 #include "support/http_client.h"
 #include "support/stack.h"
@@ -247,6 +248,17 @@ TEST(Service, CountEndpointsMetricsAndSeries) {
     const json series = live(stack).at("series");
     return series.at("active").size() >= 2 && series.at("active").back() == 1;
   }, 4s)) << live(stack).at("series").dump();
+}
+
+TEST(WalkingSkeleton, ModuleAndOnlookerdReportTheSameVersionAndRingLayout) {
+  Stack stack({.start_onlookerd = false});
+  const std::string expected = std::string(ONLOOKER_VERSION) + " (ring layout " +
+                               std::to_string(ONLOOKER_RING_LAYOUT_VERSION) + ")";
+  EXPECT_NE(stack.nginx_log().find("onlooker module " + expected), std::string::npos)
+      << stack.nginx_log();
+  const auto version = test::run_command({test::onlookerd_path(), "--version"});
+  EXPECT_EQ(version.status, 0);
+  EXPECT_EQ(version.output, "onlookerd " + expected + "\n");
 }
 
 TEST(WalkingSkeleton, RingAndDatabaseAreOwnerOnly) {

@@ -3,7 +3,7 @@
 #include "onlooker_ring.h"
 #include "options.h"
 #include "support/temp_dir.h"
-#include "version.h"
+#include "onlooker_version.h"
 
 namespace onlooker {
 namespace {

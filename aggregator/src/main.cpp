@@ -26,7 +26,7 @@
 #include "options.h"
 #include "ring_reader.h"
 #include "sqlite_history.h"
-#include "version.h"
+#include "onlooker_version.h"
 
 namespace {
 

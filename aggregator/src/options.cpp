@@ -7,7 +7,7 @@
 
 #include "access_control.h"
 #include "onlooker_ring.h"
-#include "version.h"
+#include "onlooker_version.h"
 
 namespace onlooker {
 

@@ -1,0 +1,46 @@
+// Raw bytes as an HTTP request to onlookerd: Beast's parser with the same
+// limits as HttpSession, then the routes (live, count, metrics, login...).
+#include <utility>
+#include <boost/asio/io_context.hpp>
+#include <boost/beast/http.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "access_control.h"
+#include "http_routes.h"
+#include "live_hub.h"
+#include "ring_reader.h"
+#include "support/test_ring.h"
+
+namespace {
+
+struct World {
+  std::string ring_path = "/tmp/onlooker-fuzz-http-ring";
+  onlooker::test::TestRing ring{ring_path, 64};
+  onlooker::RingReader reader{ring_path};
+  boost::asio::io_context io;
+  onlooker::LiveHub hub{io, reader, {}};
+  onlooker::AccessControl open_access{{}};
+  onlooker::AccessControl token_access{{"a-token-of-sixteen-chars", {}}};
+};
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static auto world = std::make_unique<World>();
+  namespace http = boost::beast::http;
+  http::request_parser<http::string_body> parser;
+  parser.eager(true);
+  parser.header_limit(8 * 1024);
+  parser.body_limit(1024);
+  boost::beast::error_code ec;
+  parser.put(boost::asio::buffer(data, size), ec);
+  if (ec || !parser.is_done()) return 0;
+  const auto request = parser.release();
+  (void)onlooker::handle_request(request, world->hub, world->open_access);
+  (void)onlooker::handle_request(request, world->hub, world->token_access);
+  (void)onlooker::refuse_websocket(request, world->token_access);
+  return 0;
+}
