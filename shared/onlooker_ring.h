@@ -251,15 +251,21 @@ static inline enum onlooker_slot_state
 onlooker_ring_peek(onlooker_ring_header *h, uint64_t pos)
 {
     uint64_t seq = __atomic_load_n(&onlooker_ring_slot(h, pos)->seq, __ATOMIC_ACQUIRE);
+    int64_t diff = (int64_t) (seq - pos);
 
-    if (seq == pos + 1) {
+    if (diff == 1) {
         return ONLOOKER_SLOT_READY;
     }
-    if (seq == pos) {
+    if (diff == 0) {
         return __atomic_load_n(&h->head, __ATOMIC_ACQUIRE) > pos
                ? ONLOOKER_SLOT_PENDING : ONLOOKER_SLOT_EMPTY;
     }
-    return ONLOOKER_SLOT_FREED;
+    if (diff >= (int64_t) h->capacity) {
+        return ONLOOKER_SLOT_FREED;   /* freed or skipped at pos already */
+    }
+    /* diff < 0: the slot still holds an earlier lap, so nothing has been
+     * written at pos yet (the ring is full behind the reader). */
+    return ONLOOKER_SLOT_EMPTY;
 }
 
 /* Consumer: hands the slot of pos back to producers and advances tail.

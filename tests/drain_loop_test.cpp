@@ -65,6 +65,29 @@ TEST(DrainLoop, CommitsEveryRecordOnceAndFreesItsSlots) {
   EXPECT_EQ(history.committed_position(), (RingPosition{42, 50}));
 }
 
+TEST(DrainLoop, AFullRingIsDrainedExactlyToItsHead) {
+  TempDir dir;
+  TestRing ring(dir.file("ring"), 64);
+  RingReader reader(dir.file("ring"));
+  SqliteHistory history(dir.file("db"));
+  CollectingFeed feed;
+  DrainLoop drain(reader, history, feed);
+  std::uint64_t pushed = 0;
+  while (ring.push({.ts_ms = pushed})) ++pushed;
+  ASSERT_EQ(pushed, 64u);
+  while (drain.step() > 0) {
+  }
+  EXPECT_EQ(row_count(dir.file("db")), 64);
+  EXPECT_EQ(reader.tail(), reader.head());
+  EXPECT_EQ(drain.read_position(), 64u);
+  // And the next lap goes through too.
+  for (std::uint64_t i = 0; i < 64; ++i) ASSERT_TRUE(ring.push({.ts_ms = 100 + i}));
+  while (drain.step() > 0) {
+  }
+  EXPECT_EQ(row_count(dir.file("db")), 128);
+  EXPECT_EQ(distinct_ts(dir.file("db")), 128);
+}
+
 TEST(DrainLoop, ResumeSkipsRecordsCommittedBeforeACrash) {
   TempDir dir;
   TestRing ring(dir.file("ring"), 64);

@@ -79,6 +79,18 @@ TEST(Ring, FullRingDropsAndCountsUntilFreed) {
   EXPECT_EQ(reader.counters().dropped, 3u);
 }
 
+TEST(Ring, AFullRingReadsAsEmptyPastItsHead) {
+  TempDir dir;
+  TestRing ring(dir.file("ring"), 64);
+  RingReader reader(dir.file("ring"));
+  for (int i = 0; i < 64; ++i) ASSERT_TRUE(ring.push({}));
+  EXPECT_EQ(reader.state(63), SlotState::ready);
+  EXPECT_EQ(reader.state(64), SlotState::empty);  // slot 0 still holds position 0
+  reader.free_until(1);
+  EXPECT_EQ(reader.state(0), SlotState::freed);
+  EXPECT_EQ(reader.state(64), SlotState::empty);  // free now, not yet written
+}
+
 TEST(Ring, TornSlotIsSkippedCountedAndItsLatePublishFails) {
   TempDir dir;
   TestRing ring(dir.file("ring"), 64);

@@ -56,6 +56,7 @@ Stack::Stack(StackOptions options)
   std::string extra = options_.server_directives;
   replace_all(extra, "@SITE@", dir_.file("site"));
   replace_all(conf, "        onlooker on;\n", "        onlooker on;\n" + extra + "\n");
+  replace_all(conf, "size=16m;", "size=" + options_.ring_size + ";");
   dir_.write("nginx.conf", conf);
   std::vector<std::string> argv{"/usr/sbin/nginx", "-p", dir_.path().string(), "-c",
                                 dir_.file("nginx.conf"), "-e", dir_.file("error.log")};

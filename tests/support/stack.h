@@ -19,6 +19,7 @@ struct StackOptions {
   // nginx as a daemon (its master found through the pid file), as binary
   // upgrades need: a master that still has its original parent ignores USR2.
   bool daemon = false;
+  std::string ring_size = "16m";  // onlooker_zone size=
 };
 
 class Stack {
@@ -42,6 +43,7 @@ class Stack {
   // Runs `nginx -s SIGNAL` against this instance; returns its exit status.
   int nginx_signal(const std::string& signal) const;
   std::string onlookerd_log() const { return read_file(dir_.file("onlookerd.log")); }
+  pid_t onlookerd_pid() const { return onlookerd_ ? onlookerd_->pid() : -1; }
 
  private:
   TempDir dir_;

@@ -1,0 +1,189 @@
+// Faults around onlookerd with real nginx: a long outage, a reader holding
+// the database, clients that stall or churn, malformed requests. Loopback
+// only, bounded in count and time.
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "sqlite_db.h"
+#include "support/http_client.h"
+#include "support/stack.h"
+
+namespace onlooker {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+using test::eventually;
+using test::http_get;
+using test::Stack;
+
+std::int64_t rows(const Stack& stack) {
+  sqlite::Database db(stack.db_path(), SQLITE_OPEN_READONLY);
+  db.exec("PRAGMA busy_timeout = 2000");
+  return db.query_int("SELECT count(*) FROM hits");
+}
+
+std::int64_t metric(const Stack& stack, const std::string& name) {
+  const auto text = http_get(stack.site_port(), "/onlooker/metrics").body;
+  const auto at = text.find("\n" + name + " ");
+  if (at == std::string::npos) return -1;
+  return std::stoll(text.substr(at + name.size() + 2));
+}
+
+long rss_kb(pid_t pid) {
+  const std::string status = test::read_file("/proc/" + std::to_string(pid) + "/status");
+  const auto at = status.find("VmRSS:");
+  return at == std::string::npos ? -1 : std::stol(status.substr(at + 6));
+}
+
+int open_fds(pid_t pid) {
+  int count = 0;
+  for ([[maybe_unused]] const auto& entry :
+       std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd")) {
+    ++count;
+  }
+  return count;
+}
+
+int connect_raw(unsigned short port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+std::string send_raw(unsigned short port, const std::string& bytes) {
+  const int fd = connect_raw(port);
+  if (fd < 0) return "";
+  (void)::write(fd, bytes.data(), bytes.size());
+  ::shutdown(fd, SHUT_WR);
+  timeval timeout{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  std::string answer;
+  char buffer[4096];
+  for (ssize_t n; (n = ::read(fd, buffer, sizeof buffer)) > 0;) answer.append(buffer, n);
+  ::close(fd);
+  return answer;
+}
+
+TEST(ServiceFault, OutageLongerThanTheRingDropsCountsAndNginxKeepsServing) {
+  Stack stack({.ring_size = "64k"});  // 64 slots
+  ASSERT_EQ(stack.stop_onlookerd(SIGTERM), 0);
+  for (int i = 0; i < 200; ++i) {
+    ASSERT_EQ(http_get(stack.site_port(), "/index.html", {{"X-Forwarded-For", "10.9.0.1"}}).status,
+              200);
+  }
+  stack.start_onlookerd();
+  ASSERT_TRUE(eventually([&] { return rows(stack) == 64; }, 3s))
+      << rows(stack) << " written " << metric(stack, "onlooker_ring_written_total") << " dropped "
+      << metric(stack, "onlooker_ring_dropped_total") << " fill " << metric(stack, "onlooker_ring_fill");
+  EXPECT_EQ(metric(stack, "onlooker_ring_dropped_total"), 200 - 64);
+  EXPECT_EQ(metric(stack, "onlooker_ring_written_total"), 64);
+  const json live = json::parse(http_get(stack.site_port(), "/onlooker/api/live").body);
+  EXPECT_EQ(live.at("ring").at("dropped"), 200 - 64);  // what the dashboard shows
+}
+
+TEST(ServiceFault, ALongReaderDoesNotBlockIngest) {
+  Stack stack;
+  sqlite::Database reader(stack.db_path(), SQLITE_OPEN_READONLY);
+  reader.exec("BEGIN");
+  EXPECT_EQ(reader.query_int("SELECT count(*) FROM hits"), 0);  // holds a read snapshot
+  for (int i = 0; i < 20; ++i) http_get(stack.site_port(), "/index.html");
+  EXPECT_TRUE(eventually([&] { return rows(stack) == 20; }, 3s));
+  EXPECT_EQ(reader.query_int("SELECT count(*) FROM hits"), 0);  // its snapshot is unchanged
+  reader.exec("COMMIT");
+}
+
+TEST(ServiceFault, AClientThatNeverReadsCostsBoundedMemoryAndOthersKeepGoing) {
+  Stack stack({.onlookerd_args = {"--push-interval", "10"}});
+  // A WebSocket client that completes the handshake and then never reads.
+  const int stalled = connect_raw(stack.api_port());
+  ASSERT_GE(stalled, 0);
+  int small = 4096;
+  ::setsockopt(stalled, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  const std::string upgrade =
+      "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+  ASSERT_EQ(::write(stalled, upgrade.data(), upgrade.size()), static_cast<ssize_t>(upgrade.size()));
+
+  test::WebSocketClient healthy(stack.site_port(), "/onlooker/ws");
+  ASSERT_TRUE(healthy.read(5s).has_value());
+  const long rss_before = rss_kb(stack.onlookerd_pid());
+
+  // Many distinct visitors on many pages: big snapshots, pushed every 10 ms.
+  const auto deadline = std::chrono::steady_clock::now() + 3s;
+  int sent = 0;
+  while (std::chrono::steady_clock::now() < deadline && sent < 3000) {
+    http_get(stack.site_port(), "/index.html?" + std::to_string(sent),
+             {{"X-Forwarded-For", "10.8." + std::to_string(sent / 250) + "." +
+                                      std::to_string(sent % 250)}});
+    ++sent;
+  }
+  json last;
+  ASSERT_TRUE(eventually([&] {
+    last = json::parse(healthy.read(3s).value());
+    return last.at("active") == sent;
+  }, 10s)) << "healthy client fell behind: " << last.at("active") << " of " << sent;
+  const long rss_after = rss_kb(stack.onlookerd_pid());
+  EXPECT_LT(rss_after - rss_before, 64 * 1024) << "RSS grew from " << rss_before << " to "
+                                              << rss_after << " kB";
+  ::close(stalled);
+}
+
+TEST(ServiceFault, TenThousandConnectionsOpenedAndDroppedLeaveNothingBehind) {
+  Stack stack;
+  const pid_t pid = stack.onlookerd_pid();
+  const int fds_before = open_fds(pid);
+  const long rss_before = rss_kb(pid);
+  for (int i = 0; i < 10'000; ++i) {
+    const int fd = connect_raw(stack.api_port());
+    ASSERT_GE(fd, 0) << "connection " << i;
+    if (i % 2) (void)::write(fd, "GET /healthz HTTP/1.1\r\n", 23);  // half a request
+    ::close(fd);
+  }
+  EXPECT_EQ(http_get(stack.api_port(), "/healthz").status, 200);
+  EXPECT_TRUE(eventually([&] { return open_fds(pid) <= fds_before + 2; }, 5s))
+      << open_fds(pid) << " descriptors, " << fds_before << " before";
+  EXPECT_LT(rss_kb(pid) - rss_before, 32 * 1024);
+}
+
+TEST(ServiceFault, MalformedAndOversizedRequestsAreRefusedAndNothingCrashes) {
+  Stack stack;
+  const auto port = stack.api_port();
+  EXPECT_EQ(send_raw(port, "NONSENSE\r\n\r\n").rfind("HTTP/1.1 400", 0), 0u);
+  EXPECT_EQ(send_raw(port, "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(16 * 1024, 'a') +
+                               "\r\n\r\n")
+                .rfind("HTTP/1.1 400", 0),
+            0u);
+  EXPECT_EQ(send_raw(port, "POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n" +
+                               std::string(100000, 'x'))
+                .rfind("HTTP/1.1 400", 0),
+            0u);
+  // A WebSocket that sends a garbage frame and an oversized message.
+  std::string upgrade =
+      "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+  upgrade += std::string("\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff", 10);
+  EXPECT_NE(send_raw(port, upgrade).find("101 Switching Protocols"), std::string::npos);
+  std::string big_frame = upgrade.substr(0, upgrade.size() - 10);
+  big_frame += "\x81\xfe\xff\xff";  // masked text frame, 65535 bytes announced
+  big_frame += std::string(4, '\x01') + std::string(65535, 'x');
+  (void)send_raw(port, big_frame);
+  EXPECT_EQ(http_get(port, "/healthz").status, 200);
+  const std::string log = stack.onlookerd_log();
+  EXPECT_EQ(log.find("level=error"), std::string::npos) << log;
+}
+
+}  // namespace
+}  // namespace onlooker
