@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <random>
-#include <regex>
 
 #include "sqlite_history.h"
 #include "support/process.h"
@@ -15,10 +14,14 @@ namespace {
 
 std::vector<std::string> cookbook_queries() {
   const std::string doc = test::read_file(test::source_dir() + "/docs/SQL.md");
-  const std::regex block("```sql\n([\\s\\S]*?)```");
   std::vector<std::string> queries;
-  for (std::sregex_iterator it(doc.begin(), doc.end(), block), end; it != end; ++it) {
-    queries.push_back((*it)[1]);
+  const std::string open = "```sql\n";
+  for (auto start = doc.find(open); start != std::string::npos; start = doc.find(open, start)) {
+    start += open.size();
+    const auto end = doc.find("```", start);
+    if (end == std::string::npos) break;
+    queries.push_back(doc.substr(start, end - start));
+    start = end + 3;
   }
   return queries;
 }
