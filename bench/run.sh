@@ -1,14 +1,46 @@
 #!/usr/bin/env bash
-# Builds Release into build-release/ and runs the benchmarks on loopback.
-# Bounded in time; prints results to stdout and bench/results/*.json.
+# Builds Release into build-release/ and runs every benchmark on loopback,
+# bounded in time (about 15 minutes in all), printing what docs/BENCHMARKS.md
+# quotes. Installs wrk and goaccess (Debian) if missing.
+#   bench/run.sh [ring|ingest|nginx|goaccess|history]...   (default: all)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$root/build-release
 "$root/scripts/setup.sh"
-ONLOOKER_BUILD_DIR=$build ONLOOKER_BUILD_TYPE=Release "$root/scripts/build.sh" --target onlooker_ring_bench
+for tool in wrk goaccess; do
+  command -v "$tool" >/dev/null || { apt-get update -qq && apt-get install -y -qq "$tool" >/dev/null; }
+done
+ONLOOKER_BUILD_DIR=$build ONLOOKER_BUILD_TYPE=Release "$root/scripts/build.sh"
 mkdir -p "$root/bench/results"
-# Repetitions interleave nothing by themselves; the median of 5 is what
-# docs/BENCHMARKS.md quotes.
-"$build/bench/onlooker_ring_bench" --benchmark_repetitions=5 \
-  --benchmark_report_aggregates_only=true --benchmark_min_time=0.5 \
-  --benchmark_out="$root/bench/results/ring.json" --benchmark_out_format=json
+parts=("$@")
+((${#parts[@]})) || parts=(ring ingest nginx goaccess history)
+echo "machine: $(nproc) cores, $(awk '/model name/ {$1=$2=$3=""; print; exit}' /proc/cpuinfo)"
+for part in "${parts[@]}"; do
+  echo "=== $part"
+  case $part in
+    ring)
+      "$build/bench/onlooker_ring_bench" --benchmark_repetitions=5 \
+        --benchmark_report_aggregates_only=true --benchmark_min_time=0.5 ;;
+    ingest)
+      "$build/bench/onlooker_ingest_bench" --benchmark_repetitions=3 \
+        --benchmark_report_aggregates_only=true ;;
+    nginx)
+      "$root/bench/nginx_overhead.sh" "$build" 5 5 ;;
+    goaccess)
+      # The same traffic as a combined log, parsed by GoAccess, per hit.
+      log=$(mktemp /tmp/onlooker-combined-XXXXXX.log)
+      "$build/bench/onlooker_ingest_bench" --write-combined-log="$log" 1000000
+      for run in 1 2 3; do
+        start=$(date +%s.%N)
+        goaccess "$log" --log-format=COMBINED --no-global-config -o /tmp/onlooker-goaccess.json \
+          >/dev/null 2>&1
+        end=$(date +%s.%N)
+        python3 -c "print(f'goaccess run $run: {1000000/($end-$start):.0f} hits/s')"
+      done
+      rm -f "$log" /tmp/onlooker-goaccess.json ;;
+    history)
+      db=$root/bench/results/history-10M.db
+      "$build/bench/onlooker_history_bench" "$db" 10000000 ;;
+    *) echo "unknown part $part" >&2; exit 2 ;;
+  esac
+done

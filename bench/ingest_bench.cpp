@@ -1,0 +1,157 @@
+// onlookerd's side of the pipeline on one core: the live set as it grows
+// (1k..1M visitors), and drain -> enrich -> SQLite commit with realistic
+// User-Agent and address mixes. Also writes the same hits as a combined
+// access log (--write-combined-log=PATH) for the GoAccess comparison in
+// bench/run.sh.
+#include <benchmark/benchmark.h>
+#include <sys/resource.h>
+
+#include <array>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "drain_loop.h"
+#include "hit_enricher.h"
+#include "live_set.h"
+#include "sqlite_history.h"
+#include "support/temp_dir.h"
+#include "support/test_ring.h"
+
+namespace {
+
+using namespace onlooker;
+
+// Real browsers' User-Agents in rough market proportions, plus a bot.
+const std::array<const char*, 8> user_agents = {
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15",
+    "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
+    "Mozilla/5.0 (Linux; Android 13; SM-X700) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+};
+const std::array<const char*, 6> pages = {"/", "/pricing.html", "/blog/2026/11/a-long-post-title.html",
+                                          "/about.html", "/docs/getting-started.html", "/contact.html"};
+
+Hit make_hit(std::mt19937& random, std::uint32_t visitor, std::int64_t ts) {
+  Hit hit;
+  hit.ts_ms = ts;
+  hit.kind = HitKind::view;
+  hit.status = 200;
+  std::memcpy(hit.visitor.data(), &visitor, sizeof visitor);
+  hit.host = "www.example.com";
+  hit.path = pages[random() % pages.size()];
+  hit.referrer = random() % 3 == 0 ? "www.google.com/" : "";
+  hit.user_agent = user_agents[random() % user_agents.size()];
+  hit.address.family = 4;
+  const std::uint32_t address = 0x01000000u + static_cast<std::uint32_t>(random() % 0xDF000000u);
+  std::memcpy(hit.address.bytes.data(), &address, 4);
+  hit.device = hit.user_agent.find("Googlebot") != std::string::npos ? "bot" : "desktop";
+  return hit;
+}
+
+// Cost of one hit as the live set grows: visitors cycle through N ids.
+void BM_LiveSetApply(benchmark::State& state) {
+  const auto visitors = static_cast<std::uint32_t>(state.range(0));
+  LiveSet live(300'000);
+  std::mt19937 random(1);
+  std::vector<Hit> hits;
+  for (std::uint32_t i = 0; i < 4096; ++i) hits.push_back(make_hit(random, i, 0));
+  for (std::uint32_t v = 0; v < visitors; ++v) {  // fill to N first
+    Hit& hit = hits[v % hits.size()];
+    std::memcpy(hit.visitor.data(), &v, sizeof v);
+    live.apply(hit);
+  }
+  std::uint32_t next = 0;
+  std::int64_t ts = 1;
+  for (auto _ : state) {
+    Hit& hit = hits[next % hits.size()];
+    const std::uint32_t v = next % visitors;
+    std::memcpy(hit.visitor.data(), &v, sizeof v);
+    hit.ts_ms = ++ts;
+    benchmark::DoNotOptimize(live.apply(hit));
+    ++next;
+  }
+  state.SetItemsProcessed(state.iterations());
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  state.counters["visitors"] = static_cast<double>(live.size());
+  state.counters["max_rss_MiB"] = static_cast<double>(usage.ru_maxrss) / 1024.0;
+}
+BENCHMARK(BM_LiveSetApply)->Arg(1'000)->Arg(10'000)->Arg(100'000)->Arg(1'000'000);
+
+struct NullFeed final : HitFeed {
+  void publish(std::vector<Hit>) override {}
+};
+
+// The drain thread's whole job for a ring of 65,536 realistic records:
+// decode, enrich (Arg 1: geo + uap), visit tracking, commit to SQLite.
+void BM_DrainEnrichCommit(benchmark::State& state) {
+  const bool enrich = state.range(0) != 0;
+  test::TempDir dir;
+  test::TestRing ring(dir.file("ring"), 65536);
+  RingReader reader(dir.file("ring"));
+  SqliteHistory history(dir.file("history.db"));
+  NullFeed feed;
+  std::unique_ptr<HitEnricher> enricher;
+  if (enrich) {
+    enricher = std::make_unique<HitEnricher>(
+        std::vector<std::string>{ONLOOKER_BENCH_DBIP_V4, ONLOOKER_BENCH_DBIP_V6},
+        ONLOOKER_BENCH_UAP_REGEXES);
+  }
+  DrainLoop drain(reader, history, feed, {.max_batch = 4096}, enricher.get());
+  std::mt19937 random(2);
+  std::uint64_t records = 0;
+  std::uint32_t visitor = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    for (;;) {
+      Hit hit = make_hit(random, visitor++ % 50'000, 1'795'000'000'000 + visitor);
+      test::TestRecord record{.kind = ONLOOKER_KIND_VIEW, .status = 200,
+                              .ts_ms = static_cast<std::uint64_t>(hit.ts_ms),
+                              .visitor_byte = static_cast<std::uint8_t>(visitor),
+                              .host = hit.host, .path = hit.path, .referrer = hit.referrer,
+                              .user_agent = hit.user_agent};
+      if (!ring.push(record)) break;
+      ++records;
+    }
+    state.ResumeTiming();
+    while (drain.step() > 0) {
+    }
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(records));
+}
+BENCHMARK(BM_DrainEnrichCommit)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(8);
+
+}  // namespace
+
+// --write-combined-log=PATH N: the same kind of traffic as a combined log.
+int main(int argc, char** argv) {
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::strncmp(argv[i], "--write-combined-log=", 21) == 0) {
+      std::ofstream log(argv[i] + 21);
+      std::mt19937 random(2);
+      const long lines = std::atol(argv[i + 1]);
+      for (long n = 0; n < lines; ++n) {
+        const Hit hit = make_hit(random, static_cast<std::uint32_t>(n % 50'000), n);
+        const auto* b = hit.address.bytes.data();
+        log << int(b[0]) << '.' << int(b[1]) << '.' << int(b[2]) << '.' << int(b[3])
+            << " - - [24/Nov/2026:14:00:" << (10 + n % 50) << " +0000] \"GET " << hit.path
+            << " HTTP/1.1\" 200 1234 \"" << (hit.referrer.empty() ? "-" : "https://" + hit.referrer)
+            << "\" \"" << hit.user_agent << "\"\n";
+      }
+      return 0;
+    }
+  }
+  benchmark::Initialize(&argc, argv);
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
