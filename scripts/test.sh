@@ -3,7 +3,8 @@
 #   1. the normal build (build/): unit, integration (real nginx, onlookerd)
 #   2. ASan+UBSan (build-asan/): every test again, onlookerd instrumented
 #   3. TSan (build-tsan/): the unit and stress tests (threads, the ring)
-# Exits non-zero on any failure. ONLOOKER_SANITIZERS=0 skips 2 and 3.
+#   4. libFuzzer (build-fuzz/, clang): each fuzz target for 20 s
+# Exits non-zero on any failure. ONLOOKER_SANITIZERS=0 skips 2-4.
 # Extra arguments go to every ctest run (e.g. -R Ring).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,4 +32,6 @@ if [[ ${ONLOOKER_SANITIZERS:-1} != 0 ]]; then
   export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
   run_suite "$root/build-asan" "ASan+UBSan" -DONLOOKER_SANITIZE=address,undefined -- "$@"
   run_suite "$root/build-tsan" "TSan" -DONLOOKER_SANITIZE=thread -- -L unit "$@"
+  echo "=== libFuzzer: build and run (build-fuzz)"
+  "$root/fuzz/run.sh" "${ONLOOKER_FUZZ_SECONDS:-20}"
 fi
