@@ -113,7 +113,8 @@ void BM_DrainEnrichCommit(benchmark::State& state) {
   for (auto _ : state) {
     state.PauseTiming();
     for (;;) {
-      Hit hit = make_hit(random, visitor++ % 50'000, 1'795'000'000'000 + visitor);
+      ++visitor;
+      Hit hit = make_hit(random, visitor % 50'000, 1'795'000'000'000 + visitor);
       test::TestRecord record{.kind = ONLOOKER_KIND_VIEW, .status = 200,
                               .ts_ms = static_cast<std::uint64_t>(hit.ts_ms),
                               .visitor_byte = static_cast<std::uint8_t>(visitor),

@@ -123,16 +123,24 @@ TEST(DrainLoop, FailedCommitKeepsRecordsInTheRingAndRetries) {
   SqliteHistory real(dir.file("db"));
   FlakySink flaky(real, 2);
   CollectingFeed feed;
-  DrainLoop drain(reader, flaky, feed);
+  DrainLoop drain(reader, flaky, feed, {.first_retry_backoff = std::chrono::milliseconds(30)});
   for (std::uint64_t i = 0; i < 10; ++i) ASSERT_TRUE(ring.push({.ts_ms = i}));
   EXPECT_THROW(drain.step(), std::runtime_error);
   EXPECT_EQ(reader.tail(), 0u);      // nothing freed
   EXPECT_EQ(feed.hits.size(), 10u);  // the live view has them already
-  EXPECT_THROW(drain.step(), std::runtime_error);
-  EXPECT_EQ(drain.step(), 10u);
-  EXPECT_EQ(reader.tail(), 10u);
-  EXPECT_EQ(feed.hits.size(), 10u);  // published once, not per retry
-  EXPECT_EQ(row_count(dir.file("db")), 10);
+  // During the backoff, new records still reach the live view.
+  for (std::uint64_t i = 10; i < 15; ++i) ASSERT_TRUE(ring.push({.ts_ms = i}));
+  EXPECT_EQ(drain.step(), 5u);
+  EXPECT_EQ(feed.hits.size(), 15u);
+  EXPECT_EQ(reader.tail(), 0u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(40));
+  EXPECT_THROW(drain.step(), std::runtime_error);  // second failure
+  std::this_thread::sleep_for(std::chrono::milliseconds(70));
+  EXPECT_EQ(drain.step(), 15u);
+  EXPECT_EQ(reader.tail(), 15u);
+  EXPECT_EQ(feed.hits.size(), 15u);  // published once, not per retry
+  EXPECT_EQ(row_count(dir.file("db")), 15);
+  EXPECT_EQ(distinct_ts(dir.file("db")), 15);
   EXPECT_EQ(drain.stats().commit_failures.load(), 2u);
 }
 

@@ -105,6 +105,44 @@ TEST(ServiceFault, ALongReaderDoesNotBlockIngest) {
   reader.exec("COMMIT");
 }
 
+TEST(ServiceFault, ADeletedDatabaseIsCreatedAgainAndIngestGoesOn) {
+  Stack stack;
+  http_get(stack.site_port(), "/index.html");
+  ASSERT_TRUE(eventually([&] { return rows(stack) == 1; }, 3s));
+  for (const char* suffix : {"", "-wal", "-shm"}) std::remove((stack.db_path() + suffix).c_str());
+  http_get(stack.site_port(), "/about.html");
+  EXPECT_TRUE(eventually([&] {
+    return std::filesystem::exists(stack.db_path()) && rows(stack) == 1;
+  }, 5s)) << stack.onlookerd_log();
+  EXPECT_NE(stack.onlookerd_log().find("deleted or replaced"), std::string::npos);
+  EXPECT_EQ(json::parse(http_get(stack.site_port(), "/onlooker/api/live").body).at("active"), 1);
+}
+
+TEST(ServiceFault, ACorruptDatabaseIsMovedAsideAndIngestGoesOn) {
+  Stack stack;
+  http_get(stack.site_port(), "/index.html");
+  ASSERT_TRUE(eventually([&] { return rows(stack) == 1; }, 3s));
+  // Another file, not a database, takes its place.
+  stack.dir().write("garbage", std::string(8192, '\x5a'));
+  for (const char* suffix : {"-wal", "-shm"}) std::remove((stack.db_path() + suffix).c_str());
+  std::filesystem::rename(stack.dir().file("garbage"), stack.db_path());
+  http_get(stack.site_port(), "/about.html");
+  EXPECT_TRUE(eventually([&] {
+    try {
+      return rows(stack) == 1;
+    } catch (const std::exception&) {
+      return false;  // still the garbage file
+    }
+  }, 8s)) << stack.onlookerd_log();
+  const std::string log = stack.onlookerd_log();
+  EXPECT_NE(log.find("is corrupt; moving it aside"), std::string::npos) << log;
+  bool moved_aside = false;
+  for (const auto& entry : std::filesystem::directory_iterator(stack.dir().path())) {
+    moved_aside |= entry.path().filename().string().starts_with("onlooker.db.corrupt-");
+  }
+  EXPECT_TRUE(moved_aside);
+}
+
 TEST(ServiceFault, AClientThatNeverReadsCostsBoundedMemoryAndOthersKeepGoing) {
   Stack stack({.onlookerd_args = {"--push-interval", "10"}});
   // A WebSocket client that completes the handshake and then never reads.

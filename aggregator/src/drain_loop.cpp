@@ -15,7 +15,8 @@ DrainLoop::DrainLoop(RingReader& ring, HistorySink& history, HitFeed& feed,
       feed_(feed),
       settings_(settings),
       enricher_(enricher),
-      visits_(settings.active_window.count()) {
+      visits_(settings.active_window.count()),
+      retry_backoff_(settings.first_retry_backoff) {
   resume();
 }
 
@@ -62,10 +63,13 @@ void DrainLoop::resume() {
   read_pos_ = committed->next_seq;
 }
 
-void DrainLoop::read_batch() {
+std::size_t DrainLoop::read_batch() {
   std::vector<Hit> batch;
   std::uint64_t pos = read_pos_;
-  while (batch.size() < settings_.max_batch) {
+  // While commits fail, reading goes on (the live view stays live) but only
+  // as far as the ring holds: nothing is freed until it is committed.
+  const std::size_t room = pending_.size() >= ring_.capacity() ? 0 : settings_.max_batch;
+  while (batch.size() < room) {
     const SlotState state = ring_.state(pos);
     if (state == SlotState::ready) {
       if (auto hit = decode_record(ring_.record(pos), ring_.generation(), pos)) {
@@ -93,12 +97,14 @@ void DrainLoop::read_batch() {
       break;
     }
   }
-  if (pos == read_pos_) return;
+  if (pos == read_pos_) return 0;
+  const std::size_t count = pos - read_pos_;
   stats_.ingested.fetch_add(batch.size(), std::memory_order_relaxed);
-  pending_ = batch;
+  pending_.insert(pending_.end(), batch.begin(), batch.end());
   pending_end_ = pos;
   read_pos_ = pos;
   if (!batch.empty()) feed_.publish(std::move(batch));
+  return count;
 }
 
 void DrainLoop::commit_pending() {
@@ -137,51 +143,54 @@ void DrainLoop::apply_retention() {
 }
 
 std::size_t DrainLoop::step() {
-  if (pending_end_ <= ring_.tail() && closed_visits_.empty()) {  // nothing awaits a retry
-    read_batch();
-    visits_.expire(wall_ms(), closed_visits_);
-    if (pending_end_ <= ring_.tail() && closed_visits_.empty()) {
-      apply_retention();
-      return 0;
-    }
-    pending_end_ = std::max(pending_end_, read_pos_);
+  const std::size_t read = read_batch();
+  visits_.expire(wall_ms(), closed_visits_);
+  if (pending_end_ <= ring_.tail() && closed_visits_.empty()) {
+    apply_retention();
+    return 0;
   }
-  const std::size_t count = pending_.size();
+  pending_end_ = std::max(pending_end_, read_pos_);
+  const auto now = std::chrono::steady_clock::now();
+  if (now < retry_at_) return read;  // backing off after a failure; reading goes on
   try {
+    const std::size_t committed = pending_.size();
     commit_pending();
+    retry_backoff_ = settings_.first_retry_backoff;
+    retry_at_ = {};
+    return std::max<std::size_t>({read, committed, 1});
   } catch (...) {
     stats_.commit_failures.fetch_add(1, std::memory_order_relaxed);
+    retry_at_ = now + retry_backoff_;
+    retry_backoff_ = std::min(retry_backoff_ * 2, settings_.max_retry_backoff);
     throw;
   }
-  return count == 0 ? 1 : count;
 }
 
 void DrainLoop::run(std::stop_token stop) {
-  auto backoff = std::chrono::milliseconds(100);
   int final_tries = 0;
   for (;;) {
     const bool stopping = stop.stop_requested();
     try {
-      const std::size_t read = step();
-      backoff = std::chrono::milliseconds(100);
-      if (read > 0) continue;
+      if (step() > 0) continue;
       if (stopping) {  // drained and committed everything
         close_open_visits();
         return;
       }
-      std::this_thread::sleep_for(settings_.idle_poll);
     } catch (const std::exception& failure) {
-      log::error(std::string("msg=\"history commit failed; keeping the batch in the ring and "
-                             "retrying\" error=\"") +
-                 failure.what() + "\" retry_ms=" + std::to_string(backoff.count()));
+      log::error(std::string("msg=\"history commit failed; records stay in the ring, the live "
+                             "view goes on, retrying\" error=\"") +
+                 failure.what() + "\" retry_ms=" +
+                 std::to_string(
+                     std::chrono::duration_cast<std::chrono::milliseconds>(retry_backoff_ / 2)
+                         .count()));
       if (stopping && ++final_tries >= 3) {
         log::error("msg=\"exiting with records left in the ring; they are committed on the "
                    "next start\"");
         return;
       }
-      std::this_thread::sleep_for(backoff);
-      backoff = std::min(backoff * 2, settings_.max_retry_backoff);
+      if (stopping) std::this_thread::sleep_for(retry_backoff_);
     }
+    std::this_thread::sleep_for(settings_.idle_poll);
   }
 }
 

@@ -26,6 +26,7 @@ struct DrainSettings {
   // How long a claimed but unpublished slot may block the ring before it is
   // skipped as torn (its writer died). A live writer needs microseconds.
   std::chrono::milliseconds torn_timeout{1000};
+  std::chrono::milliseconds first_retry_backoff{100};
   std::chrono::milliseconds max_retry_backoff{5000};
   // Visits end after this much silence (the live set's active window).
   std::chrono::milliseconds active_window{300'000};
@@ -50,9 +51,10 @@ class DrainLoop {
   // Drains until stop is requested, then drains what is left and commits it
   // (a bounded number of tries; what cannot be committed stays in the ring).
   void run(std::stop_token stop);
-  // One step: read, publish, commit, free. Returns the number of records
-  // read (0 when the ring had nothing new). Throws when the commit fails;
-  // the batch is kept and retried by the next call.
+  // One step: read, publish, commit, free. Returns how much was done (0
+  // when the ring had nothing new and nothing awaited a commit). Throws when
+  // the commit fails; what was read stays pending and is retried once the
+  // backoff has passed, while later steps go on reading and publishing.
   std::size_t step();
   // Closes the visits still open and commits them (used on shutdown).
   void close_open_visits();
@@ -62,7 +64,7 @@ class DrainLoop {
 
  private:
   void resume();
-  void read_batch();
+  std::size_t read_batch();
   void commit_pending();
   void apply_retention();
 
@@ -79,6 +81,8 @@ class DrainLoop {
   std::vector<Hit> pending_;          // read and published, not yet committed
   std::uint64_t pending_end_ = 0;     // first position after pending_
   std::optional<std::chrono::steady_clock::time_point> stalled_since_;
+  std::chrono::steady_clock::time_point retry_at_{};
+  std::chrono::milliseconds retry_backoff_;
 };
 
 }  // namespace onlooker

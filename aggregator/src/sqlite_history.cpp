@@ -1,6 +1,12 @@
 #include "sqlite_history.h"
 
+#include <sys/stat.h>
+
 #include <array>
+#include <cstdio>
+#include <ctime>
+
+#include "log.h"
 
 namespace onlooker {
 namespace {
@@ -71,35 +77,83 @@ constexpr std::array<const char*, SqliteHistory::schema_version> migrations = {
 
 }  // namespace
 
-SqliteHistory::SqliteHistory(const std::string& path) : db_(path) {
-  db_.exec("PRAGMA busy_timeout = 5000");
-  // WAL: readers (the sqlite3 shell, a BI tool) never block the writer.
-  db_.exec("PRAGMA journal_mode = WAL");
-  db_.exec("PRAGMA synchronous = NORMAL");
+struct SqliteHistory::Connection {
+  explicit Connection(const std::string& path) : db(path) {
+    db.exec("PRAGMA busy_timeout = 5000");
+    // WAL: readers (the sqlite3 shell, a BI tool) never block the writer.
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec("PRAGMA synchronous = NORMAL");
+  }
+  void prepare() {
+    insert_hit = std::make_unique<sqlite::Statement>(
+        db,
+        "INSERT INTO hits (ts, visitor, kind, host, path, referrer, status, bytes, request_ms, "
+        "country, city, device, browser, os) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+    insert_visit = std::make_unique<sqlite::Statement>(
+        db,
+        "INSERT INTO visits (visitor, host, start, end, pages, entry_page, exit_page, country, "
+        "device) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    delete_hits = std::make_unique<sqlite::Statement>(
+        db, "DELETE FROM hits WHERE rowid IN (SELECT rowid FROM hits WHERE ts < ?1 LIMIT ?2)");
+    delete_visits = std::make_unique<sqlite::Statement>(
+        db,
+        "DELETE FROM visits WHERE rowid IN (SELECT rowid FROM visits WHERE start < ?1 LIMIT ?2)");
+    save_position = std::make_unique<sqlite::Statement>(
+        db,
+        "INSERT INTO ring_cursor (id, generation, next_seq) VALUES (1, ?1, ?2) "
+        "ON CONFLICT (id) DO UPDATE SET generation = excluded.generation, "
+        "next_seq = excluded.next_seq");
+  }
+
+  sqlite::Database db;
+  std::unique_ptr<sqlite::Statement> insert_hit;
+  std::unique_ptr<sqlite::Statement> insert_visit;
+  std::unique_ptr<sqlite::Statement> save_position;
+  std::unique_ptr<sqlite::Statement> delete_hits;
+  std::unique_ptr<sqlite::Statement> delete_visits;
+};
+
+SqliteHistory::SqliteHistory(const std::string& path) : path_(path) { open(); }
+
+SqliteHistory::~SqliteHistory() = default;
+
+void SqliteHistory::open() {
+  connection_.reset();
+  auto connection = std::make_unique<Connection>(path_);
+  connection_ = std::move(connection);
   migrate();
-  insert_hit_ = std::make_unique<sqlite::Statement>(
-      db_,
-      "INSERT INTO hits (ts, visitor, kind, host, path, referrer, status, bytes, request_ms, "
-      "country, city, device, browser, os) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
-  insert_visit_ = std::make_unique<sqlite::Statement>(
-      db_,
-      "INSERT INTO visits (visitor, host, start, end, pages, entry_page, exit_page, country, "
-      "device) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-  delete_hits_ = std::make_unique<sqlite::Statement>(
-      db_, "DELETE FROM hits WHERE rowid IN (SELECT rowid FROM hits WHERE ts < ?1 LIMIT ?2)");
-  delete_visits_ = std::make_unique<sqlite::Statement>(
-      db_,
-      "DELETE FROM visits WHERE rowid IN (SELECT rowid FROM visits WHERE start < ?1 LIMIT ?2)");
-  save_position_ = std::make_unique<sqlite::Statement>(
-      db_,
-      "INSERT INTO ring_cursor (id, generation, next_seq) VALUES (1, ?1, ?2) "
-      "ON CONFLICT (id) DO UPDATE SET generation = excluded.generation, "
-      "next_seq = excluded.next_seq");
+  connection_->prepare();
+  struct stat st {};
+  if (::stat(path_.c_str(), &st) == 0) {
+    device_ = st.st_dev;
+    inode_ = st.st_ino;
+  }
+}
+
+void SqliteHistory::follow_file() {
+  if (!connection_) return open();  // a reopen failed earlier: try again
+  struct stat st {};
+  if (::stat(path_.c_str(), &st) == 0 && st.st_dev == device_ && st.st_ino == inode_) return;
+  log::error("msg=\"history database was deleted or replaced; opening it anew\" db=" + path_);
+  open();
+}
+
+void SqliteHistory::recover_from(const sqlite::SqliteError& error) {
+  const int primary = error.code() & 0xff;
+  if (primary != SQLITE_CORRUPT && primary != SQLITE_NOTADB) return;
+  const std::string aside = path_ + ".corrupt-" + std::to_string(std::time(nullptr));
+  log::error("msg=\"history database is corrupt; moving it aside and starting a new one\" db=" +
+             path_ + " moved_to=" + aside);
+  connection_.reset();
+  std::rename(path_.c_str(), aside.c_str());
+  for (const char* suffix : {"-wal", "-shm"}) std::remove((path_ + suffix).c_str());
+  open();
 }
 
 void SqliteHistory::migrate() {
-  const auto version = db_.query_int("PRAGMA user_version");
+  auto& db = connection_->db;
+  const auto version = db.query_int("PRAGMA user_version");
   if (version > schema_version) {
     throw sqlite::SqliteError("database schema version " + std::to_string(version) +
                                   " is newer than this onlookerd (" +
@@ -107,15 +161,16 @@ void SqliteHistory::migrate() {
                               SQLITE_ERROR);
   }
   for (auto step = version; step < schema_version; ++step) {
-    sqlite::Transaction transaction(db_);
-    db_.exec(migrations[static_cast<std::size_t>(step)]);
-    db_.exec("PRAGMA user_version = " + std::to_string(step + 1));
+    sqlite::Transaction transaction(db);
+    db.exec(migrations[static_cast<std::size_t>(step)]);
+    db.exec("PRAGMA user_version = " + std::to_string(step + 1));
     transaction.commit();
   }
 }
 
 std::optional<RingPosition> SqliteHistory::committed_position() {
-  sqlite::Statement query(db_, "SELECT generation, next_seq FROM ring_cursor WHERE id = 1");
+  follow_file();
+  sqlite::Statement query(connection_->db, "SELECT generation, next_seq FROM ring_cursor WHERE id = 1");
   if (!query.step()) return std::nullopt;
   return RingPosition{static_cast<std::uint64_t>(query.column_int(0)),
                       static_cast<std::uint64_t>(query.column_int(1))};
@@ -134,8 +189,18 @@ void bind_text_or_null(sqlite::Statement& statement, int index, const std::strin
 }  // namespace
 
 void SqliteHistory::commit(const HistoryBatch& batch) {
-  sqlite::Transaction transaction(db_);
-  auto& insert = *insert_hit_;
+  try {
+    follow_file();
+    write(batch);
+  } catch (const sqlite::SqliteError& error) {
+    recover_from(error);
+    throw;
+  }
+}
+
+void SqliteHistory::write(const HistoryBatch& batch) {
+  sqlite::Transaction transaction(connection_->db);
+  auto& insert = *connection_->insert_hit;
   for (const Hit& hit : batch.hits) {
     insert.bind(1, hit.ts_ms);
     insert.bind(2, to_hex(hit.visitor));
@@ -153,7 +218,7 @@ void SqliteHistory::commit(const HistoryBatch& batch) {
     bind_text_or_null(insert, 14, hit.os);
     insert.exec();
   }
-  auto& visit_insert = *insert_visit_;
+  auto& visit_insert = *connection_->insert_visit;
   for (const Visit& visit : batch.visits) {
     visit_insert.bind(1, visit.visitor);
     visit_insert.bind(2, visit.host);
@@ -167,20 +232,23 @@ void SqliteHistory::commit(const HistoryBatch& batch) {
     visit_insert.exec();
   }
   // SQLite integers are signed: the 64-bit generation is stored bit for bit.
-  save_position_->bind(1, static_cast<std::int64_t>(batch.after.generation));
-  save_position_->bind(2, static_cast<std::int64_t>(batch.after.next_seq));
-  save_position_->exec();
+  auto& save_position = *connection_->save_position;
+  save_position.bind(1, static_cast<std::int64_t>(batch.after.generation));
+  save_position.bind(2, static_cast<std::int64_t>(batch.after.next_seq));
+  save_position.exec();
   transaction.commit();
 }
 
 std::size_t SqliteHistory::delete_before(std::int64_t cutoff_ms, std::size_t limit) {
-  sqlite::Transaction transaction(db_);
+  follow_file();
+  auto& db = connection_->db;
+  sqlite::Transaction transaction(db);
   std::size_t deleted = 0;
-  for (auto* statement : {delete_hits_.get(), delete_visits_.get()}) {
+  for (auto* statement : {connection_->delete_hits.get(), connection_->delete_visits.get()}) {
     statement->bind(1, cutoff_ms);
     statement->bind(2, static_cast<std::int64_t>(limit));
     statement->exec();
-    deleted += static_cast<std::size_t>(sqlite3_changes(db_.handle()));
+    deleted += static_cast<std::size_t>(sqlite3_changes(db.handle()));
   }
   transaction.commit();
   return deleted;

@@ -1,6 +1,12 @@
 // The SQLite history: schema, migrations and the batched, exactly-once
 // writer. One writer connection, used from the drain thread only.
+// A database file deleted or replaced under it is noticed at the next
+// commit and opened anew; a corrupt one is moved aside (PATH.corrupt-TS) and
+// replaced by a new, empty one. Either way the failing batch is retried, and
+// what it holds stays in the ring until then.
 #pragma once
+
+#include <sys/types.h>
 
 #include <memory>
 #include <string>
@@ -15,6 +21,7 @@ class SqliteHistory final : public HistorySink {
   // Opens (creating) the database, sets WAL, migrates the schema. Throws
   // sqlite::SqliteError with a message for the operator.
   explicit SqliteHistory(const std::string& path);
+  ~SqliteHistory() override;
 
   std::optional<RingPosition> committed_position() override;
   void commit(const HistoryBatch& batch) override;
@@ -23,14 +30,18 @@ class SqliteHistory final : public HistorySink {
   static constexpr int schema_version = 2;
 
  private:
+  struct Connection;
+  void open();
   void migrate();
+  // Reopens when the file at path_ is no longer the one that is open.
+  void follow_file();
+  void recover_from(const sqlite::SqliteError& error);
+  void write(const HistoryBatch& batch);
 
-  sqlite::Database db_;
-  std::unique_ptr<sqlite::Statement> insert_hit_;
-  std::unique_ptr<sqlite::Statement> insert_visit_;
-  std::unique_ptr<sqlite::Statement> save_position_;
-  std::unique_ptr<sqlite::Statement> delete_hits_;
-  std::unique_ptr<sqlite::Statement> delete_visits_;
+  std::string path_;
+  std::unique_ptr<Connection> connection_;
+  dev_t device_ = 0;
+  ino_t inode_ = 0;
 };
 
 }  // namespace onlooker
