@@ -1,0 +1,210 @@
+// Live-path benchmarks against a running nginx + onlookerd on loopback:
+//   latency SITE_PORT API_PORT RATE SECONDS
+//     hits at RATE/s through nginx; every 50th is a probe with a unique
+//     query string (the bench server keeps queries: onlooker_query on);
+//     reports p50/p99 from nginx's answer to the first snapshot showing it.
+//   fanout API_PORT CLIENTS SECONDS SITE_PORT
+//     CLIENTS WebSocket clients; one view a second changes the live set;
+//     reports, per snapshot, the skew between the first and the last client
+//     to receive it, and onlookerd's RSS (pass its pid as ONLOOKERD_PID).
+#include <utility>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double percentile(std::vector<double> values, double p) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  return values[std::min(values.size() - 1, static_cast<std::size_t>(p * values.size()))];
+}
+
+long rss_kb(const char* pid) {
+  if (!pid) return -1;
+  std::ifstream status(std::string("/proc/") + pid + "/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+int latency(unsigned short site, unsigned short api, int rate, int seconds) {
+  std::mutex lock;
+  std::map<std::string, Clock::time_point> answered;  // probe -> nginx answered
+  std::vector<double> latencies_ms;
+  std::atomic<bool> done{false};
+
+  std::thread reader([&] {
+    asio::io_context io;
+    websocket::stream<beast::tcp_stream> ws(io);
+    beast::get_lowest_layer(ws).connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), api));
+    ws.handshake("127.0.0.1", "/ws");
+    beast::flat_buffer buffer;
+    std::map<std::string, bool> seen;
+    while (!done) {
+      ws.read(buffer);
+      const auto now = Clock::now();
+      const auto snapshot = nlohmann::json::parse(beast::buffers_to_string(buffer.data()));
+      buffer.consume(buffer.size());
+      std::lock_guard guard(lock);
+      for (const auto& visitor : snapshot["visitors"]) {
+        const std::string path = visitor["path"];
+        auto it = answered.find(path);
+        if (it != answered.end() && !seen[path]) {
+          seen[path] = true;
+          latencies_ms.push_back(std::chrono::duration<double, std::milli>(now - it->second).count());
+        }
+      }
+    }
+  });
+
+  asio::io_context io;
+  beast::tcp_stream stream(io);
+  stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), site));
+  beast::flat_buffer buffer;
+  const auto start = Clock::now();
+  const auto interval = std::chrono::nanoseconds(1'000'000'000 / rate);
+  long sent = 0;
+  while (Clock::now() - start < std::chrono::seconds(seconds)) {
+    const auto due = start + sent * interval;
+    if (Clock::now() < due) std::this_thread::sleep_until(due);
+    const bool probe = sent % 50 == 0;
+    const std::string target = probe ? "/index.html?probe=" + std::to_string(sent) : "/index.html";
+    http::request<http::empty_body> request{http::verb::get, target, 11};
+    request.set(http::field::host, "127.0.0.1");
+    request.set("X-Forwarded-For", probe ? "10.77." + std::to_string(sent / 250 % 250) + "." +
+                                               std::to_string(sent % 250)
+                                         : "10.66.0." + std::to_string(sent % 50));
+    http::response<http::string_body> response;
+    beast::error_code ec;
+    http::write(stream, request, ec);
+    if (!ec) http::read(stream, buffer, response, ec);
+    if (ec) {  // nginx closes a keep-alive connection after 1000 requests
+      stream.close();
+      stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), site));
+      buffer.consume(buffer.size());
+      http::write(stream, request);
+      http::read(stream, buffer, response);
+    }
+    if (probe) {
+      std::lock_guard guard(lock);
+      answered[target] = Clock::now();
+    }
+    ++sent;
+  }
+  const double achieved = sent / std::chrono::duration<double>(Clock::now() - start).count();
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  done = true;
+  // Wake the reader with one more view.
+  stream.close();
+  stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), site));
+  http::request<http::empty_body> request{http::verb::get, "/index.html", 11};
+  request.set(http::field::host, "127.0.0.1");
+  request.set("X-Forwarded-For", "10.99.0.1");
+  http::write(stream, request);
+  reader.join();
+  std::lock_guard guard(lock);
+  std::printf("rate target %d/s achieved %.0f/s; probes %zu seen %zu; latency p50 %.1f ms p99 %.1f ms\n",
+              rate, achieved, answered.size(), latencies_ms.size(), percentile(latencies_ms, 0.5),
+              percentile(latencies_ms, 0.99));
+  return 0;
+}
+
+int fanout(unsigned short api, int clients, int seconds, unsigned short site) {
+  asio::io_context io;
+  struct Client {
+    websocket::stream<beast::tcp_stream> ws;
+    beast::flat_buffer buffer;
+    explicit Client(asio::io_context& io) : ws(io) {}
+  };
+  std::vector<std::unique_ptr<Client>> all;
+  std::map<std::int64_t, std::pair<Clock::time_point, Clock::time_point>> spread;  // ts -> first,last
+  std::map<std::int64_t, int> received;
+  std::function<void(Client&)> read = [&](Client& client) {
+    client.ws.async_read(client.buffer, [&](beast::error_code ec, std::size_t) {
+      if (ec) return;
+      const auto now = Clock::now();
+      const auto text = beast::buffers_to_string(client.buffer.data());
+      client.buffer.consume(client.buffer.size());
+      const auto at = text.find("\"ts\":");
+      const std::int64_t ts = std::stoll(text.substr(at + 5));
+      auto [it, fresh] = spread.try_emplace(ts, now, now);
+      if (!fresh) it->second.second = now;
+      ++received[ts];
+      read(client);
+    });
+  };
+  for (int i = 0; i < clients; ++i) {
+    auto client = std::make_unique<Client>(io);
+    beast::get_lowest_layer(client->ws).connect(
+        tcp::endpoint(asio::ip::make_address("127.0.0.1"), api));
+    client->ws.handshake("127.0.0.1", "/ws");
+    read(*client);
+    all.push_back(std::move(client));
+  }
+  std::thread load([&] {
+    asio::io_context load_io;
+    for (int s = 0; s < seconds; ++s) {
+      beast::tcp_stream stream(load_io);
+      stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), site));
+      http::request<http::empty_body> request{http::verb::get, "/index.html", 11};
+      request.set(http::field::host, "127.0.0.1");
+      request.set("X-Forwarded-For", "10.55.0." + std::to_string(s % 250));
+      http::write(stream, request);
+      beast::flat_buffer buffer;
+      http::response<http::string_body> response;
+      http::read(stream, buffer, response);
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
+  });
+  io.run_for(std::chrono::seconds(seconds + 2));
+  load.join();
+  std::vector<double> skews;
+  for (const auto& [ts, range] : spread) {
+    if (received[ts] == clients) {
+      skews.push_back(std::chrono::duration<double, std::milli>(range.second - range.first).count());
+    }
+  }
+  std::printf("%d clients; %zu snapshots reached all; skew p50 %.1f ms p99 %.1f ms; onlookerd RSS %ld kB\n",
+              clients, skews.size(), percentile(skews, 0.5), percentile(skews, 0.99),
+              rss_kb(std::getenv("ONLOOKERD_PID")));
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string mode = argc > 1 ? argv[1] : "";
+  if (mode == "latency" && argc == 6) {
+    return latency(std::stoi(argv[2]), std::stoi(argv[3]), std::stoi(argv[4]), std::stoi(argv[5]));
+  }
+  if (mode == "fanout" && argc == 6) {
+    return fanout(std::stoi(argv[2]), std::stoi(argv[3]), std::stoi(argv[4]), std::stoi(argv[5]));
+  }
+  std::fprintf(stderr,
+               "usage: %s latency SITE_PORT API_PORT RATE SECONDS\n"
+               "       %s fanout API_PORT CLIENTS SECONDS SITE_PORT\n",
+               argv[0], argv[0]);
+  return 2;
+}
