@@ -27,7 +27,7 @@ run_suite() {  # run_suite BUILD_DIR LABEL [cmake args...] -- [ctest args...]
 run_suite "${ONLOOKER_BUILD_DIR:-$root/build}" "default" -- "$@"
 
 if [[ ${ONLOOKER_SANITIZERS:-1} != 0 ]]; then
-  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:quarantine_size_mb=32
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
   run_suite "$root/build-asan" "ASan+UBSan" -DONLOOKER_SANITIZE=address,undefined -- "$@"

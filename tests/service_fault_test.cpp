@@ -35,6 +35,15 @@ std::int64_t metric(const Stack& stack, const std::string& name) {
   return std::stoll(text.substr(at + name.size() + 2));
 }
 
+// Under AddressSanitizer freed memory sits in a quarantine (and every block
+// has redzones), so RSS bounds are looser there; the tests still run, for
+// what ASan itself checks.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr long memory_slack = 6;
+#else
+constexpr long memory_slack = 1;
+#endif
+
 long rss_kb(pid_t pid) {
   const std::string status = test::read_file("/proc/" + std::to_string(pid) + "/status");
   const auto at = status.find("VmRSS:");
@@ -178,7 +187,7 @@ TEST(ServiceFault, AClientThatNeverReadsCostsBoundedMemoryAndOthersKeepGoing) {
     return last.at("active") == sent;
   }, 10s)) << "healthy client fell behind: " << last.at("active") << " of " << sent;
   const long rss_after = rss_kb(stack.onlookerd_pid());
-  EXPECT_LT(rss_after - rss_before, 64 * 1024) << "RSS grew from " << rss_before << " to "
+  EXPECT_LT(rss_after - rss_before, memory_slack * 64 * 1024) << "RSS grew from " << rss_before << " to "
                                               << rss_after << " kB";
   ::close(stalled);
 }
@@ -197,7 +206,7 @@ TEST(ServiceFault, TenThousandConnectionsOpenedAndDroppedLeaveNothingBehind) {
   EXPECT_EQ(http_get(stack.api_port(), "/healthz").status, 200);
   EXPECT_TRUE(eventually([&] { return open_fds(pid) <= fds_before + 2; }, 5s))
       << open_fds(pid) << " descriptors, " << fds_before << " before";
-  EXPECT_LT(rss_kb(pid) - rss_before, 32 * 1024);
+  EXPECT_LT(rss_kb(pid) - rss_before, memory_slack * 32 * 1024);
 }
 
 TEST(ServiceFault, MalformedAndOversizedRequestsAreRefusedAndNothingCrashes) {
