@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 #include <thread>
 
 #include "sqlite_db.h"
@@ -154,6 +155,59 @@ TEST(ServiceFault, ACorruptDatabaseIsMovedAsideAndIngestGoesOn) {
     moved_aside |= entry.path().filename().string().starts_with("onlooker.db.corrupt-");
   }
   EXPECT_TRUE(moved_aside);
+}
+
+// A filesystem that fills up under the database, then gets room again.
+class SmallFilesystem {
+ public:
+  explicit SmallFilesystem(const std::string& size) {
+    mount("size=" + size);
+  }
+  ~SmallFilesystem() { test::run_command({"/usr/bin/umount", "-l", dir_.path().string()}); }
+  void grow(const std::string& size) { mount("remount,size=" + size); }
+  std::string path() const { return dir_.path().string(); }
+
+ private:
+  void mount(const std::string& options) {
+    const auto result = test::run_command(
+        {"/usr/bin/mount", "-t", "tmpfs", "-o", options, "tmpfs", dir_.path().string()});
+    if (result.status != 0) {
+      throw std::runtime_error("cannot mount a tmpfs (these tests run as root): " + result.output);
+    }
+  }
+  test::TempDir dir_;
+};
+
+TEST(ServiceFault, ADiskFullKeepsTheLiveViewGoingAndLosesNothing) {
+  SmallFilesystem disk("160k");
+  Stack stack({.db_dir = disk.path()});
+  const std::string agent = "Mozilla/5.0 " + std::string(240, 'u');
+  const int views = 600;
+  for (int i = 0; i < views; ++i) {
+    http_get(stack.site_port(), "/index.html",
+             {{"User-Agent", agent},
+              {"Referer", "https://" + std::string(200, 'r') + ".example/"},
+              {"X-Forwarded-For", "10.3." + std::to_string(i / 250) + "." + std::to_string(i % 250)}});
+  }
+  // The disk fills up; onlookerd says so, and the live view still counts everyone.
+  ASSERT_TRUE(eventually([&] {
+    return stack.onlookerd_log().find("history commit failed") != std::string::npos;
+  }, 5s)) << stack.onlookerd_log();
+  EXPECT_TRUE(eventually([&] {
+    return json::parse(http_get(stack.site_port(), "/onlooker/api/live").body).at("active") == views;
+  }, 5s));
+  EXPECT_GT(metric(stack, "onlooker_sqlite_commit_failures_total"), 0);
+  EXPECT_GT(metric(stack, "onlooker_ring_fill"), 0);  // kept in the ring meanwhile
+
+  disk.grow("16m");
+  EXPECT_TRUE(eventually([&] {
+    try {
+      return rows(stack) == views;
+    } catch (const std::exception&) {
+      return false;
+    }
+  }, 15s)) << rows(stack) << "\n" << stack.onlookerd_log();
+  EXPECT_EQ(metric(stack, "onlooker_ring_fill"), 0);
 }
 
 TEST(ServiceFault, AClientThatNeverReadsCostsBoundedMemoryAndOthersKeepGoing) {

@@ -39,6 +39,11 @@ void WebSocketSession::run(beast::http::request<beast::http::string_body> upgrad
     response.set(beast::http::field::server, "onlookerd");
   }));
   ws_.read_message_max(max_client_message);
+  // Snapshots are repetitive JSON: deflate shrinks them several times over
+  // for clients that offer it (browsers do).
+  websocket::permessage_deflate deflate;
+  deflate.server_enable = true;
+  ws_.set_option(deflate);
   ws_.async_accept(upgrade, beast::bind_front_handler(&WebSocketSession::on_accept,
                                                       shared_from_this()));
 }

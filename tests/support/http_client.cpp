@@ -64,6 +64,9 @@ WebSocketClient::WebSocketClient(unsigned short port, const std::string& target,
   auto& lowest = beast::get_lowest_layer(impl_->ws);
   lowest.expires_after(std::chrono::seconds(10));
   lowest.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  websocket::permessage_deflate deflate;
+  deflate.client_enable = true;  // as browsers do
+  impl_->ws.set_option(deflate);
   impl_->ws.set_option(websocket::stream_base::decorator([headers](websocket::request_type& req) {
     for (const auto& [name, value] : headers) req.set(name, value);
   }));

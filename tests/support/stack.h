@@ -20,6 +20,7 @@ struct StackOptions {
   // upgrades need: a master that still has its original parent ignores USR2.
   bool daemon = false;
   std::string ring_size = "16m";  // onlooker_zone size=
+  std::string db_dir;             // where onlooker.db goes; default: the stack's dir
 };
 
 class Stack {
@@ -30,7 +31,9 @@ class Stack {
   unsigned short site_port() const { return site_port_; }
   unsigned short api_port() const { return api_port_; }
   std::string ring_path() const { return dir_.file("ring"); }
-  std::string db_path() const { return dir_.file("onlooker.db"); }
+  std::string db_path() const {
+    return (options_.db_dir.empty() ? dir_.path().string() : options_.db_dir) + "/onlooker.db";
+  }
   const TempDir& dir() const { return dir_; }
 
   void start_onlookerd();
