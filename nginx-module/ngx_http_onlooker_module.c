@@ -74,7 +74,7 @@ static ngx_conf_enum_t  ngx_http_onlooker_identities[] = {
 static ngx_command_t  ngx_http_onlooker_commands[] = {
 
     { ngx_string("onlooker_zone"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE2,
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE23,
       ngx_http_onlooker_zone,
       NGX_HTTP_MAIN_CONF_OFFSET,
       0,
@@ -153,7 +153,7 @@ ngx_module_t  ngx_http_onlooker_module = {
 static ngx_str_t  ngx_http_onlooker_visitor_name = ngx_string("onlooker_visitor");
 
 
-/* onlooker_zone PATH size=SIZE; */
+/* onlooker_zone PATH size=SIZE [group=NAME]; */
 static char *
 ngx_http_onlooker_zone(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
@@ -161,6 +161,7 @@ ngx_http_onlooker_zone(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     ssize_t                    size;
     ngx_str_t                 *value, s;
+    struct group              *grp;
     ngx_http_onlooker_zone_t  *zone;
 
     if (omcf->zone != NULL) {
@@ -193,6 +194,25 @@ ngx_http_onlooker_zone(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     }
 
     zone->path = value[1];
+    zone->group = -1;
+
+    if (cf->args->nelts == 4) {
+        if (value[3].len <= 6 || ngx_strncmp(value[3].data, "group=", 6) != 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid onlooker_zone parameter \"%V\", "
+                               "expected group=NAME", &value[3]);
+            return NGX_CONF_ERROR;
+        }
+        grp = getgrnam((const char *) value[3].data + 6);
+        if (grp == NULL) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "onlooker_zone: unknown group \"%s\"",
+                               value[3].data + 6);
+            return NGX_CONF_ERROR;
+        }
+        zone->group = (ngx_int_t) grp->gr_gid;
+    }
+
     zone->capacity = size == NGX_ERROR
                      ? 0 : onlooker_ring_capacity_for((uint64_t) size);
 

@@ -34,7 +34,6 @@ ngx_http_onlooker_zone_map(ngx_conf_t *cf, ngx_http_onlooker_zone_t *zone)
     bytes = (size_t) onlooker_ring_bytes(zone->capacity);
     rv = NGX_CONF_ERROR;
 
-    /* 0600: the ring carries client addresses for the geo lookup. */
     fd = open((const char *) zone->path.data, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd == -1) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
@@ -46,6 +45,17 @@ ngx_http_onlooker_zone_map(ngx_conf_t *cf, ngx_http_onlooker_zone_t *zone)
     if (flock(fd, LOCK_EX) == -1) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
                            "onlooker_zone: cannot lock \"%V\"", &zone->path);
+        goto done;
+    }
+
+    /* Owner only, or owner and one group (onlookerd's) read and write: the
+     * ring carries client addresses, and onlookerd frees slots in it. */
+    if ((zone->group >= 0 && fchown(fd, (uid_t) -1, (gid_t) zone->group) == -1)
+        || fchmod(fd, zone->group >= 0 ? 0660 : 0600) == -1)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "onlooker_zone: cannot set the owner group or mode "
+                           "of \"%V\"", &zone->path);
         goto done;
     }
 

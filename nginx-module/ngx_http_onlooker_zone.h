@@ -13,6 +13,7 @@
 typedef struct {
     ngx_str_t              path;
     uint64_t               capacity;    /* slots, from size= */
+    ngx_int_t              group;       /* gid from group=, or -1: 0600 */
     onlooker_ring_header  *ring;        /* NULL until mapped */
     size_t                 mapped;
 } ngx_http_onlooker_zone_t;

@@ -1,6 +1,8 @@
 // `nginx -t` with the built module: bad directive arguments are clear errors
 // that name the directive and the value, never a crash.
+#include <grp.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include "support/process.h"
 #include "support/stack.h"
@@ -31,6 +33,27 @@ TEST(NginxConfig, ValidConfigurationPassesAndCreatesTheRing) {
                                       " size=1m;\nserver { listen 127.0.0.1:1; onlooker on; }");
   EXPECT_EQ(check.status, 0) << check.output;
   EXPECT_EQ(test::read_file(dir.file("ring")).size(), 512u + 1024u * 1024u);
+}
+
+TEST(NginxConfig, TheRingIsOwnerOnlyOrSharedWithOneGroup) {
+  TempDir dir;
+  ASSERT_EQ(nginx_t(dir, "onlooker_zone " + dir.file("ring") + " size=1m;").status, 0);
+  struct stat st {};
+  ASSERT_EQ(::stat(dir.file("ring").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+
+  const auto check = nginx_t(dir, "onlooker_zone " + dir.file("ring") + " size=1m group=nogroup;");
+  ASSERT_EQ(check.status, 0) << check.output;
+  ASSERT_EQ(::stat(dir.file("ring").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0660u);
+  EXPECT_EQ(st.st_gid, ::getgrnam("nogroup")->gr_gid);
+
+  const auto unknown = nginx_t(dir, "onlooker_zone " + dir.file("ring") + " size=1m group=no-such-group-x;");
+  EXPECT_NE(unknown.status, 0);
+  EXPECT_NE(unknown.output.find("unknown group \"no-such-group-x\""), std::string::npos)
+      << unknown.output;
+  const auto bad = nginx_t(dir, "onlooker_zone " + dir.file("ring") + " size=1m owner=x;");
+  EXPECT_NE(bad.output.find("expected group=NAME"), std::string::npos) << bad.output;
 }
 
 TEST(NginxConfig, OnlookerOnWithoutAZoneIsRejected) {
