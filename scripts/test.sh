@@ -30,8 +30,10 @@ if [[ ${ONLOOKER_SANITIZERS:-1} != 0 ]]; then
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:quarantine_size_mb=32
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
-  run_suite "$root/build-asan" "ASan+UBSan" -DONLOOKER_SANITIZE=address,undefined -- "$@"
-  run_suite "$root/build-tsan" "TSan" -DONLOOKER_SANITIZE=thread -- -L unit "$@"
+  run_suite "$root/build-asan" "ASan+UBSan" -DONLOOKER_SANITIZE=address,undefined \
+    -DONLOOKER_BENCH=OFF -- "$@"
+  ONLOOKER_BUILD_TARGETS=onlooker_unit_tests \
+    run_suite "$root/build-tsan" "TSan" -DONLOOKER_SANITIZE=thread -DONLOOKER_BENCH=OFF -- -L unit "$@"
   echo "=== libFuzzer: build and run (build-fuzz)"
   "$root/fuzz/run.sh" "${ONLOOKER_FUZZ_SECONDS:-20}"
 fi
