@@ -7,6 +7,7 @@
 #include <re2/re2.h>
 #include <thread>
 
+#include "onlooker_ring.h"
 #include "sqlite_db.h"
 #include "support/http_client.h"
 #include "support/stack.h"
@@ -147,6 +148,27 @@ TEST(Module, Http2RequestsAreCountedToo) {
   ASSERT_EQ(run.status, 0) << run.output;
   EXPECT_EQ(run.output, "2 200");
   EXPECT_TRUE(eventually([&] { return rows(stack, "path = '/about.html'") == 1; }, 2s));
+}
+
+TEST(Module, SixteenKilobyteUriAgentAndRefererAreCutToTheirSlots) {
+  Stack stack({.server_directives = "large_client_header_buffers 4 64k; onlooker_query on;"});
+  const std::string long_query(16 * 1024, 'q');
+  std::string long_agent;
+  while (long_agent.size() < 16 * 1024) long_agent += "Mozilla/5.0 \xc3\xa9\xe2\x82\xac ";  // é and €
+  const std::string long_referer = "https://" + std::string(16 * 1024, 'r') + ".example/";
+  ASSERT_EQ(get(stack, "/index.html?" + long_query,
+                {{"User-Agent", long_agent}, {"Referer", long_referer}})
+                .status,
+            200);
+  ASSERT_TRUE(eventually([&] { return rows(stack) == 1; }, 2s));
+  const auto path = column(stack, "SELECT path FROM hits").at(0);
+  const auto referrer = column(stack, "SELECT referrer FROM hits").at(0);
+  EXPECT_EQ(path.size(), ONLOOKER_PATH_MAX);
+  EXPECT_EQ(path.substr(0, 12), "/index.html?");
+  EXPECT_EQ(referrer.size(), ONLOOKER_REFERRER_MAX);
+  // The live JSON is valid and the cut never splits a character.
+  const auto live = json::parse(http_get(stack.site_port(), "/onlooker/api/live").body);
+  EXPECT_EQ(live.at("visitors").at(0).at("path"), path);
 }
 
 TEST(Module, HostileBytesAreStoredSafelyAndEscapedInJson) {
