@@ -2,11 +2,13 @@
 // addresses (realip), onlookerd looks them up in a test .mmdb the build
 // wrote and classifies real browsers' User-Agents with uap-core.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <nlohmann/json.hpp>
 
 #include "sqlite_db.h"
 #include "support/http_client.h"
+#include "support/process.h"
 #include "support/stack.h"
 
 namespace onlooker {
@@ -105,6 +107,44 @@ TEST(Enrichment, NoRawAddressIsWrittenAnywhere) {
       EXPECT_EQ(db.find(address), std::string::npos) << address << " was written";
     }
   }
+}
+
+TEST(Enrichment, SighupReopensTheGeoDatabase) {
+  Stack stack = enriched_stack();
+  ASSERT_EQ(::kill(stack.onlookerd_pid(), SIGHUP), 0);
+  ASSERT_TRUE(eventually([&] {
+    // the reopen happens on the next hit
+    visit(stack, "81.2.69.10", chrome_windows);
+    return stack.onlookerd_log().find("geo database reopened") != std::string::npos;
+  }, 3s)) << stack.onlookerd_log();
+  json live;
+  ASSERT_TRUE(eventually([&] {
+    live = json::parse(http_get(stack.site_port(), "/onlooker/api/live").body);
+    return !live.at("countries").empty();
+  }, 2s));
+  EXPECT_EQ(live.at("countries").at(0).at("code"), "GB");
+}
+
+TEST(Enrichment, BadConfigurationIsRefusedAtStartWithAReason) {
+  auto run = [](std::vector<std::string> args) {
+    args.insert(args.begin(), test::onlookerd_path());
+    return test::run_command(args);
+  };
+  const auto no_ring = run({"--db", "/tmp/x.db"});
+  EXPECT_EQ(no_ring.status, 2);
+  EXPECT_NE(no_ring.output.find("--ring PATH is required"), std::string::npos) << no_ring.output;
+  const auto bad_window = run({"--ring", "/r", "--db", "/d", "--active-window", "-3"});
+  EXPECT_EQ(bad_window.status, 2);
+  EXPECT_NE(bad_window.output.find("invalid --active-window"), std::string::npos);
+  const auto short_token = run({"--ring", "/r", "--db", "/d", "--token", "short"});
+  EXPECT_EQ(short_token.status, 2);
+  test::TempDir dir;
+  const auto missing_ring = run({"--ring", dir.file("nope"), "--db", dir.file("db")});
+  EXPECT_EQ(missing_ring.status, 1);
+  EXPECT_NE(missing_ring.output.find("cannot open ring"), std::string::npos) << missing_ring.output;
+  const auto bad_geo = run({"--ring", dir.file("nope"), "--db", dir.file("db"), "--geoip",
+                            dir.file("missing.mmdb")});
+  EXPECT_NE(bad_geo.status, 0);
 }
 
 TEST(Enrichment, WithoutDatabasesGeoAndDeviceAreNull) {
