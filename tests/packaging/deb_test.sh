@@ -5,20 +5,23 @@
 #      that this Debian 12 machine satisfies, conffiles, maintainer scripts;
 #   3. its files: Debian's module layout, modes, nothing stray, md5sums;
 #   4. unpacked into a scratch root (dpkg-deb -x), the package's sysusers.d
-#      and tmpfiles.d entries create its user, /run/onlooker and the ring;
+#      and tmpfiles.d entries create its user and /run/onlooker;
 #   5. the system's /usr/sbin/nginx loads the module through the packaged
 #      load_module snippet (via modules-enabled, as Debian's nginx.conf does)
-#      and serves the packaged example site; the packaged onlookerd runs with
-#      the packaged config as the packaged user, opens the ring nginx made,
-#      counts a visitor, classifies its browser, and cannot write into
-#      /run/onlooker;
+#      and serves the packaged example site, which makes the ring
+#      root:onlooker 0660; the packaged onlookerd runs with the packaged
+#      config as the packaged user, opens that ring, counts a visitor,
+#      classifies its browser, and cannot write into /run/onlooker;
 #   6. both report the same version and ring layout;
 #   7. systemd-analyze verifies the unit and rates its exposure;
 #   8. the maintainer scripts run in a private mount namespace.
 #
 #   deb_test.sh BUILD_DIR SOURCE_DIR [CPACK]
 # Needs root (a second user through setpriv, a mount namespace); exit 77
-# (skipped) otherwise.
+# (skipped) otherwise. It runs in a private mount namespace, where the
+# scratch root's /etc/passwd and /etc/group (the host's plus the packaged
+# user) are bind-mounted over the host's, so that nginx and setpriv know
+# user onlooker while the host's files stay untouched.
 set -euo pipefail
 
 build=$(cd "$1" && pwd)
@@ -29,6 +32,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 if [[ $(id -u) -ne 0 ]]; then
   echo "deb_test: needs root; skipped"
   exit 77
+fi
+if [[ -z ${ONLOOKER_DEB_TEST_NAMESPACE:-} ]]; then
+  ONLOOKER_DEB_TEST_NAMESPACE=1 exec unshare --mount --propagation private "$0" "$@"
 fi
 
 fail() {
@@ -71,6 +77,7 @@ grep -Eq "(^|, )$abi(,|$)" <<<"$depends" || fail "Depends lacks $abi: $depends"
 for dependency in adduser libc6 libsqlite3-0 libmaxminddb0 libboost-program-options libre2 libyaml-cpp; do
   grep -q "$dependency" <<<"$depends" || fail "Depends lacks $dependency: $depends"
 done
+grep -q "iso-codes" <<<"$(field Recommends)" || fail "Recommends lacks iso-codes (country names)"
 # Every dependency is satisfied by this Debian 12 machine's packages.
 mkdir -p "$tmp/deps/debian"
 printf 'Source: onlooker-deps\n\nPackage: onlooker-deps\nArchitecture: any\n' >"$tmp/deps/debian/control"
@@ -117,20 +124,25 @@ readelf -S "$root/usr/lib/nginx/modules/ngx_http_onlooker_module.so" | grep -q '
   fail "the module is not stripped"
 ok "unpacked, md5sums match, module stripped"
 
-# --- 4. user, /run/onlooker and the ring, from the package's own entries -----
+# --- 4. user and /run/onlooker, from the package's own entries ----------------
+# The scratch root starts with the host's users, so that the IDs sysusers
+# picks are free on the host too; then this namespace sees the result.
 mkdir -p "$root/etc"
+getent passwd >"$root/etc/passwd"
+getent group >"$root/etc/group"
 systemd-sysusers --root="$root" onlooker.conf 2>"$tmp/sysusers.log" ||
   { cat "$tmp/sysusers.log" >&2; fail "systemd-sysusers"; }
 uid=$(awk -F: '$1 == "onlooker" { print $3 }' "$root/etc/passwd")
 gid=$(awk -F: '$1 == "onlooker" { print $3 }' "$root/etc/group")
 [[ -n $uid && -n $gid && $uid -ne 0 ]] || fail "sysusers.d did not create user onlooker"
+mount --bind "$root/etc/passwd" /etc/passwd
+mount --bind "$root/etc/group" /etc/group
+[[ $(id -u onlooker) == "$uid" ]] || fail "user onlooker not visible in the test's namespace"
 systemd-tmpfiles --root="$root" --create onlooker.conf || fail "systemd-tmpfiles"
 ring=$root/run/onlooker/ring
 [[ $(stat -c '%u:%g %a' "$root/run/onlooker") == "0:$gid 750" ]] ||
   fail "/run/onlooker is $(stat -c '%u:%g %a' "$root/run/onlooker"), expected root:onlooker 750"
-[[ $(stat -c '%u:%g %a %s' "$ring") == "0:$gid 660 0" ]] ||
-  fail "ring is $(stat -c '%u:%g %a %s' "$ring"), expected root:onlooker 660, empty"
-ok "user onlooker ($uid:$gid); /run/onlooker root:onlooker 0750; empty ring root:onlooker 0660"
+ok "user onlooker ($uid:$gid); /run/onlooker root:onlooker 0750"
 
 # --- 5. nginx with the module, onlookerd as onlooker ---------------------------
 free_port() {
@@ -161,7 +173,8 @@ rewrite() {  # FILE FROM TO
   [[ $count -eq 1 ]] || fail "$(basename "$1"): expected one line '$2', found $count"
   FROM=$2 TO=$3 perl -i -pe 'chomp; $_ = $ENV{TO} if $_ eq $ENV{FROM}; $_ .= "\n"' "$1"
 }
-rewrite "$site" "onlooker_zone /run/onlooker/ring size=16m;" "onlooker_zone $ring size=16m;"
+rewrite "$site" "onlooker_zone /run/onlooker/ring size=16m group=onlooker;" \
+  "onlooker_zone $ring size=16m group=onlooker;"
 rewrite "$site" "    listen 80;" "    listen 127.0.0.1:$port;"
 rewrite "$site" "    listen [::]:80;" ""
 rewrite "$site" "    root /var/www/html;" "    root $tmp/www;"
@@ -203,10 +216,10 @@ for _ in $(seq 50); do
 done
 curl -fsS -o /dev/null "http://127.0.0.1:$port/ready.txt" || { cat "$tmp/error.log" >&2; fail "nginx does not serve"; }
 [[ $(stat -c '%u:%g %a' "$ring") == "0:$gid 660" && -s $ring ]] ||
-  fail "after nginx started, ring is $(stat -c '%u:%g %a %s' "$ring")"
+  fail "nginx made the ring $(stat -c '%u:%g %a %s' "$ring" 2>&1), expected root:onlooker 660"
 grep -qF "onlooker module $version (ring layout $layout)" "$tmp/error.log" ||
   { cat "$tmp/error.log" >&2; fail "nginx did not log 'onlooker module $version (ring layout $layout)'"; }
-ok "nginx initialised the ring and kept root:onlooker 0660; logs module $version, ring layout $layout"
+ok "nginx made the ring root:onlooker 0660; logs module $version, ring layout $layout"
 
 # The packaged config, moved into the scratch directory the same way; no
 # active setting may still name a path outside it.
@@ -221,7 +234,7 @@ outside=$(grep -Ev '^[[:space:]]*(#|$)' "$config" | grep -E '= */' | grep -vF "=
 [[ -z $outside ]] || fail "onlookerd.conf names paths the test did not move: $outside"
 install -d -o "$uid" -g "$gid" -m 0750 "$tmp/state"  # StateDirectory=onlooker
 
-as_onlooker=(setpriv --reuid="$uid" --regid="$gid" --clear-groups --no-new-privs --)
+as_onlooker=(setpriv --reuid=onlooker --regid=onlooker --init-groups --no-new-privs --)
 "${as_onlooker[@]}" "$root/usr/sbin/onlookerd" --config "$config" 2>"$tmp/onlookerd.log" &
 onlookerd_pid=$!
 for _ in $(seq 100); do
@@ -273,11 +286,12 @@ reported=$("$root/usr/sbin/onlookerd" --version)
 ok "onlookerd --version: $reported (the module said the same)"
 
 # --- 7. systemd ----------------------------------------------------------------
-# What systemd and procps provide on a real system, for the unit's commands
+# What systemd and dash provide on a real system, for the unit's commands
 # and default dependencies.
 mkdir -p "$root/usr/bin" "$root/bin"
 cp /usr/bin/systemd-tmpfiles "$root/usr/bin/"
-cp /bin/kill "$root/bin/"
+cp /bin/dash "$root/bin/"
+ln -s dash "$root/bin/sh"
 for target in sysinit basic shutdown network multi-user; do
   cp /lib/systemd/system/$target.target "$root/lib/systemd/system/"
 done

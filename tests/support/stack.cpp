@@ -47,6 +47,15 @@ std::string render_nginx_conf(const std::string& run_dir, const std::string& rin
 
 Stack::Stack(StackOptions options)
     : options_(std::move(options)), site_port_(free_port()), api_port_(free_port()) {
+  try {
+    start();
+  } catch (...) {
+    stop_all();  // the destructor does not run when a constructor throws
+    throw;
+  }
+}
+
+void Stack::start() {
   dir_.write("site/index.html", "<!doctype html><title>home</title><h1>home</h1>");
   dir_.write("site/about.html", "<!doctype html><title>about</title><h1>about</h1>");
   dir_.write("site/style.css", "body{}");
@@ -76,20 +85,28 @@ Stack::Stack(StackOptions options)
   if (options_.start_onlookerd) start_onlookerd();
 }
 
-Stack::~Stack() {
+Stack::~Stack() { stop_all(); }
+
+void Stack::stop_all() {
   if (onlookerd_) onlookerd_->stop(SIGTERM);
+  onlookerd_.reset();
   if (options_.daemon) {
-    // Every master this instance had (after an upgrade, old and new).
+    // Every master this instance had (after an upgrade, old and new): a
+    // daemon is nobody's child, so nothing else would ever stop it.
     for (const char* file : {"nginx.pid", "nginx.pid.oldbin"}) {
       const std::string text = read_file(dir_.file(file));
       if (text.empty()) continue;
       const pid_t pid = std::stoi(text);
       ::kill(pid, SIGQUIT);
-      eventually([&] { return ::kill(pid, 0) != 0; }, std::chrono::seconds(10));
+      if (!eventually([&] { return ::kill(pid, 0) != 0; }, std::chrono::seconds(10))) {
+        ::kill(-pid, SIGKILL);  // its process group: the master and its workers
+        ::kill(pid, SIGKILL);
+      }
     }
   } else if (nginx_) {
     nginx_->stop(SIGQUIT);
   }
+  nginx_.reset();
 }
 
 pid_t Stack::nginx_master() const {

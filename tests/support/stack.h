@@ -49,6 +49,9 @@ class Stack {
   pid_t onlookerd_pid() const { return onlookerd_ ? onlookerd_->pid() : -1; }
 
  private:
+  void start();
+  void stop_all();
+
   TempDir dir_;
   StackOptions options_;
   unsigned short site_port_;
