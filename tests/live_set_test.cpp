@@ -74,6 +74,23 @@ TEST(LiveSet, LeaveFromAPageAlreadyLeftIsIgnored) {
   EXPECT_EQ(live.snapshot(4).active, 0);
 }
 
+TEST(LiveSet, TheReferrerIsTheFirstFromAnotherSite) {
+  LiveSet live(300'000);
+  Hit inside = hit(1, "/a", 1);
+  inside.referrer = "a.example:8080/";
+  live.apply(inside);
+  EXPECT_TRUE(live.snapshot(1).referrers.empty());
+  Hit outside = hit(1, "/b", 2);
+  outside.referrer = "www.google.com/";
+  live.apply(outside);
+  Hit later = hit(1, "/c", 3);
+  later.referrer = "news.example/";
+  live.apply(later);
+  const auto snap = live.snapshot(3);
+  ASSERT_EQ(snap.referrers.size(), 1u);
+  EXPECT_EQ(snap.referrers[0].key, "www.google.com/");
+}
+
 TEST(LiveSet, HostFilterShowsOneSite) {
   LiveSet live(300'000);
   live.apply(hit(1, "/", 1, HitKind::view, "a.example"));

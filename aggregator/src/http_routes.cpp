@@ -45,10 +45,12 @@ form{display:grid;gap:.6rem;min-width:16rem}input,button{font:inherit;padding:.5
 Response asset_response(const Request& request, const assets::Asset& asset) {
   auto response = make_response(request, http::status::ok, asset.content_type,
                                 std::string(asset.body));
-  // Pages are revalidated (a new onlookerd may serve new ones); scripts and
-  // styles may be cached for an hour.
+  // The dashboard's own files are revalidated (after an upgrade, a page must
+  // not meet last version's modules); the scripts sites embed for their
+  // visitors may be cached for an hour.
   const bool page = asset.content_type.starts_with("text/html");
-  response.set(http::field::cache_control, page ? "no-cache" : "public, max-age=3600");
+  const bool embedded = asset.path == "/beacon.js" || asset.path == "/widget.js";
+  response.set(http::field::cache_control, embedded ? "public, max-age=3600" : "no-cache");
   if (page) {
     response.set("Content-Security-Policy",
                  "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; "

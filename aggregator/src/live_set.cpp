@@ -11,6 +11,16 @@ void LiveSet::count(const LiveVisitor& visitor, int delta) {
   people_per_host_[visitor.host] += delta;
 }
 
+namespace {
+
+// "example.com:8080/a" is the site "example.com" itself.
+bool same_site(std::string_view referrer, std::string_view host) {
+  const auto end = referrer.find_first_of(":/");
+  return referrer.substr(0, end) == host;
+}
+
+}  // namespace
+
 bool LiveSet::apply(const Hit& hit) {
   const VisitorKey key{hit.visitor, hit.host};
   if (hit.kind == HitKind::leave) {
@@ -41,8 +51,10 @@ bool LiveSet::apply(const Hit& hit) {
     visitor.path = hit.path;
     changed = true;
   }
-  if (hit.kind == HitKind::view && !hit.referrer.empty() && visitor.referrer.empty()) {
-    visitor.referrer = hit.referrer;  // where the visit came from: its first referrer
+  // Where the visit came from: its first referrer from another site.
+  if (hit.kind == HitKind::view && visitor.referrer.empty() && !hit.referrer.empty() &&
+      !same_site(hit.referrer, hit.host)) {
+    visitor.referrer = hit.referrer;
     changed = true;
   }
   visitor.last_seen_ms = std::max(visitor.last_seen_ms, hit.ts_ms);

@@ -1,0 +1,106 @@
+// The history view over onlookerd's SQLite data (GET api/history): views and
+// visitors per bucket, top pages and countries for the range, per site; the
+// form's own checks and onlookerd's 400 answers, shown to the user.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { Stack, request } from "./stack.mjs";
+import { DEMO_PAGES, RawVisitor, eventually, launch, openDashboard, screenshot } from "./helpers.mjs";
+
+describe("history view", { timeout: 60000 }, () => {
+  let stack, browser, page, problems;
+
+  before(async () => {
+    stack = await Stack.start({ pages: DEMO_PAGES });
+    // Page views, committed to SQLite: 3 from London, 2 from Tokyo, 1 on another site.
+    const london = new RawVisitor(stack, { address: "81.2.69.10" });
+    const tokyo = new RawVisitor(stack, { address: "203.0.113.7" });
+    const shop = new RawVisitor(stack, { address: "198.51.100.20", host: "shop.example" });
+    await london.view("/about.html");
+    await london.view("/about.html");
+    await london.view("/pricing.html");
+    await tokyo.view("/about.html");
+    await tokyo.view("/");
+    await shop.view("/pricing.html");
+    await eventually("the views in SQLite", async () => {
+      const answer = await request(stack.sitePort, "/onlooker/api/history");
+      const body = JSON.parse(answer.body);
+      return answer.status === 200 && body.series.reduce((sum, b) => sum + b.views, 0) === 6;
+    });
+    browser = await launch();
+    ({ page, problems } = await openDashboard(browser, stack));
+    await page.click("#tab-history");
+  });
+
+  after(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  const tableText = (id) => page.$$eval(`#${id} tr`, (rows) => rows.map((row) =>
+    [...row.cells].map((cell) => cell.textContent).join(" | ")));
+
+  it("shows views and visitors per day, top pages and countries for the last 7 days", async () => {
+    assert.equal(await page.isVisible("#history"), true);
+    assert.equal(await page.isVisible("#live"), false);
+    assert.equal(new URL(page.url()).hash, "#history");
+    await eventually("the summary", async () => /^6 views,/.test(await page.textContent("#history-summary")));
+    assert.equal(await page.$$eval("#history-chart rect.bar", (bars) => bars.length), 1, "one day with views");
+    assert.deepEqual(await tableText("history-pages"), ["/about.html | 3 | 2", "/pricing.html | 2 | 2", "/ | 1 | 1"]);
+    assert.deepEqual(await tableText("history-countries"),
+      ["United Kingdom | 3 | 1", "Japan | 2 | 1", "United States | 1 | 1"]);
+    await page.click("text=Show as a table");
+    assert.match((await tableText("history-series")).join("\n"), /\| 6 \| 3$/);
+    await screenshot(page, "history-desktop");
+  });
+
+  it("asks for hourly buckets and for one site", async () => {
+    await page.click('.presets button[data-days="1"]');
+    await eventually("hourly", async () => /busiest hour/.test(await page.textContent("#history-summary")));
+    assert.equal(await page.inputValue("#history-bucket"), "hour");
+    assert.equal(await page.isVisible("#site-picker"), true, "two sites: the selector shows");
+    await page.selectOption("#site", "shop.example");
+    await eventually("one site's history", async () => /^1 view,/.test(await page.textContent("#history-summary")));
+    assert.deepEqual(await tableText("history-pages"), ["/pricing.html | 1 | 1"]);
+    assert.equal(new URL(page.url()).searchParams.get("host"), "shop.example");
+    await page.selectOption("#site", "");
+    await eventually("every site again", async () => /^6 views,/.test(await page.textContent("#history-summary")));
+  });
+
+  it("checks the range before asking, and shows what onlookerd refuses", async () => {
+    const error = () => page.textContent("#history-error");
+    await page.fill("#history-from", "2026-03-10");
+    await page.fill("#history-to", "2026-03-01");
+    await page.click("#history-form button[type=submit]");
+    await eventually("order", async () => /end date is before the start date/.test(await error()));
+    assert.equal(await page.isVisible("#history-error"), true);
+
+    await page.fill("#history-from", "2024-01-01");
+    await page.fill("#history-to", "2025-06-01");
+    await page.click("#history-form button[type=submit]");
+    await eventually("too long", async () => /at most 366 days/.test(await error()));
+
+    await page.fill("#history-from", "2026-01-01");
+    await page.fill("#history-to", "2026-03-01");
+    await page.selectOption("#history-bucket", "hour");
+    await page.click("#history-form button[type=submit]");
+    await eventually("hourly too long", async () => /Hourly buckets cover at most 31 days/.test(await error()));
+
+    // What onlookerd itself answers (through nginx), and how the page shows it.
+    for (const [query, message] of [["from=yesterday", "from must be unix time in milliseconds"],
+                                    ["from=2000&to=1000", "from must be before to"],
+                                    ["from=0&to=40000000000", "the range is at most 366 days"],
+                                    ["bucket=week", "bucket must be hour or day"]]) {
+      const answer = await request(stack.sitePort, `/onlooker/api/history?${query}`);
+      assert.equal(answer.status, 400, query);
+      assert.equal(JSON.parse(answer.body).error, message);
+    }
+    await page.route("**/api/history?*", (route) =>
+      route.fulfill({ status: 400, contentType: "application/json", body: '{"error":"bucket must be hour or day"}' }));
+    await page.click('.presets button[data-days="7"]');
+    await eventually("the refusal", async () => (await error()) === "onlookerd: bucket must be hour or day");
+    await page.unroute("**/api/history?*");
+    await page.click('.presets button[data-days="7"]');
+    await eventually("cleared", async () => !(await page.isVisible("#history-error")));
+    assert.deepEqual(problems.filter((p) => !p.includes("400")), []);
+  });
+});
