@@ -19,15 +19,22 @@ export function env(name) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// A port below the kernel's ephemeral range (32768-60999), so that no client
+// connection of a test running beside this one can be holding it.
 export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
+  const attempt = () =>
+    new Promise((resolve) => {
+      const port = 20000 + Math.floor(Math.random() * 12000);
+      const server = net.createServer();
+      server.once("error", () => resolve(null));
+      server.listen(port, "127.0.0.1", () => server.close(() => resolve(port)));
     });
-  });
+  return (async () => {
+    for (;;) {
+      const port = await attempt();
+      if (port !== null) return port;
+    }
+  })();
 }
 
 // GET (or another method) on loopback; resolves {status, headers, body}.

@@ -148,7 +148,9 @@ ok "user onlooker ($uid:$gid); /run/onlooker root:onlooker 0750"
 free_port() {
   local port
   while :; do
-    port=$((20000 + RANDOM % 40000))
+    # Below the kernel's ephemeral range (32768-60999): no client connection
+    # of a test running beside this one can be holding it.
+    port=$((20000 + RANDOM % 12000))
     [[ -z $(ss -Htln "sport = :$port") ]] && { echo "$port"; return; }
   done
 }

@@ -47,6 +47,7 @@ std::string render_nginx_conf(const std::string& run_dir, const std::string& rin
 
 Stack::Stack(StackOptions options)
     : options_(std::move(options)), site_port_(free_port()), api_port_(free_port()) {
+  while (api_port_ == site_port_) api_port_ = free_port();
   try {
     start();
   } catch (...) {
