@@ -38,6 +38,20 @@ struct FlakySink final : HistorySink {
   int failures;
 };
 
+// A ring, its reader, a SQLite history and a feed: what most tests drain.
+struct Pipeline {
+  TempDir dir;
+  TestRing ring{dir.file("ring"), 64};
+  RingReader reader{dir.file("ring")};
+  SqliteHistory history{dir.file("db")};
+  CollectingFeed feed;
+};
+
+void drain_all(DrainLoop& drain) {
+  while (drain.step() > 0) {
+  }
+}
+
 std::int64_t row_count(const std::string& db_path) {
   sqlite::Database db(db_path, SQLITE_OPEN_READONLY);
   return db.query_int("SELECT count(*) FROM hits");
@@ -49,15 +63,11 @@ std::int64_t distinct_ts(const std::string& db_path) {
 }
 
 TEST(DrainLoop, CommitsEveryRecordOnceAndFreesItsSlots) {
-  TempDir dir;
-  TestRing ring(dir.file("ring"), 64);
-  RingReader reader(dir.file("ring"));
-  SqliteHistory history(dir.file("db"));
-  CollectingFeed feed;
+  Pipeline pipeline;
+  auto& [dir, ring, reader, history, feed] = pipeline;
   DrainLoop drain(reader, history, feed, {.max_batch = 16});
   for (std::uint64_t i = 0; i < 50; ++i) ASSERT_TRUE(ring.push({.ts_ms = i}));
-  while (drain.step() > 0) {
-  }
+  drain_all(drain);
   EXPECT_EQ(row_count(dir.file("db")), 50);
   EXPECT_EQ(distinct_ts(dir.file("db")), 50);
   EXPECT_EQ(feed.hits.size(), 50u);
@@ -66,24 +76,19 @@ TEST(DrainLoop, CommitsEveryRecordOnceAndFreesItsSlots) {
 }
 
 TEST(DrainLoop, AFullRingIsDrainedExactlyToItsHead) {
-  TempDir dir;
-  TestRing ring(dir.file("ring"), 64);
-  RingReader reader(dir.file("ring"));
-  SqliteHistory history(dir.file("db"));
-  CollectingFeed feed;
+  Pipeline pipeline;
+  auto& [dir, ring, reader, history, feed] = pipeline;
   DrainLoop drain(reader, history, feed);
   std::uint64_t pushed = 0;
   while (ring.push({.ts_ms = pushed})) ++pushed;
   ASSERT_EQ(pushed, 64u);
-  while (drain.step() > 0) {
-  }
+  drain_all(drain);
   EXPECT_EQ(row_count(dir.file("db")), 64);
   EXPECT_EQ(reader.tail(), reader.head());
   EXPECT_EQ(drain.read_position(), 64u);
   // And the next lap goes through too.
   for (std::uint64_t i = 0; i < 64; ++i) ASSERT_TRUE(ring.push({.ts_ms = 100 + i}));
-  while (drain.step() > 0) {
-  }
+  drain_all(drain);
   EXPECT_EQ(row_count(dir.file("db")), 128);
   EXPECT_EQ(distinct_ts(dir.file("db")), 128);
 }
@@ -108,8 +113,7 @@ TEST(DrainLoop, ResumeSkipsRecordsCommittedBeforeACrash) {
   CollectingFeed feed;
   DrainLoop drain(reader, history, feed);
   EXPECT_EQ(reader.tail(), 20u);
-  while (drain.step() > 0) {
-  }
+  drain_all(drain);
   EXPECT_EQ(row_count(dir.file("db")), 30);
   EXPECT_EQ(distinct_ts(dir.file("db")), 30);
   ASSERT_EQ(feed.hits.size(), 10u);
@@ -156,28 +160,22 @@ TEST(DrainLoop, NewRingGenerationStartsAtItsTail) {
   SqliteHistory history(dir.file("db"));
   CollectingFeed feed;
   DrainLoop drain(reader, history, feed);
-  while (drain.step() > 0) {
-  }
+  drain_all(drain);
   EXPECT_EQ(row_count(dir.file("db")), 5);
   EXPECT_EQ(history.committed_position(), (RingPosition{42, 5}));
 }
 
 TEST(DrainLoop, TornSlotBlocksOnlyUntilTheTimeout) {
-  TempDir dir;
-  TestRing ring(dir.file("ring"), 64);
-  RingReader reader(dir.file("ring"));
-  SqliteHistory history(dir.file("db"));
-  CollectingFeed feed;
+  Pipeline pipeline;
+  auto& [dir, ring, reader, history, feed] = pipeline;
   DrainLoop drain(reader, history, feed, {.torn_timeout = std::chrono::milliseconds(50)});
   ASSERT_TRUE(ring.push({.ts_ms = 1}));
   ring.claim_only({.ts_ms = 2});  // its writer "dies"
   ASSERT_TRUE(ring.push({.ts_ms = 3}));
-  while (drain.step() > 0) {
-  }
+  drain_all(drain);
   EXPECT_EQ(feed.hits.size(), 1u);  // waits behind the claimed slot
   std::this_thread::sleep_for(std::chrono::milliseconds(60));
-  while (drain.step() > 0) {
-  }
+  drain_all(drain);
   ASSERT_EQ(feed.hits.size(), 2u);
   EXPECT_EQ(feed.hits[1].ts_ms, 3);
   EXPECT_EQ(reader.counters().torn, 1u);
@@ -185,11 +183,8 @@ TEST(DrainLoop, TornSlotBlocksOnlyUntilTheTimeout) {
 }
 
 TEST(DrainLoop, StopDrainsWhatIsLeftBeforeReturning) {
-  TempDir dir;
-  TestRing ring(dir.file("ring"), 64);
-  RingReader reader(dir.file("ring"));
-  SqliteHistory history(dir.file("db"));
-  CollectingFeed feed;
+  Pipeline pipeline;
+  auto& [dir, ring, reader, history, feed] = pipeline;
   DrainLoop drain(reader, history, feed);
   for (std::uint64_t i = 0; i < 20; ++i) ASSERT_TRUE(ring.push({.ts_ms = i}));
   std::stop_source stop;
@@ -199,11 +194,8 @@ TEST(DrainLoop, StopDrainsWhatIsLeftBeforeReturning) {
 }
 
 TEST(DrainLoop, VisitsAreCommittedWhenTheyEnd) {
-  TempDir dir;
-  TestRing ring(dir.file("ring"), 64);
-  RingReader reader(dir.file("ring"));
-  SqliteHistory history(dir.file("db"));
-  CollectingFeed feed;
+  Pipeline pipeline;
+  auto& [dir, ring, reader, history, feed] = pipeline;
   DrainLoop drain(reader, history, feed, {.active_window = std::chrono::milliseconds(60'000)});
   const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
@@ -213,8 +205,7 @@ TEST(DrainLoop, VisitsAreCommittedWhenTheyEnd) {
   ASSERT_TRUE(ring.push({.ts_ms = ts + 1, .visitor_byte = 1, .path = "/b"}));
   ASSERT_TRUE(ring.push({.kind = ONLOOKER_KIND_LEAVE, .ts_ms = ts + 2, .visitor_byte = 1, .path = "/b"}));
   ASSERT_TRUE(ring.push({.ts_ms = ts, .visitor_byte = 2, .path = "/c"}));  // still open
-  while (drain.step() > 0) {
-  }
+  drain_all(drain);
   sqlite::Database db(dir.file("db"), SQLITE_OPEN_READONLY);
   EXPECT_EQ(db.query_int("SELECT count(*) FROM visits"), 1);
   EXPECT_EQ(db.query_int("SELECT pages FROM visits"), 2);
@@ -223,11 +214,8 @@ TEST(DrainLoop, VisitsAreCommittedWhenTheyEnd) {
 }
 
 TEST(DrainLoop, RetentionDeletesOldRowsInBatches) {
-  TempDir dir;
-  TestRing ring(dir.file("ring"), 64);
-  RingReader reader(dir.file("ring"));
-  SqliteHistory history(dir.file("db"));
-  CollectingFeed feed;
+  Pipeline pipeline;
+  auto& [dir, ring, reader, history, feed] = pipeline;
   DrainLoop drain(reader, history, feed, {.retention_days = 1, .retention_batch = 4});
   const auto now = static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -235,8 +223,7 @@ TEST(DrainLoop, RetentionDeletesOldRowsInBatches) {
           .count());
   for (std::uint64_t i = 0; i < 10; ++i) ASSERT_TRUE(ring.push({.ts_ms = now - 3 * 86'400'000 + i}));
   for (std::uint64_t i = 0; i < 3; ++i) ASSERT_TRUE(ring.push({.ts_ms = now - i}));
-  while (drain.step() > 0) {
-  }
+  drain_all(drain);
   // Idle steps delete a batch of 4 at a time until nothing old is left.
   for (int i = 0; i < 5; ++i) drain.step();
   EXPECT_EQ(row_count(dir.file("db")), 3);
