@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "history_queries.h"
+#include "hit.h"
 #include "sqlite_history.h"
 
 using namespace onlooker;
@@ -27,6 +28,7 @@ void generate(const std::string& path, long rows) {
   const std::int64_t span = 60LL * 86'400'000;
   std::vector<Hit> batch;
   batch.reserve(100'000);
+  std::vector<Visit> visits;  // about one visit per five hits
   const auto started = std::chrono::steady_clock::now();
   for (long n = 0; n < rows; ++n) {
     Hit hit;
@@ -39,22 +41,29 @@ void generate(const std::string& path, long rows) {
     hit.status = 200;
     hit.country_code = countries[random() % 10];
     hit.device = devices[random() % 5];
+    if (n % 5 == 0) {
+      const auto length = static_cast<std::int64_t>(random() % 600'000);
+      visits.push_back({to_hex(hit.visitor), hit.host, hit.ts_ms - length, hit.ts_ms,
+                        1 + static_cast<std::int64_t>(random() % 8), "/", hit.path,
+                        hit.country_code, hit.device});
+    }
     batch.push_back(std::move(hit));
     if (batch.size() == batch.capacity()) {
-      history.commit({batch, {}, {1, static_cast<std::uint64_t>(n + 1)}});
+      history.commit({batch, visits, {1, static_cast<std::uint64_t>(n + 1)}});
       batch.clear();
+      visits.clear();
     }
   }
-  history.commit({batch, {}, {1, static_cast<std::uint64_t>(rows)}});
+  history.commit({batch, visits, {1, static_cast<std::uint64_t>(rows)}});
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::printf("generated %ld hits in %.1f s (%.0f hits/s committed, batches of 100k)\n", rows,
               seconds, rows / seconds);
 }
 
-double median_ms(sqlite::Database& db, const std::string& sql) {
+double median_ms(sqlite::Database& db, const std::string& sql, int runs = 5) {
   std::vector<double> times;
-  for (int run = 0; run < 5; ++run) {
+  for (int run = 0; run < runs; ++run) {
     const auto started = std::chrono::steady_clock::now();
     sqlite::Statement statement(db, sql);
     while (statement.step()) {
@@ -64,7 +73,7 @@ double median_ms(sqlite::Database& db, const std::string& sql) {
             .count());
   }
   std::sort(times.begin(), times.end());
-  return times[2];
+  return times[times.size() / 2];
 }
 
 }  // namespace
@@ -76,35 +85,62 @@ int main(int argc, char** argv) {
   }
   const std::string path = argv[1];
   const long rows = argc > 2 ? std::atol(argv[2]) : 10'000'000;
-  if (!std::filesystem::exists(path)) generate(path, rows);
+  if (!std::filesystem::exists(path)) {
+    generate(path, rows);
+  } else {
+    // An older database is migrated here (rollups built from its hits).
+    const auto started = std::chrono::steady_clock::now();
+    SqliteHistory history(path);
+    std::printf("opened (and migrated if older) in %.1f s\n",
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  }
   sqlite::Database db(path, SQLITE_OPEN_READWRITE);
   db.exec("ANALYZE");  // what a long-running database has after PRAGMA optimize
   const std::int64_t end = 1'795'000'000'000;
   const std::string week = std::to_string(end - 7 * 86'400'000LL);
+  const std::string week_day = "date(" + std::to_string(end / 1000 - 7 * 86'400) + ", 'unixepoch')";
   const struct {
     const char* name;
     std::string sql;
+    int runs;
   } reports[] = {
-      {"views by day and country, 60 days",
-       "SELECT date(ts / 1000, 'unixepoch') AS day, country, count(*) FROM hits "
-       "WHERE kind = 'view' GROUP BY day, country"},
-      {"top pages of the last week",
-       "SELECT path, count(*) AS views FROM hits WHERE kind = 'view' AND ts >= " + week +
-           " GROUP BY path ORDER BY views DESC LIMIT 10"},
-      {"visits (views) per day, 60 days", "SELECT day, sum(views) FROM daily_views GROUP BY day"},
+      {"views by day and country, 60 days (daily_countries)",
+       "SELECT day, country, sum(views), sum(visitors) FROM daily_countries GROUP BY day, country",
+       5},
+      {"  the same from hits (no rollups)",
+       "SELECT date(ts / 1000, 'unixepoch') AS day, country, count(*), count(DISTINCT visitor) "
+       "FROM hits WHERE kind = 'view' AND coalesce(device, '') <> 'bot' GROUP BY day, country",
+       3},
+      {"top pages of the last week (daily_pages)",
+       "SELECT path, sum(views) AS total FROM daily_pages WHERE day >= " + week_day +
+           " GROUP BY path ORDER BY total DESC LIMIT 10",
+       5},
+      {"  the same from hits (no rollups)",
+       "SELECT path, count(*) AS views FROM hits WHERE kind = 'view' AND "
+       "coalesce(device, '') <> 'bot' AND ts >= " + week +
+           " GROUP BY path ORDER BY views DESC LIMIT 10",
+       3},
+      {"views and visitors per day, 60 days (daily_views)",
+       "SELECT day, sum(views), sum(visitors) FROM daily_views GROUP BY day", 5},
+      {"visits per day, 60 days (daily_visits)", "SELECT * FROM daily_visits", 5},
   };
-  std::printf("%s: %lld hits\n", path.c_str(),
-              static_cast<long long>(db.query_int("SELECT count(*) FROM hits")));
+  std::printf("%s: %lld hits, %lld visits, %lld rollup rows\n", path.c_str(),
+              static_cast<long long>(db.query_int("SELECT count(*) FROM hits")),
+              static_cast<long long>(db.query_int("SELECT count(*) FROM visits")),
+              static_cast<long long>(db.query_int("SELECT count(*) FROM rollups")));
   for (const auto& report : reports) {
-    std::printf("%-40s median of 5: %8.1f ms\n", report.name, median_ms(db, report.sql));
+    std::printf("%-52s median of %d: %8.1f ms\n", report.name, report.runs,
+                median_ms(db, report.sql, report.runs));
   }
   // The dashboard's history endpoint over the last week and 60 days.
   HistoryQueries queries(path);
-  for (const std::int64_t days : {7, 60}) {
+  for (const auto& [days, bucket] : {std::pair{7, HistoryRequest::Bucket::day},
+                                    std::pair{60, HistoryRequest::Bucket::day},
+                                    std::pair{31, HistoryRequest::Bucket::hour}}) {
     HistoryRequest request;
-    request.from_ms = end - days * 86'400'000;
+    request.from_ms = end - days * 86'400'000LL;
     request.to_ms = end;
-    request.bucket = HistoryRequest::Bucket::day;
+    request.bucket = bucket;
     std::vector<double> times;
     for (int run = 0; run < 5; ++run) {
       const auto started = std::chrono::steady_clock::now();
@@ -113,8 +149,8 @@ int main(int argc, char** argv) {
                           std::chrono::steady_clock::now() - started).count());
     }
     std::sort(times.begin(), times.end());
-    std::printf("/api/history, %2lld days, by day            median of 5: %8.1f ms\n",
-                static_cast<long long>(days), times[2]);
+    std::printf("/api/history, %2d days, by %-4s                          median of 5: %8.1f ms\n",
+                days, bucket == HistoryRequest::Bucket::day ? "day" : "hour", times[2]);
   }
   return 0;
 }

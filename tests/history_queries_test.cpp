@@ -20,12 +20,29 @@ std::string error_of(std::string_view query) {
 
 TEST(HistoryRequest, DefaultsToTheLastWeekByDay) {
   const auto request = std::get<HistoryRequest>(parse_history_request("", now));
-  EXPECT_EQ(request.to_ms, now);
-  EXPECT_EQ(request.from_ms, now - 7 * day);
+  // Widened to whole UTC days: today up to its end, back to 7 days ago's start.
+  EXPECT_EQ(request.to_ms, (now / day + 1) * day);
+  EXPECT_EQ(request.from_ms, (now - 7 * day) / day * day);
   EXPECT_EQ(request.bucket, HistoryRequest::Bucket::day);
   const auto short_range = std::get<HistoryRequest>(
       parse_history_request("from=" + std::to_string(now - day), now));
   EXPECT_EQ(short_range.bucket, HistoryRequest::Bucket::hour);
+}
+
+TEST(HistoryRequest, CoversWholeHoursOrDays) {
+  constexpr std::int64_t hour = 3'600'000;
+  const std::int64_t midnight = now / day * day;
+  const auto hours = std::get<HistoryRequest>(parse_history_request(
+      "bucket=hour&from=" + std::to_string(midnight + 90 * 60'000) +
+          "&to=" + std::to_string(midnight + 3 * hour + 1),
+      now));
+  EXPECT_EQ(hours.from_ms, midnight + hour);
+  EXPECT_EQ(hours.to_ms, midnight + 4 * hour);
+  const auto aligned = std::get<HistoryRequest>(parse_history_request(
+      "bucket=day&from=" + std::to_string(midnight) + "&to=" + std::to_string(midnight + day),
+      now));
+  EXPECT_EQ(aligned.from_ms, midnight);
+  EXPECT_EQ(aligned.to_ms, midnight + day);
 }
 
 TEST(HistoryRequest, BadParametersAreRefusedWithAReason) {

@@ -21,4 +21,21 @@ std::string to_hex(const VisitorId& id) {
   return out;
 }
 
+bool from_hex(std::string_view hex, VisitorId& id) {
+  if (hex.size() != id.size() * 2) return false;
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  for (std::size_t i = 0; i < id.size(); ++i) {
+    const int high = nibble(hex[2 * i]);
+    const int low = nibble(hex[2 * i + 1]);
+    if (high < 0 || low < 0) return false;
+    id[i] = static_cast<std::uint8_t>(high << 4 | low);
+  }
+  return true;
+}
+
 }  // namespace onlooker

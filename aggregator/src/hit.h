@@ -16,6 +16,8 @@ std::string_view to_string(HitKind kind);
 using VisitorId = std::array<std::uint8_t, 16>;
 
 std::string to_hex(const VisitorId& id);
+// Parses 32 hex digits (either case); false for anything else.
+bool from_hex(std::string_view hex, VisitorId& id);
 
 // The client address travels only as far as enrichment: it is never part of
 // what is stored or published.

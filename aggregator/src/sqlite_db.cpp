@@ -52,8 +52,9 @@ void Statement::bind(int index, std::int64_t value) {
 }
 
 void Statement::bind(int index, std::string_view text) {
-  const int rc = sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
-                                   SQLITE_TRANSIENT);
+  // An empty view may have no data: that is "", not NULL.
+  const int rc = sqlite3_bind_text(stmt_, index, text.data() ? text.data() : "",
+                                   static_cast<int>(text.size()), SQLITE_TRANSIENT);
   if (rc != SQLITE_OK) fail(db_, rc, "bind");
 }
 

@@ -73,6 +73,75 @@ constexpr std::array<const char*, SqliteHistory::schema_version> migrations = {
              avg((end - start) / 1000.0) AS avg_seconds, avg(pages) AS avg_pages
         FROM visits GROUP BY day, host;
     )sql",
+    // Rollups: reports read these instead of scanning hits. Built here from
+    // the hits already stored; kept up to date by every batch from then on.
+    R"sql(
+    CREATE TABLE rollups (
+      span      TEXT    NOT NULL,  -- hour | day (UTC)
+      start     INTEGER NOT NULL,  -- unix ms at which the hour or day begins
+      dimension TEXT    NOT NULL,  -- all | path | country
+      host      TEXT    NOT NULL,
+      value     TEXT    NOT NULL,  -- the path or country code; '' for all, or no country
+      views     INTEGER NOT NULL,  -- people's page views (bots left out)
+      visitors  INTEGER NOT NULL,  -- unique visitors within the hour or day
+      PRIMARY KEY (span, dimension, start, host, value)
+    ) WITHOUT ROWID;
+    CREATE TABLE visit_rollups (
+      start       INTEGER NOT NULL,  -- unix ms at which the UTC day begins
+      host        TEXT    NOT NULL,
+      visits      INTEGER NOT NULL,
+      duration_ms INTEGER NOT NULL,  -- summed over the visits
+      pages       INTEGER NOT NULL,  -- summed over the visits
+      PRIMARY KEY (start, host)
+    ) WITHOUT ROWID;
+
+    CREATE TEMP VIEW spans AS
+      SELECT 'hour' AS span, 3600000 AS ms UNION ALL SELECT 'day', 86400000;
+    CREATE TEMP VIEW people_views AS
+      SELECT * FROM hits WHERE kind = 'view' AND coalesce(device, '') <> 'bot';
+    INSERT INTO rollups
+      SELECT span, ts / ms * ms AS start, 'all', host, '', count(*), count(DISTINCT visitor)
+        FROM people_views, spans GROUP BY span, start, host;
+    INSERT INTO rollups
+      SELECT span, ts / ms * ms AS start, 'path', host, path, count(*), count(DISTINCT visitor)
+        FROM people_views, spans GROUP BY span, start, host, path;
+    INSERT INTO rollups
+      SELECT span, ts / ms * ms AS start, 'country', host, coalesce(country, '') AS value,
+             count(*), count(DISTINCT visitor)
+        FROM people_views, spans GROUP BY span, start, host, value;
+    DROP VIEW spans;
+    DROP VIEW people_views;
+    INSERT INTO visit_rollups
+      SELECT start / 86400000 * 86400000, host, count(*), sum(end - start), sum(pages)
+        FROM visits GROUP BY 1, host;
+
+    DROP VIEW daily_views;
+    DROP VIEW daily_countries;
+    DROP VIEW top_pages;
+    DROP VIEW daily_visits;
+    CREATE VIEW hourly_views AS
+      SELECT datetime(start / 1000, 'unixepoch') AS hour, host, views, visitors
+        FROM rollups WHERE span = 'hour' AND dimension = 'all';
+    CREATE VIEW daily_views AS
+      SELECT date(start / 1000, 'unixepoch') AS day, host, views, visitors
+        FROM rollups WHERE span = 'day' AND dimension = 'all';
+    CREATE VIEW daily_countries AS
+      SELECT date(start / 1000, 'unixepoch') AS day, host, nullif(value, '') AS country,
+             views, visitors
+        FROM rollups WHERE span = 'day' AND dimension = 'country';
+    CREATE VIEW daily_pages AS
+      SELECT date(start / 1000, 'unixepoch') AS day, host, value AS path, views, visitors
+        FROM rollups WHERE span = 'day' AND dimension = 'path';
+    -- visitors: unique per day, summed over the days.
+    CREATE VIEW top_pages AS
+      SELECT host, value AS path, sum(views) AS views, sum(visitors) AS visitors
+        FROM rollups WHERE span = 'day' AND dimension = 'path'
+       GROUP BY host, value ORDER BY views DESC;
+    CREATE VIEW daily_visits AS
+      SELECT date(start / 1000, 'unixepoch') AS day, host, visits,
+             duration_ms / 1000.0 / visits AS avg_seconds, pages * 1.0 / visits AS avg_pages
+        FROM visit_rollups;
+    )sql",
 };
 
 }  // namespace
@@ -99,6 +168,31 @@ struct SqliteHistory::Connection {
     delete_visits = std::make_unique<sqlite::Statement>(
         db,
         "DELETE FROM visits WHERE rowid IN (SELECT rowid FROM visits WHERE start < ?1 LIMIT ?2)");
+    upsert_rollup = std::make_unique<sqlite::Statement>(
+        db,
+        "INSERT INTO rollups (span, start, dimension, host, value, views, visitors) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO UPDATE SET "
+        "views = views + excluded.views, visitors = visitors + excluded.visitors");
+    upsert_visit_rollup = std::make_unique<sqlite::Statement>(
+        db,
+        "INSERT INTO visit_rollups (start, host, visits, duration_ms, pages) "
+        "VALUES (?1, ?2, 1, ?3, ?4) ON CONFLICT DO UPDATE SET visits = visits + 1, "
+        "duration_ms = duration_ms + excluded.duration_ms, pages = pages + excluded.pages");
+    select_views = std::make_unique<sqlite::Statement>(
+        db,
+        "SELECT host, path, coalesce(country, ''), visitor FROM hits "
+        "WHERE ts >= ?1 AND ts < ?2 AND kind = 'view' AND coalesce(device, '') <> 'bot'");
+    // Rollup rows go once their whole hour or day is older than the cutoff.
+    delete_rollups = std::make_unique<sqlite::Statement>(
+        db,
+        "DELETE FROM rollups WHERE (span, dimension, start, host, value) IN ("
+        "SELECT span, dimension, start, host, value FROM rollups WHERE span = 'hour' AND "
+        "start <= ?1 - 3600000 UNION ALL SELECT span, dimension, start, host, value FROM rollups "
+        "WHERE span = 'day' AND start <= ?1 - 86400000 LIMIT ?2)");
+    delete_visit_rollups = std::make_unique<sqlite::Statement>(
+        db,
+        "DELETE FROM visit_rollups WHERE (start, host) IN (SELECT start, host FROM visit_rollups "
+        "WHERE start <= ?1 - 86400000 LIMIT ?2)");
     save_position = std::make_unique<sqlite::Statement>(
         db,
         "INSERT INTO ring_cursor (id, generation, next_seq) VALUES (1, ?1, ?2) "
@@ -112,14 +206,27 @@ struct SqliteHistory::Connection {
   std::unique_ptr<sqlite::Statement> save_position;
   std::unique_ptr<sqlite::Statement> delete_hits;
   std::unique_ptr<sqlite::Statement> delete_visits;
+  std::unique_ptr<sqlite::Statement> upsert_rollup;
+  std::unique_ptr<sqlite::Statement> upsert_visit_rollup;
+  std::unique_ptr<sqlite::Statement> select_views;
+  std::unique_ptr<sqlite::Statement> delete_rollups;
+  std::unique_ptr<sqlite::Statement> delete_visit_rollups;
 };
 
-SqliteHistory::SqliteHistory(const std::string& path) : path_(path) { open(); }
+SqliteHistory::SqliteHistory(const std::string& path)
+    : path_(path),
+      rollups_([this](std::int64_t from_ms, std::int64_t to_ms,
+                      const std::function<void(const CountedView&)>& each) {
+        load_views(from_ms, to_ms, each);
+      }) {
+  open();
+}
 
 SqliteHistory::~SqliteHistory() = default;
 
 void SqliteHistory::open() {
   connection_.reset();
+  rollups_.forget();
   auto connection = std::make_unique<Connection>(path_);
   connection_ = std::move(connection);
   migrate();
@@ -161,6 +268,11 @@ void SqliteHistory::migrate() {
                               SQLITE_ERROR);
   }
   for (auto step = version; step < schema_version; ++step) {
+    if (step == 2 && version > 0) {
+      log::info("msg=\"building hourly and daily rollups from the stored hits (schema 3); "
+                "this runs once\" db=" + path_ + " hits=" +
+                std::to_string(db.query_int("SELECT count(*) FROM hits")));
+    }
     sqlite::Transaction transaction(db);
     db.exec(migrations[static_cast<std::size_t>(step)]);
     db.exec("PRAGMA user_version = " + std::to_string(step + 1));
@@ -198,8 +310,41 @@ void SqliteHistory::commit(const HistoryBatch& batch) {
   }
 }
 
+void SqliteHistory::load_views(std::int64_t from_ms, std::int64_t to_ms,
+                               const std::function<void(const CountedView&)>& each) {
+  auto& select = *connection_->select_views;
+  select.bind(1, from_ms);
+  select.bind(2, to_ms);
+  while (select.step()) {
+    const std::string host = select.column_text(0);
+    const std::string path = select.column_text(1);
+    const std::string country = select.column_text(2);
+    CountedView view{host, path, country, {}};
+    if (!from_hex(select.column_text(3), view.visitor)) continue;  // not written by us
+    each(view);
+  }
+  select.reset();
+}
+
 void SqliteHistory::write(const HistoryBatch& batch) {
   sqlite::Transaction transaction(connection_->db);
+  // Rollups first: their sets load from hits committed before this batch.
+  struct UndoUnlessCommitted {
+    HistoryRollups& rollups;
+    bool committed = false;
+    ~UndoUnlessCommitted() { committed ? rollups.confirm() : rollups.undo(); }
+  } counted{rollups_};
+  auto& upsert = *connection_->upsert_rollup;
+  for (const RollupDelta& delta : rollups_.add(batch.hits)) {
+    upsert.bind(1, to_string(delta.span));
+    upsert.bind(2, delta.start_ms);
+    upsert.bind(3, to_string(delta.dimension));
+    upsert.bind(4, delta.host);
+    upsert.bind(5, delta.value);
+    upsert.bind(6, delta.views);
+    upsert.bind(7, delta.visitors);
+    upsert.exec();
+  }
   auto& insert = *connection_->insert_hit;
   for (const Hit& hit : batch.hits) {
     insert.bind(1, hit.ts_ms);
@@ -230,6 +375,12 @@ void SqliteHistory::write(const HistoryBatch& batch) {
     bind_text_or_null(visit_insert, 8, visit.country);
     bind_text_or_null(visit_insert, 9, visit.device);
     visit_insert.exec();
+    auto& rollup = *connection_->upsert_visit_rollup;
+    rollup.bind(1, visit.start_ms / 86'400'000 * 86'400'000);
+    rollup.bind(2, visit.host);
+    rollup.bind(3, visit.last_seen_ms - visit.start_ms);
+    rollup.bind(4, visit.pages);
+    rollup.exec();
   }
   // SQLite integers are signed: the 64-bit generation is stored bit for bit.
   auto& save_position = *connection_->save_position;
@@ -237,6 +388,7 @@ void SqliteHistory::write(const HistoryBatch& batch) {
   save_position.bind(2, static_cast<std::int64_t>(batch.after.next_seq));
   save_position.exec();
   transaction.commit();
+  counted.committed = true;
 }
 
 std::size_t SqliteHistory::delete_before(std::int64_t cutoff_ms, std::size_t limit) {
@@ -244,7 +396,9 @@ std::size_t SqliteHistory::delete_before(std::int64_t cutoff_ms, std::size_t lim
   auto& db = connection_->db;
   sqlite::Transaction transaction(db);
   std::size_t deleted = 0;
-  for (auto* statement : {connection_->delete_hits.get(), connection_->delete_visits.get()}) {
+  for (auto* statement : {connection_->delete_hits.get(), connection_->delete_visits.get(),
+                          connection_->delete_rollups.get(),
+                          connection_->delete_visit_rollups.get()}) {
     statement->bind(1, cutoff_ms);
     statement->bind(2, static_cast<std::int64_t>(limit));
     statement->exec();

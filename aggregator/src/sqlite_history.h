@@ -4,6 +4,8 @@
 // commit and opened anew; a corrupt one is moved aside (PATH.corrupt-TS) and
 // replaced by a new, empty one. Either way the failing batch is retried, and
 // what it holds stays in the ring until then.
+// Each batch also adds to the hourly and daily rollups (history_rollups.h)
+// in the same transaction.
 #pragma once
 
 #include <sys/types.h>
@@ -11,6 +13,7 @@
 #include <memory>
 #include <string>
 
+#include "history_rollups.h"
 #include "history_sink.h"
 #include "sqlite_db.h"
 
@@ -27,7 +30,10 @@ class SqliteHistory final : public HistorySink {
   void commit(const HistoryBatch& batch) override;
   std::size_t delete_before(std::int64_t cutoff_ms, std::size_t limit) override;
 
-  static constexpr int schema_version = 2;
+  static constexpr int schema_version = 3;
+
+  // Visitors held in memory to count unique visitors per bucket.
+  std::size_t rollup_entries() const { return rollups_.counted_entries(); }
 
  private:
   struct Connection;
@@ -37,11 +43,14 @@ class SqliteHistory final : public HistorySink {
   void follow_file();
   void recover_from(const sqlite::SqliteError& error);
   void write(const HistoryBatch& batch);
+  void load_views(std::int64_t from_ms, std::int64_t to_ms,
+                  const std::function<void(const CountedView&)>& each);
 
   std::string path_;
   std::unique_ptr<Connection> connection_;
   dev_t device_ = 0;
   ino_t inode_ = 0;
+  HistoryRollups rollups_;
 };
 
 }  // namespace onlooker

@@ -1,0 +1,170 @@
+#include "history_rollups.h"
+
+#include <cstring>
+
+namespace onlooker {
+
+std::string_view to_string(RollupSpan span) { return span == RollupSpan::hour ? "hour" : "day"; }
+
+std::string_view to_string(RollupDimension dimension) {
+  switch (dimension) {
+    case RollupDimension::all: return "all";
+    case RollupDimension::path: return "path";
+    case RollupDimension::country: return "country";
+  }
+  return "all";
+}
+
+std::int64_t span_ms(RollupSpan span) {
+  return span == RollupSpan::hour ? 3'600'000 : 86'400'000;
+}
+
+namespace {
+
+constexpr RollupSpan spans[] = {RollupSpan::hour, RollupSpan::day};
+
+std::int64_t bucket_start(RollupSpan span, std::int64_t ts_ms) {
+  const auto width = span_ms(span);
+  const auto start = ts_ms / width * width;
+  return start > ts_ms ? start - width : start;  // floor for times before 1970 too
+}
+
+// splitmix64's finaliser: spreads every input bit over the result.
+std::uint64_t mix(std::uint64_t x) {
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+// Identifies a rollup row's (dimension, host, value) within a bucket.
+std::uint64_t row_hash(RollupDimension dimension, std::string_view host, std::string_view value) {
+  const std::hash<std::string_view> hash;
+  return mix(hash(host) ^ mix(hash(value) + static_cast<std::uint64_t>(dimension)));
+}
+
+// Identifies "this visitor in that row" in a bucket's set of counted visitors.
+std::uint64_t counted_key(std::uint64_t row, const VisitorId& visitor) {
+  std::uint64_t halves[2];
+  std::memcpy(halves, visitor.data(), sizeof halves);
+  return mix(row ^ mix(halves[0] ^ mix(halves[1])));
+}
+
+// The (dimension, value) pairs a view is counted under.
+struct Counted {
+  RollupDimension dimension;
+  std::string_view value;
+};
+
+int counted_under(std::string_view path, std::string_view country, Counted (&out)[3]) {
+  out[0] = {RollupDimension::all, {}};
+  out[1] = {RollupDimension::path, path};
+  out[2] = {RollupDimension::country, country};  // empty: located nowhere
+  return 3;
+}
+
+struct DeltaKey {
+  RollupSpan span;
+  std::int64_t start_ms;
+  RollupDimension dimension;
+  std::string_view host;
+  std::string_view value;
+  std::uint64_t row;
+  bool operator==(const DeltaKey& other) const {
+    return row == other.row && start_ms == other.start_ms && span == other.span &&
+           dimension == other.dimension && host == other.host && value == other.value;
+  }
+};
+
+struct DeltaKeyHash {
+  std::size_t operator()(const DeltaKey& key) const {
+    return mix(key.row ^ static_cast<std::uint64_t>(key.start_ms) ^
+               (static_cast<std::uint64_t>(key.span) << 62));
+  }
+};
+
+}  // namespace
+
+std::unordered_set<std::uint64_t>& HistoryRollups::seen(RollupSpan span, std::int64_t start_ms) {
+  const auto found = seen_.find({span, start_ms});
+  if (found != seen_.end()) return found->second;
+  auto& counted = seen_[{span, start_ms}];
+  load_(start_ms, start_ms + span_ms(span), [&](const CountedView& view) {
+    Counted under[3];
+    for (int i = 0, n = counted_under(view.path, view.country, under); i < n; ++i) {
+      counted.insert(counted_key(row_hash(under[i].dimension, view.host, under[i].value),
+                                 view.visitor));
+    }
+  });
+  return counted;
+}
+
+std::vector<RollupDelta> HistoryRollups::add(std::span<const Hit> hits) {
+  std::vector<RollupDelta> deltas;
+  std::unordered_map<DeltaKey, std::size_t, DeltaKeyHash> index;
+  for (const Hit& hit : hits) {
+    if (hit.kind != HitKind::view || hit.is_bot()) continue;
+    Counted under[3];
+    const int n = counted_under(hit.path, hit.country_code, under);
+    std::uint64_t rows[3];
+    for (int i = 0; i < n; ++i) rows[i] = row_hash(under[i].dimension, hit.host, under[i].value);
+    for (const RollupSpan span : spans) {
+      const auto start = bucket_start(span, hit.ts_ms);
+      if (span == RollupSpan::day && start > newest_day_) newest_day_ = start;
+      auto& counted = seen(span, start);
+      for (int i = 0; i < n; ++i) {
+        const DeltaKey key{span, start, under[i].dimension, hit.host, under[i].value, rows[i]};
+        auto [at, created] = index.try_emplace(key, deltas.size());
+        if (created) deltas.push_back({span, start, key.dimension, key.host, key.value, 0, 0});
+        RollupDelta& delta = deltas[at->second];
+        ++delta.views;
+        const auto visitor = counted_key(rows[i], hit.visitor);
+        if (counted.insert(visitor).second) {
+          ++delta.visitors;
+          pending_.emplace_back(&counted, visitor);
+        }
+      }
+    }
+  }
+  return deltas;
+}
+
+void HistoryRollups::confirm() {
+  pending_.clear();
+  evict_old();
+}
+
+void HistoryRollups::undo() {
+  for (auto& [counted, visitor] : pending_) counted->erase(visitor);
+  pending_.clear();
+}
+
+void HistoryRollups::forget() {
+  pending_.clear();
+  seen_.clear();
+  newest_day_ = 0;
+}
+
+void HistoryRollups::evict_old() {
+  const std::int64_t oldest_day = newest_day_ - (kept_days - 1) * span_ms(RollupSpan::day);
+  // The newest hour lies within the newest day; keep the last few hours.
+  std::int64_t newest_hour = 0;
+  for (const auto& [bucket, counted] : seen_) {
+    if (bucket.first == RollupSpan::hour && bucket.second > newest_hour) newest_hour = bucket.second;
+  }
+  const std::int64_t oldest_hour = newest_hour - (kept_hours - 1) * span_ms(RollupSpan::hour);
+  for (auto it = seen_.begin(); it != seen_.end();) {
+    const auto& [span, start] = it->first;
+    const bool old = span == RollupSpan::hour ? start < oldest_hour : start < oldest_day;
+    it = old ? seen_.erase(it) : std::next(it);
+  }
+}
+
+std::size_t HistoryRollups::counted_entries() const {
+  std::size_t total = 0;
+  for (const auto& [bucket, counted] : seen_) total += counted.size();
+  return total;
+}
+
+}  // namespace onlooker
