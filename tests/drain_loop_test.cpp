@@ -47,6 +47,12 @@ struct Pipeline {
   CollectingFeed feed;
 };
 
+// Most tests look at history after each step: commit every step.
+DrainSettings every_step(DrainSettings settings = {}) {
+  settings.commit_interval = std::chrono::milliseconds(0);
+  return settings;
+}
+
 void drain_all(DrainLoop& drain) {
   while (drain.step() > 0) {
   }
@@ -65,7 +71,7 @@ std::int64_t distinct_ts(const std::string& db_path) {
 TEST(DrainLoop, CommitsEveryRecordOnceAndFreesItsSlots) {
   Pipeline pipeline;
   auto& [dir, ring, reader, history, feed] = pipeline;
-  DrainLoop drain(reader, history, feed, {.max_batch = 16});
+  DrainLoop drain(reader, history, feed, every_step({.max_batch = 16}));
   for (std::uint64_t i = 0; i < 50; ++i) ASSERT_TRUE(ring.push({.ts_ms = i}));
   drain_all(drain);
   EXPECT_EQ(row_count(dir.file("db")), 50);
@@ -75,10 +81,37 @@ TEST(DrainLoop, CommitsEveryRecordOnceAndFreesItsSlots) {
   EXPECT_EQ(history.committed_position(), (RingPosition{42, 50}));
 }
 
+TEST(DrainLoop, GroupCommitWaitsForTheIntervalOrAFullBatchButNotTheLiveView) {
+  Pipeline pipeline;
+  auto& [dir, ring, reader, history, feed] = pipeline;
+  DrainLoop drain(reader, history, feed,
+                  {.max_batch = 8, .commit_interval = std::chrono::milliseconds(300)});
+  for (std::uint64_t i = 0; i < 3; ++i) ASSERT_TRUE(ring.push({.ts_ms = i}));
+  EXPECT_EQ(drain.step(), 3u);
+  EXPECT_EQ(feed.hits.size(), 3u) << "the live view gets hits at once";
+  EXPECT_EQ(row_count(dir.file("db")), 0) << "history waits for more";
+  EXPECT_EQ(reader.tail(), 0u) << "and the ring keeps them until then";
+  std::this_thread::sleep_for(std::chrono::milliseconds(350));
+  drain.step();
+  EXPECT_EQ(row_count(dir.file("db")), 3);
+  EXPECT_EQ(reader.tail(), 3u);
+
+  for (std::uint64_t i = 3; i < 11; ++i) ASSERT_TRUE(ring.push({.ts_ms = i}));
+  drain.step();  // a full batch of 8 is committed without waiting
+  EXPECT_EQ(row_count(dir.file("db")), 11);
+
+  ASSERT_TRUE(ring.push({.ts_ms = 11}));
+  std::stop_source stop;
+  stop.request_stop();
+  drain.run(stop.get_token());  // stopping commits what waits
+  EXPECT_EQ(row_count(dir.file("db")), 12);
+  EXPECT_EQ(history.committed_position(), (RingPosition{42, 12}));
+}
+
 TEST(DrainLoop, AFullRingIsDrainedExactlyToItsHead) {
   Pipeline pipeline;
   auto& [dir, ring, reader, history, feed] = pipeline;
-  DrainLoop drain(reader, history, feed);
+  DrainLoop drain(reader, history, feed, every_step());
   std::uint64_t pushed = 0;
   while (ring.push({.ts_ms = pushed})) ++pushed;
   ASSERT_EQ(pushed, 64u);
@@ -111,7 +144,7 @@ TEST(DrainLoop, ResumeSkipsRecordsCommittedBeforeACrash) {
   SqliteHistory history(dir.file("db"));
   RingReader reader(dir.file("ring"));
   CollectingFeed feed;
-  DrainLoop drain(reader, history, feed);
+  DrainLoop drain(reader, history, feed, every_step());
   EXPECT_EQ(reader.tail(), 20u);
   drain_all(drain);
   EXPECT_EQ(row_count(dir.file("db")), 30);
@@ -127,7 +160,7 @@ TEST(DrainLoop, FailedCommitKeepsRecordsInTheRingAndRetries) {
   SqliteHistory real(dir.file("db"));
   FlakySink flaky(real, 2);
   CollectingFeed feed;
-  DrainLoop drain(reader, flaky, feed, {.first_retry_backoff = std::chrono::milliseconds(30)});
+  DrainLoop drain(reader, flaky, feed, every_step({.first_retry_backoff = std::chrono::milliseconds(30)}));
   for (std::uint64_t i = 0; i < 10; ++i) ASSERT_TRUE(ring.push({.ts_ms = i}));
   EXPECT_THROW(drain.step(), std::runtime_error);
   EXPECT_EQ(reader.tail(), 0u);      // nothing freed
@@ -159,7 +192,7 @@ TEST(DrainLoop, NewRingGenerationStartsAtItsTail) {
   RingReader reader(dir.file("ring"));
   SqliteHistory history(dir.file("db"));
   CollectingFeed feed;
-  DrainLoop drain(reader, history, feed);
+  DrainLoop drain(reader, history, feed, every_step());
   drain_all(drain);
   EXPECT_EQ(row_count(dir.file("db")), 5);
   EXPECT_EQ(history.committed_position(), (RingPosition{42, 5}));
@@ -168,7 +201,7 @@ TEST(DrainLoop, NewRingGenerationStartsAtItsTail) {
 TEST(DrainLoop, TornSlotBlocksOnlyUntilTheTimeout) {
   Pipeline pipeline;
   auto& [dir, ring, reader, history, feed] = pipeline;
-  DrainLoop drain(reader, history, feed, {.torn_timeout = std::chrono::milliseconds(50)});
+  DrainLoop drain(reader, history, feed, every_step({.torn_timeout = std::chrono::milliseconds(50)}));
   ASSERT_TRUE(ring.push({.ts_ms = 1}));
   ring.claim_only({.ts_ms = 2});  // its writer "dies"
   ASSERT_TRUE(ring.push({.ts_ms = 3}));
@@ -185,7 +218,7 @@ TEST(DrainLoop, TornSlotBlocksOnlyUntilTheTimeout) {
 TEST(DrainLoop, StopDrainsWhatIsLeftBeforeReturning) {
   Pipeline pipeline;
   auto& [dir, ring, reader, history, feed] = pipeline;
-  DrainLoop drain(reader, history, feed);
+  DrainLoop drain(reader, history, feed, every_step());
   for (std::uint64_t i = 0; i < 20; ++i) ASSERT_TRUE(ring.push({.ts_ms = i}));
   std::stop_source stop;
   stop.request_stop();
@@ -196,7 +229,7 @@ TEST(DrainLoop, StopDrainsWhatIsLeftBeforeReturning) {
 TEST(DrainLoop, VisitsAreCommittedWhenTheyEnd) {
   Pipeline pipeline;
   auto& [dir, ring, reader, history, feed] = pipeline;
-  DrainLoop drain(reader, history, feed, {.active_window = std::chrono::milliseconds(60'000)});
+  DrainLoop drain(reader, history, feed, every_step({.active_window = std::chrono::milliseconds(60'000)}));
   const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
@@ -216,7 +249,7 @@ TEST(DrainLoop, VisitsAreCommittedWhenTheyEnd) {
 TEST(DrainLoop, RetentionDeletesOldRowsInBatches) {
   Pipeline pipeline;
   auto& [dir, ring, reader, history, feed] = pipeline;
-  DrainLoop drain(reader, history, feed, {.retention_days = 1, .retention_batch = 4});
+  DrainLoop drain(reader, history, feed, every_step({.retention_days = 1, .retention_batch = 4}));
   const auto now = static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::milliseconds>(
           std::chrono::system_clock::now().time_since_epoch())

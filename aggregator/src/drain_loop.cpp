@@ -151,10 +151,15 @@ std::size_t DrainLoop::step() {
   }
   pending_end_ = std::max(pending_end_, read_pos_);
   const auto now = std::chrono::steady_clock::now();
+  if (!pending_since_) pending_since_ = now;
+  const bool due = flush_ || pending_.size() >= settings_.max_batch ||
+                   now - *pending_since_ >= settings_.commit_interval;
+  if (!due) return read;
   if (now < retry_at_) return read;  // backing off after a failure; reading goes on
   try {
     const std::size_t committed = pending_.size();
     commit_pending();
+    pending_since_.reset();
     retry_backoff_ = settings_.first_retry_backoff;
     retry_at_ = {};
     return std::max<std::size_t>({read, committed, 1});
@@ -170,6 +175,7 @@ void DrainLoop::run(std::stop_token stop) {
   int final_tries = 0;
   for (;;) {
     const bool stopping = stop.stop_requested();
+    flush_ = stopping;
     try {
       if (step() > 0) continue;
       if (stopping) {  // drained and committed everything

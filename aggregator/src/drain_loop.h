@@ -23,6 +23,10 @@ namespace onlooker {
 struct DrainSettings {
   std::size_t max_batch = 4096;
   std::chrono::milliseconds idle_poll{10};
+  // Group commit: what was read waits for max_batch records or this long,
+  // whichever comes first (the live view does not wait). One transaction
+  // per few records would cost more than the records themselves.
+  std::chrono::milliseconds commit_interval{250};
   // How long a claimed but unpublished slot may block the ring before it is
   // skipped as torn (its writer died). A live writer needs microseconds.
   std::chrono::milliseconds torn_timeout{1000};
@@ -51,8 +55,8 @@ class DrainLoop {
   // Drains until stop is requested, then drains what is left and commits it
   // (a bounded number of tries; what cannot be committed stays in the ring).
   void run(std::stop_token stop);
-  // One step: read, publish, commit, free. Returns how much was done (0
-  // when the ring had nothing new and nothing awaited a commit). Throws when
+  // One step: read, publish, commit (when due), free. Returns how much was
+  // done (0 when the ring had nothing new and nothing was committed). Throws when
   // the commit fails; what was read stays pending and is retried once the
   // backoff has passed, while later steps go on reading and publishing.
   std::size_t step();
@@ -78,6 +82,8 @@ class DrainLoop {
   std::vector<Visit> closed_visits_;  // closed, not yet committed
   std::chrono::steady_clock::time_point next_retention_{};
   std::uint64_t read_pos_ = 0;
+  std::optional<std::chrono::steady_clock::time_point> pending_since_;
+  bool flush_ = false;  // stopping: commit without waiting
   std::vector<Hit> pending_;          // read and published, not yet committed
   std::uint64_t pending_end_ = 0;     // first position after pending_
   std::optional<std::chrono::steady_clock::time_point> stalled_since_;
