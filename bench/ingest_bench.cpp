@@ -7,6 +7,7 @@
 #include <sys/resource.h>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -50,8 +51,11 @@ Hit make_hit(std::mt19937& random, std::uint32_t visitor, std::int64_t ts) {
   hit.path = pages[random() % pages.size()];
   hit.referrer = random() % 3 == 0 ? "www.google.com/" : "";
   hit.user_agent = user_agents[random() % user_agents.size()];
+  // One address per visitor, spread over the public IPv4 space.
   hit.address.family = 4;
-  const std::uint32_t address = 0x01000000u + static_cast<std::uint32_t>(random() % 0xDF000000u);
+  std::uint64_t spread = (visitor + 1) * 0x9e3779b97f4a7c15ULL;
+  spread ^= spread >> 29;
+  const auto address = 0x01000000u + static_cast<std::uint32_t>(spread % 0xDF000000u);
   std::memcpy(hit.address.bytes.data(), &address, 4);
   hit.device = hit.user_agent.find("Googlebot") != std::string::npos ? "bot" : "desktop";
   return hit;
@@ -87,6 +91,12 @@ void BM_LiveSetApply(benchmark::State& state) {
 }
 BENCHMARK(BM_LiveSetApply)->Arg(1'000)->Arg(10'000)->Arg(100'000)->Arg(1'000'000);
 
+std::int64_t wall_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 struct NullFeed final : HitFeed {
   void publish(std::vector<Hit>) override {}
 };
@@ -106,20 +116,32 @@ void BM_DrainEnrichCommit(benchmark::State& state) {
         std::vector<std::string>{ONLOOKER_BENCH_DBIP_V4, ONLOOKER_BENCH_DBIP_V6},
         ONLOOKER_BENCH_UAP_REGEXES);
   }
-  DrainLoop drain(reader, history, feed, {.max_batch = 4096}, enricher.get());
+  DrainLoop drain(reader, history, feed,
+                  {.max_batch = 4096, .commit_interval = std::chrono::milliseconds(0)},
+                  enricher.get());
   std::mt19937 random(2);
   std::uint64_t records = 0;
-  std::uint32_t visitor = 0;
+  std::uint64_t n = 0;
   for (auto _ : state) {
     state.PauseTiming();
     for (;;) {
-      ++visitor;
-      Hit hit = make_hit(random, visitor % 50'000, 1'795'000'000'000 + visitor);
-      test::TestRecord record{.kind = ONLOOKER_KIND_VIEW, .status = 200,
+      // 1,000 people on the site at once, each making four page views and
+      // then leaving (the beacon's leave), then replaced by new people: a
+      // visit row every fifth hit, and visitors new to the day's rollups.
+      ++n;
+      const auto visitor = static_cast<std::uint32_t>(n / 5000 * 1000 + n % 1000 + 1);
+      const bool leaves = n / 1000 % 5 == 4;
+      Hit hit = make_hit(random, visitor, wall_ms());
+      test::TestRecord record{.kind = leaves ? std::uint8_t{ONLOOKER_KIND_LEAVE}
+                                             : std::uint8_t{ONLOOKER_KIND_VIEW},
+                              .status = 200,
                               .ts_ms = static_cast<std::uint64_t>(hit.ts_ms),
-                              .visitor_byte = static_cast<std::uint8_t>(visitor),
-                              .host = hit.host, .path = hit.path, .referrer = hit.referrer,
-                              .user_agent = hit.user_agent};
+                              .host = hit.host,
+                              .path = leaves ? "" : hit.path,
+                              .referrer = hit.referrer,
+                              .user_agent = hit.user_agent,
+                              .visitor_number = visitor};
+      std::memcpy(record.address.data(), hit.address.bytes.data(), 4);
       if (!ring.push(record)) break;
       ++records;
     }

@@ -3,15 +3,19 @@
 # One nginx (1 worker) serves the same small HTML page on four ports:
 #   off        onlooker off, no access log
 #   onlooker   onlooker on (onlookerd draining, as in production)
+#   module     onlooker on with onlookerd stopped (SIGSTOP): the module's own
+#              cost, with nothing else competing for the cores; the ring is
+#              big enough to hold the whole run, so nothing is dropped
 #   log-buf    access_log combined, buffer=64k
 #   log-sync   access_log combined, unbuffered (a write(2) per request)
-# wrk runs against them interleaved (off, onlooker, log-buf, log-sync, ...)
+# wrk runs against them interleaved (off, onlooker, module, log-buf, ...)
 # ROUNDS times for SECONDS each; medians and ratios to "off" are printed.
 #   nginx_overhead.sh BUILD_DIR [ROUNDS=5] [SECONDS=5]
 set -euo pipefail
 build=$1 rounds=${2:-5} seconds=${3:-5}
 root=$(cd "$(dirname "$0")/.." && pwd)
 dir=$(mktemp -d /tmp/onlooker-bench-XXXXXX)
+ring=/dev/shm/onlooker-bench-$$  # tmpfs, as in production (/run or /dev/shm)
 chmod 755 "$dir"
 mkdir -p "$dir/site" "$dir/tmp"
 printf '<!doctype html><title>bench</title><p>%s</p>\n' "$(head -c 600 /dev/zero | tr '\0' 'x')" >"$dir/site/index.html"
@@ -26,7 +30,7 @@ events { worker_connections 1024; }
 http {
     access_log off;
     client_body_temp_path $dir/tmp;
-    onlooker_zone $dir/ring size=64m;
+    onlooker_zone $ring size=1024m;
     default_type text/html;
     root $dir/site;
     server { listen 127.0.0.1:$p_off; }
@@ -37,19 +41,35 @@ http {
 CONF
 /usr/sbin/nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" -g 'daemon off;' &
 nginx_pid=$!
-sleep 0.5
-"$build/aggregator/onlookerd" --ring "$dir/ring" --db "$dir/history.db" --listen "127.0.0.1:$p_api" \
+# nginx answers once it has created the ring (1 GiB of slots to initialise).
+for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$p_off/" && break; sleep 0.1; done
+"$build/aggregator/onlookerd" --ring "$ring" --db "$dir/history.db" --listen "127.0.0.1:$p_api" \
   2>"$dir/onlookerd.log" &
 onlookerd_pid=$!
-cleanup() { kill -TERM "$onlookerd_pid" 2>/dev/null || true; kill -QUIT "$nginx_pid" 2>/dev/null || true; wait || true; rm -rf "$dir"; }
+cleanup() {
+  cat "$dir/onlookerd.log" >&2 || true
+  kill -CONT "$onlookerd_pid" 2>/dev/null || true
+  kill -TERM "$onlookerd_pid" 2>/dev/null || true; kill -QUIT "$nginx_pid" 2>/dev/null || true
+  wait || true; rm -rf "$dir" "$ring"
+}
 trap cleanup EXIT
 sleep 0.5
 
 results=$dir/results.txt
 for round in $(seq "$rounds"); do
-  for variant in off:$p_off onlooker:$p_on log-buf:$p_buf log-sync:$p_sync; do
+  for variant in off:$p_off onlooker:$p_on module:$p_on log-buf:$p_buf log-sync:$p_sync; do
     name=${variant%%:*} p=${variant##*:}
+    [ "$name" = module ] && kill -STOP "$onlookerd_pid"
     out=$(wrk -t1 -c16 -d"${seconds}s" --latency "http://127.0.0.1:$p/index.html")
+    if [ "$name" = module ]; then
+      kill -CONT "$onlookerd_pid"
+      # Let onlookerd catch up before the next variant is measured.
+      for _ in $(seq 600); do
+        fill=$(curl -s "http://127.0.0.1:$p_api/metrics" | awk '$1 == "onlooker_ring_fill" {print $2}')
+        [ "${fill:-1}" = 0 ] && break
+        sleep 0.1
+      done
+    fi
     rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
     p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
     echo "$round $name $rps $p99" >>"$results"
@@ -64,11 +84,11 @@ def ms(text):
         if text.endswith(unit):
             return float(text[:-len(unit)]) * factor
     return float(text)
-names = ["off", "onlooker", "log-buf", "log-sync"]
+names = ["off", "onlooker", "module", "log-buf", "log-sync"]
 rps = {n: statistics.median(float(r[2]) for r in rows if r[1] == n) for n in names}
 p99 = {n: statistics.median(ms(r[3]) for r in rows if r[1] == n) for n in names}
 print(f"{'variant':10} {'req/s (median)':>15} {'vs off':>8} {'p99 ms':>8} {'vs off':>8}")
 for n in names:
     print(f"{n:10} {rps[n]:15.0f} {rps[n]/rps['off']:8.3f} {p99[n]:8.3f} {p99[n]/p99['off']:8.3f}")
-print(f"rounds: {len(rows)//4}; ring records dropped during the run: {sys.argv[2]}")
+print(f"rounds: {len(rows)//len(names)}; ring records dropped during the run: {sys.argv[2]}")
 PY

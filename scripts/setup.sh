@@ -12,7 +12,7 @@ packages=(
   libmaxminddb-dev mmdb-bin libmaxmind-db-writer-perl
   nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libre2-dev libyaml-cpp-dev iso-codes
+  libre2-dev libyaml-cpp-dev iso-codes libabsl-dev
   chromium  # the dashboard's browser tests (tests/browser), driven by npm playwright-core
   dpkg-dev systemd  # cpack (dpkg-shlibdeps); systemd-analyze, -tmpfiles, -sysusers in tests/packaging
 )

@@ -74,6 +74,9 @@ std::size_t DrainLoop::read_batch() {
     if (state == SlotState::ready) {
       if (auto hit = decode_record(ring_.record(pos), ring_.generation(), pos)) {
         if (enricher_) enricher_->enrich(*hit);
+        // Enrichment was the User-Agent's only use (neither history nor the
+        // live view keep it): do not copy it on.
+        hit->user_agent = std::string();
         visits_.apply(*hit, closed_visits_);
         batch.push_back(std::move(*hit));
       } else {

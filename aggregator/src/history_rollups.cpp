@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include <absl/container/flat_hash_map.h>
+
 namespace onlooker {
 
 std::string_view to_string(RollupSpan span) { return span == RollupSpan::hour ? "hour" : "day"; }
@@ -52,12 +54,12 @@ std::uint64_t counted_key(std::uint64_t row, const VisitorId& visitor) {
 }
 
 // The (dimension, value) pairs a view is counted under.
-struct Counted {
+struct CountedUnder {
   RollupDimension dimension;
   std::string_view value;
 };
 
-int counted_under(std::string_view path, std::string_view country, Counted (&out)[3]) {
+int counted_under(std::string_view path, std::string_view country, CountedUnder (&out)[3]) {
   out[0] = {RollupDimension::all, {}};
   out[1] = {RollupDimension::path, path};
   out[2] = {RollupDimension::country, country};  // empty: located nowhere
@@ -86,12 +88,12 @@ struct DeltaKeyHash {
 
 }  // namespace
 
-std::unordered_set<std::uint64_t>& HistoryRollups::seen(RollupSpan span, std::int64_t start_ms) {
+HistoryRollups::Counted& HistoryRollups::seen(RollupSpan span, std::int64_t start_ms) {
   const auto found = seen_.find({span, start_ms});
   if (found != seen_.end()) return found->second;
   auto& counted = seen_[{span, start_ms}];
   load_(start_ms, start_ms + span_ms(span), [&](const CountedView& view) {
-    Counted under[3];
+    CountedUnder under[3];
     for (int i = 0, n = counted_under(view.path, view.country, under); i < n; ++i) {
       counted.insert(counted_key(row_hash(under[i].dimension, view.host, under[i].value),
                                  view.visitor));
@@ -102,10 +104,10 @@ std::unordered_set<std::uint64_t>& HistoryRollups::seen(RollupSpan span, std::in
 
 std::vector<RollupDelta> HistoryRollups::add(std::span<const Hit> hits) {
   std::vector<RollupDelta> deltas;
-  std::unordered_map<DeltaKey, std::size_t, DeltaKeyHash> index;
+  absl::flat_hash_map<DeltaKey, std::size_t, DeltaKeyHash> index;
   for (const Hit& hit : hits) {
     if (hit.kind != HitKind::view || hit.is_bot()) continue;
-    Counted under[3];
+    CountedUnder under[3];
     const int n = counted_under(hit.path, hit.country_code, under);
     std::uint64_t rows[3];
     for (int i = 0; i < n; ++i) rows[i] = row_hash(under[i].dimension, hit.host, under[i].value);

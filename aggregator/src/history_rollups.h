@@ -16,10 +16,10 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
-#include <unordered_set>
 #include <utility>
 #include <vector>
+
+#include <absl/container/flat_hash_set.h>
 
 #include "hit.h"
 
@@ -77,12 +77,15 @@ class HistoryRollups {
 
  private:
   using Bucket = std::pair<RollupSpan, std::int64_t>;
-  std::unordered_set<std::uint64_t>& seen(RollupSpan span, std::int64_t start_ms);
+  // (dimension, host, value, visitor) hashed to 64 bits: a collision (about
+  // one in 10^7 at a million visitors a day) undercounts one visitor.
+  using Counted = absl::flat_hash_set<std::uint64_t>;
+  Counted& seen(RollupSpan span, std::int64_t start_ms);
   void evict_old();
 
   ViewLoader load_;
-  std::map<Bucket, std::unordered_set<std::uint64_t>> seen_;
-  std::vector<std::pair<std::unordered_set<std::uint64_t>*, std::uint64_t>> pending_;
+  std::map<Bucket, Counted> seen_;  // node-based: references stay valid
+  std::vector<std::pair<Counted*, std::uint64_t>> pending_;
   std::int64_t newest_day_ = 0;
 };
 

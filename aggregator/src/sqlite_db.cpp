@@ -58,6 +58,12 @@ void Statement::bind(int index, std::string_view text) {
   if (rc != SQLITE_OK) fail(db_, rc, "bind");
 }
 
+void Statement::bind_static(int index, std::string_view text) {
+  const int rc = sqlite3_bind_text(stmt_, index, text.data() ? text.data() : "",
+                                   static_cast<int>(text.size()), SQLITE_STATIC);
+  if (rc != SQLITE_OK) fail(db_, rc, "bind");
+}
+
 void Statement::bind_null(int index) {
   const int rc = sqlite3_bind_null(stmt_, index);
   if (rc != SQLITE_OK) fail(db_, rc, "bind");

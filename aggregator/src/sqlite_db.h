@@ -49,6 +49,9 @@ class Statement {
   // value, NUL included, survives).
   void bind(int index, std::int64_t value);
   void bind(int index, std::string_view text);
+  // Without a copy: `text` must stay alive and unchanged until the statement
+  // is reset (exec() does both). For the batch writer's hot loop.
+  void bind_static(int index, std::string_view text);
   void bind_null(int index);
   // Returns true while a row is available.
   bool step();

@@ -38,9 +38,9 @@ void TestRing::fill(onlooker_record& out, std::uint64_t pos, const TestRecord& i
   out.kind = in.kind;
   out.addr_family = 4;
   std::memset(out.addr, 0, sizeof out.addr);
-  const std::uint8_t loopback[4] = {127, 0, 0, 1};
-  std::memcpy(out.addr, loopback, 4);
+  std::memcpy(out.addr, in.address.data(), in.address.size());
   std::memset(out.visitor, in.visitor_byte, sizeof out.visitor);
+  if (in.visitor_number != 0) std::memcpy(out.visitor, &in.visitor_number, sizeof in.visitor_number);
   std::size_t used = 0;
   out.host_len = onlooker_record_put_text(&out, &used, in.host.data(), in.host.size(),
                                           ONLOOKER_HOST_MAX);

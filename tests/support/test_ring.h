@@ -2,6 +2,7 @@
 // (same header functions), for testing the consumer without nginx.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 
@@ -18,6 +19,9 @@ struct TestRecord {
   std::string path = "/";
   std::string referrer;
   std::string user_agent = "test-agent";
+  // When set, the id's first four bytes carry it: more than 256 visitors.
+  std::uint32_t visitor_number = 0;
+  std::array<std::uint8_t, 4> address{127, 0, 0, 1};  // IPv4, network order
 };
 
 class TestRing {
