@@ -18,6 +18,18 @@ Hit hit(std::uint8_t who, std::string path, std::int64_t ts, HitKind kind = HitK
   return h;
 }
 
+// A person as enrichment describes them: every field known.
+Hit london_iphone(std::uint8_t who, std::string path, std::int64_t ts) {
+  Hit h = hit(who, std::move(path), ts);
+  h.country_code = "GB";
+  h.country_name = "United Kingdom";
+  h.city = "London";
+  h.device = "mobile";
+  h.browser = "Mobile Safari";
+  h.os = "iOS";
+  return h;
+}
+
 TEST(LiveSet, OnePersonOnTwoPagesIsOneVisitorOnTheLatestPage) {
   LiveSet live(300'000);
   live.apply(hit(1, "/a", 1000));
@@ -103,13 +115,7 @@ TEST(LiveSet, HostFilterShowsOneSite) {
 
 TEST(LiveSet, BotsAreCountedApartAndNeverAsPeople) {
   LiveSet live(300'000);
-  Hit person = hit(1, "/", 1);
-  person.device = "mobile";
-  person.country_code = "GB";
-  person.country_name = "United Kingdom";
-  person.city = "London";
-  person.browser = "Mobile Safari";
-  person.os = "iOS";
+  const Hit person = london_iphone(1, "/", 1);
   Hit crawler = hit(2, "/", 1);
   crawler.device = "bot";
   crawler.browser = "Googlebot";
@@ -155,6 +161,77 @@ TEST(LiveSet, ExpiryKeepsUpWithManyVisitors) {
   EXPECT_EQ(live.size(), 100'000u);
   EXPECT_EQ(live.expire(1'500), 50'100u);  // last seen 0..500 ms
   EXPECT_EQ(live.expire(2'000), 49'900u);
+}
+
+TEST(LiveSet, SnapshotShowsEachVisitorInFull) {
+  LiveSet live(300'000);
+  Hit person = london_iphone(0xab, "/a", 1);
+  person.referrer = "www.google.com/";
+  live.apply(person);
+  const auto snap = live.snapshot(1);
+  ASSERT_EQ(snap.visitors.size(), 1u);
+  const LiveVisitor& shown = snap.visitors[0];
+  EXPECT_EQ(shown.id, "abababababababababababababababab");
+  EXPECT_EQ(shown.host, "a.example");
+  EXPECT_EQ(shown.path, "/a");
+  EXPECT_EQ(shown.referrer, "www.google.com/");
+  EXPECT_EQ(shown.country_code, "GB");
+  EXPECT_EQ(shown.country_name, "United Kingdom");
+  EXPECT_EQ(shown.city, "London");
+  EXPECT_EQ(shown.device, "mobile");
+  EXPECT_EQ(shown.browser, "Mobile Safari");
+  EXPECT_EQ(shown.os, "iOS");
+  EXPECT_FALSE(shown.bot);
+}
+
+TEST(LiveSet, VisitorsAreListedMostRecentlySeenFirst) {
+  LiveSet live(300'000);
+  live.apply(hit(1, "/", 1));
+  live.apply(hit(2, "/", 2));
+  live.apply(hit(1, "/", 3, HitKind::beat));
+  const auto snap = live.snapshot(3);
+  ASSERT_EQ(snap.visitors.size(), 2u);
+  EXPECT_EQ(snap.visitors[0].id, "01010101010101010101010101010101");
+  EXPECT_EQ(snap.visitors[1].id, "02020202020202020202020202020202");
+}
+
+TEST(LiveSet, TiesAreListedInOrderOfKey) {
+  LiveSet live(300'000);
+  live.apply(hit(1, "/c", 1));
+  live.apply(hit(2, "/a", 1));
+  live.apply(hit(3, "/b", 1));
+  live.apply(hit(4, "/b", 1));
+  const auto snap = live.snapshot(1, {}, 2);
+  ASSERT_EQ(snap.pages.size(), 2u);
+  EXPECT_EQ(snap.pages[0].key, "/b");
+  EXPECT_EQ(snap.pages[1].key, "/a");
+}
+
+TEST(LiveSet, TextsOfVisitorsGoneAreFreed) {
+  LiveSet live(1'000);
+  for (std::uint8_t who = 1; who <= 100; ++who) {
+    Hit made_up = hit(who, "/made-up/" + std::to_string(who), 0, HitKind::view,
+                      "host" + std::to_string(who) + ".example");
+    made_up.referrer = "ref" + std::to_string(who) + ".example/";
+    live.apply(made_up);
+    live.apply(hit(who, "/made-up/next/" + std::to_string(who), 0, HitKind::view,
+                   "host" + std::to_string(who) + ".example"));
+  }
+  EXPECT_EQ(live.distinct_texts(), 301u);  // "" + 100 hosts, paths and referrers
+  live.apply(hit(1, "/made-up/next/1", 0, HitKind::leave, "host1.example"));
+  EXPECT_EQ(live.distinct_texts(), 298u);
+  live.expire(1'000);
+  EXPECT_EQ(live.size(), 0u);
+  EXPECT_EQ(live.distinct_texts(), 1u);
+}
+
+TEST(LiveSet, UnknownHostHasNobody) {
+  LiveSet live(300'000);
+  live.apply(hit(1, "/", 1));
+  EXPECT_FALSE(live.apply(hit(1, "/", 2, HitKind::leave, "b.example")));
+  EXPECT_EQ(live.snapshot(2, "b.example").visitors.size(), 0u);
+  EXPECT_EQ(live.people("b.example"), 0);
+  EXPECT_EQ(live.people(), 1);
 }
 
 }  // namespace

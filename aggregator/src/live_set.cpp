@@ -1,14 +1,35 @@
 #include "live_set.h"
 
 #include <algorithm>
-#include <map>
+#include <cstring>
+#include <optional>
+#include <tuple>
 
 namespace onlooker {
 
-void LiveSet::count(const LiveVisitor& visitor, int delta) {
+std::size_t LiveSet::KeyHash::operator()(const Key& key) const noexcept {
+  // The visitor id is already a uniformly distributed hash or random id.
+  std::size_t seed;
+  std::memcpy(&seed, key.visitor.data(), sizeof seed);
+  return seed ^ (key.host * 0x9e3779b97f4a7c15ULL);
+}
+
+void LiveSet::count(Text host, const Visitor& visitor, int delta) {
   if (visitor.bot) return;
   people_ += delta;
-  people_per_host_[visitor.host] += delta;
+  const std::string_view name = texts_.text(host);
+  auto it = people_per_host_.find(name);
+  if (it == people_per_host_.end()) it = people_per_host_.emplace(name, 0).first;
+  it->second += delta;
+}
+
+void LiveSet::forget(const Key& key, const Visitor& visitor) {
+  count(key.host, visitor, -1);
+  for (Text text : {key.host, visitor.path, visitor.referrer, visitor.country_code,
+                    visitor.country_name, visitor.city, visitor.device, visitor.browser,
+                    visitor.os}) {
+    texts_.release(text);
+  }
 }
 
 namespace {
@@ -22,39 +43,46 @@ bool same_site(std::string_view referrer, std::string_view host) {
 }  // namespace
 
 bool LiveSet::apply(const Hit& hit) {
-  const VisitorKey key{hit.visitor, hit.host};
+  // A host not in the pool has no visitors yet.
+  const std::optional<Text> known_host = texts_.find(hit.host);
   if (hit.kind == HitKind::leave) {
+    if (!known_host) return false;
+    const Key key{hit.visitor, *known_host};
     // A leave from a page the visitor has already moved on from (the
     // pagehide of page A racing the view of page B) is not a leave.
-    const LiveVisitor* visitor = visitors_.find(key);
-    if (visitor == nullptr || (!hit.path.empty() && visitor->path != hit.path)) return false;
-    count(*visitor, -1);
+    const Visitor* visitor = visitors_.find(key);
+    if (visitor == nullptr || (!hit.path.empty() && texts_.text(visitor->path) != hit.path)) {
+      return false;
+    }
+    forget(key, *visitor);
     visitors_.erase(key);
     return true;
   }
+  const Key key{hit.visitor, known_host ? *known_host : texts_.intern(hit.host)};
   auto [visitor, inserted] = visitors_.touch(key);
   bool changed = inserted;
   if (inserted) {
-    visitor.id = to_hex(hit.visitor);
-    visitor.host = hit.host;
+    if (known_host) texts_.retain(key.host);  // else interning it took the reference
     visitor.first_seen_ms = hit.ts_ms;
-    visitor.country_code = hit.country_code;
-    visitor.country_name = hit.country_name;
-    visitor.city = hit.city;
-    visitor.device = hit.device;
-    visitor.browser = hit.browser;
-    visitor.os = hit.os;
+    visitor.country_code = texts_.intern(hit.country_code);
+    visitor.country_name = texts_.intern(hit.country_name);
+    visitor.city = texts_.intern(hit.city);
+    visitor.device = texts_.intern(hit.device);
+    visitor.browser = texts_.intern(hit.browser);
+    visitor.os = texts_.intern(hit.os);
     visitor.bot = hit.is_bot();
-    count(visitor, +1);
+    count(key.host, visitor, +1);
   }
-  if (visitor.path != hit.path) {
-    visitor.path = hit.path;
+  if (texts_.text(visitor.path) != hit.path) {
+    const Text left = visitor.path;
+    visitor.path = texts_.intern(hit.path);
+    texts_.release(left);
     changed = true;
   }
   // Where the visit came from: its first referrer from another site.
-  if (hit.kind == HitKind::view && visitor.referrer.empty() && !hit.referrer.empty() &&
-      !same_site(hit.referrer, hit.host)) {
-    visitor.referrer = hit.referrer;
+  if (hit.kind == HitKind::view && visitor.referrer == StringPool::empty &&
+      !hit.referrer.empty() && !same_site(hit.referrer, hit.host)) {
+    visitor.referrer = texts_.intern(hit.referrer);
     changed = true;
   }
   visitor.last_seen_ms = std::max(visitor.last_seen_ms, hit.ts_ms);
@@ -63,12 +91,12 @@ bool LiveSet::apply(const Hit& hit) {
 
 std::size_t LiveSet::expire(std::int64_t now_ms) {
   return visitors_.expire(now_ms - window_ms_,
-                          [this](const VisitorKey&, const LiveVisitor& gone) { count(gone, -1); });
+                          [this](const Key& key, const Visitor& gone) { forget(key, gone); });
 }
 
 std::int64_t LiveSet::people(std::string_view host) const {
   if (host.empty()) return people_;
-  const auto it = people_per_host_.find(std::string(host));
+  const auto it = people_per_host_.find(host);
   return it == people_per_host_.end() ? 0 : it->second;
 }
 
@@ -78,28 +106,62 @@ std::vector<std::string> LiveSet::hosts() const {
   return hosts;
 }
 
+LiveVisitor LiveSet::shown(const Key& key, const Visitor& visitor) const {
+  auto text = [this](Text handle) { return std::string(texts_.text(handle)); };
+  return {.id = to_hex(key.visitor),
+          .host = text(key.host),
+          .path = text(visitor.path),
+          .referrer = text(visitor.referrer),
+          .country_code = text(visitor.country_code),
+          .country_name = text(visitor.country_name),
+          .city = text(visitor.city),
+          .device = text(visitor.device),
+          .browser = text(visitor.browser),
+          .os = text(visitor.os),
+          .first_seen_ms = visitor.first_seen_ms,
+          .last_seen_ms = visitor.last_seen_ms,
+          .bot = visitor.bot};
+}
+
 namespace {
 
-// Tallies one dimension; empty keys (unknown) are left out of the list.
+// Tallies one dimension by handle (equal texts share one); the unknown
+// (empty) value is left out of the list.
 class Tally {
  public:
-  void add(const std::string& key, const std::string& detail = {}) {
-    if (key.empty()) return;
-    auto& entry = counts_[{key, detail}];
-    ++entry;
+  explicit Tally(const StringPool& texts) : texts_(texts) {}
+
+  void add(StringPool::Handle key, StringPool::Handle detail = StringPool::empty) {
+    if (key != StringPool::empty) ++counts_[{key, detail}];
   }
+
+  // Most viewers first; ties in order of key, then detail.
   std::vector<Count> top(std::size_t n) const {
     std::vector<Count> out;
     out.reserve(counts_.size());
-    for (const auto& [key, viewers] : counts_) out.push_back({key.first, key.second, viewers});
-    std::stable_sort(out.begin(), out.end(),
-                     [](const Count& a, const Count& b) { return a.viewers > b.viewers; });
-    if (out.size() > n) out.resize(n);
+    for (const auto& [key, viewers] : counts_) {
+      out.push_back({std::string(texts_.text(key.first)), std::string(texts_.text(key.second)),
+                     viewers});
+    }
+    const auto first = [](const Count& a, const Count& b) {
+      return std::tie(b.viewers, a.key, a.detail) < std::tie(a.viewers, b.key, b.detail);
+    };
+    n = std::min(n, out.size());
+    std::partial_sort(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(n), out.end(),
+                      first);
+    out.resize(n);
     return out;
   }
 
  private:
-  std::map<std::pair<std::string, std::string>, std::int64_t> counts_;
+  struct PairHash {
+    std::size_t operator()(std::pair<StringPool::Handle, StringPool::Handle> key) const {
+      return (std::size_t{key.first} << 32) | key.second;
+    }
+  };
+  const StringPool& texts_;
+  std::unordered_map<std::pair<StringPool::Handle, StringPool::Handle>, std::int64_t, PairHash>
+      counts_;
 };
 
 }  // namespace
@@ -108,9 +170,15 @@ LiveSnapshot LiveSet::snapshot(std::int64_t now_ms, std::string_view host, std::
                                std::size_t max_visitors) const {
   LiveSnapshot snap;
   snap.ts_ms = now_ms;
-  Tally pages, countries, cities, devices, browsers, os, referrers;
-  visitors_.for_each_newest_first([&](const LiveVisitor& visitor) {
-    if (!host.empty() && visitor.host != host) return;
+  std::optional<Text> only_host;
+  if (!host.empty()) {
+    only_host = texts_.find(host);
+    if (!only_host) return snap;  // nobody on that host
+  }
+  Tally pages(texts_), countries(texts_), cities(texts_), devices(texts_), browsers(texts_),
+      os(texts_), referrers(texts_);
+  visitors_.for_each_newest_first([&](const Key& key, const Visitor& visitor) {
+    if (only_host && key.host != *only_host) return;
     if (visitor.bot) {
       ++snap.bots;
       return;
@@ -123,7 +191,7 @@ LiveSnapshot LiveSet::snapshot(std::int64_t now_ms, std::string_view host, std::
     browsers.add(visitor.browser);
     os.add(visitor.os);
     referrers.add(visitor.referrer);
-    if (snap.visitors.size() < max_visitors) snap.visitors.push_back(visitor);
+    if (snap.visitors.size() < max_visitors) snap.visitors.push_back(shown(key, visitor));
   });
   snap.pages = pages.top(top_n);
   snap.countries = countries.top(top_n);

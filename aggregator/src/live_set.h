@@ -2,20 +2,25 @@
 // is on and what enrichment knows of them. Updated one hit at a time;
 // expiry is O(1) amortised per hit because visitors are kept in order of
 // last activity (a hit moves its visitor to the back of the list; expiry
-// pops from the front).
+// pops from the front). A million visitors must fit in well under 512 MiB,
+// so each is kept as handles into a pool of shared texts and turned back
+// into strings only for the few a snapshot shows.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "hit.h"
+#include "string_pool.h"
 #include "visitor_index.h"
 
 namespace onlooker {
 
+// One visitor as a snapshot shows it.
 struct LiveVisitor {
   std::string id;  // hex
   std::string host;
@@ -72,13 +77,55 @@ class LiveSet {
   LiveSnapshot snapshot(std::int64_t now_ms, std::string_view host = {},
                         std::size_t top_n = 10, std::size_t max_visitors = 100) const;
 
+  // Distinct texts the visitors hold (for tests and memory checks).
+  std::size_t distinct_texts() const { return texts_.size(); }
+
  private:
-  void count(const LiveVisitor& visitor, int delta);
+  using Text = StringPool::Handle;
+
+  // The host is a handle too: the key is 20 bytes and hashes without
+  // reading a string.
+  struct Key {
+    VisitorId visitor;
+    Text host;
+    friend bool operator==(const Key&, const Key&) = default;
+  };
+  struct KeyHash {
+    // noexcept: lets the map recompute hashes instead of storing them.
+    std::size_t operator()(const Key& key) const noexcept;
+  };
+  // What is kept per visitor: its id and host are in the key, and the hex
+  // id a snapshot shows is made from the key when it is shown.
+  struct Visitor {
+    std::int64_t first_seen_ms = 0;
+    std::int64_t last_seen_ms = 0;
+    Text path = StringPool::empty;
+    Text referrer = StringPool::empty;
+    Text country_code = StringPool::empty;
+    Text country_name = StringPool::empty;
+    Text city = StringPool::empty;
+    Text device = StringPool::empty;
+    Text browser = StringPool::empty;
+    Text os = StringPool::empty;
+    bool bot = false;
+  };
+  struct HostHash {
+    using is_transparent = void;  // people(host) looks up without a copy
+    std::size_t operator()(std::string_view host) const noexcept {
+      return std::hash<std::string_view>{}(host);
+    }
+  };
+
+  void count(Text host, const Visitor& visitor, int delta);
+  // Uncounts a visitor about to be removed and releases its texts.
+  void forget(const Key& key, const Visitor& visitor);
+  LiveVisitor shown(const Key& key, const Visitor& visitor) const;
 
   std::int64_t window_ms_;
-  VisitorIndex<LiveVisitor> visitors_;
+  StringPool texts_;  // declared before visitors_, which hold its handles
+  VisitorIndex<Visitor, Key, KeyHash> visitors_;
   std::int64_t people_ = 0;
-  std::unordered_map<std::string, std::int64_t> people_per_host_;
+  std::unordered_map<std::string, std::int64_t, HostHash, std::equal_to<>> people_per_host_;
 };
 
 }  // namespace onlooker

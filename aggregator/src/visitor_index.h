@@ -1,13 +1,12 @@
 // Visitors keyed by (id, host), kept in order of last activity: a touch
-// moves an entry to the back, expiry pops from the front. Every operation
-// is O(1) (amortised for expiry). Shared by the live set and the visit
-// tracker, which both need "who was seen within the window".
+// moves an entry to the newest end, expiry removes from the oldest end.
+// Every operation is O(1) (amortised for expiry). Shared by the live set
+// and the visit tracker, which both need "who was seen within the window".
 #pragma once
 
 #include <cstdint>
 #include <cstring>
 #include <functional>
-#include <list>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -32,39 +31,48 @@ struct VisitorKeyHash {
 };
 
 // Value must have `std::int64_t last_seen_ms`.
-template <class Value>
+template <class Value, class Key = VisitorKey, class KeyHash = VisitorKeyHash>
 class VisitorIndex {
   struct Entry;
-  using Map = std::unordered_map<VisitorKey, Entry, VisitorKeyHash>;
-  // Pointers to map elements stay valid across rehashing.
-  using Recency = std::list<typename Map::value_type*>;
+  using Map = std::unordered_map<Key, Entry, KeyHash>;
+  using Node = typename Map::value_type;
+  // The recency order is a doubly linked list through the map's own nodes
+  // (which never move, not even on rehashing): no separate list node per
+  // visitor, and no second allocation to reach on every touch.
   struct Entry {
     Value value;
-    typename Recency::iterator position;
+    Node* older = nullptr;
+    Node* newer = nullptr;
   };
 
  public:
-  Value* find(const VisitorKey& key) {
+  VisitorIndex() = default;
+  // The links point into this index's own nodes.
+  VisitorIndex(const VisitorIndex&) = delete;
+  VisitorIndex& operator=(const VisitorIndex&) = delete;
+
+  Value* find(const Key& key) {
     auto it = map_.find(key);
     return it == map_.end() ? nullptr : &it->second.value;
   }
 
   // The entry for `key`, created when missing, moved to the newest end.
-  std::pair<Value&, bool> touch(const VisitorKey& key) {
+  std::pair<Value&, bool> touch(const Key& key) {
     auto [it, inserted] = map_.try_emplace(key);
+    Node& node = *it;
     if (inserted) {
-      recency_.push_back(&*it);
-      it->second.position = std::prev(recency_.end());
-    } else {
-      recency_.splice(recency_.end(), recency_, it->second.position);
+      link_newest(node);
+    } else if (&node != newest_) {
+      unlink(node);
+      link_newest(node);
     }
-    return {it->second.value, inserted};
+    return {node.second.value, inserted};
   }
 
-  void erase(const VisitorKey& key) {
+  void erase(const Key& key) {
     auto it = map_.find(key);
     if (it == map_.end()) return;
-    recency_.erase(it->second.position);
+    unlink(*it);
     map_.erase(it);
   }
 
@@ -73,27 +81,43 @@ class VisitorIndex {
   template <class OnRemove>
   std::size_t expire(std::int64_t cutoff_ms, OnRemove&& removed) {
     std::size_t count = 0;
-    while (!recency_.empty() && recency_.front()->second.value.last_seen_ms <= cutoff_ms) {
-      auto* node = recency_.front();
-      removed(node->first, node->second.value);
-      recency_.pop_front();
-      map_.erase(node->first);
+    while (oldest_ != nullptr && oldest_->second.value.last_seen_ms <= cutoff_ms) {
+      Node& node = *oldest_;
+      removed(node.first, node.second.value);
+      unlink(node);
+      map_.erase(node.first);
       ++count;
     }
     return count;
   }
 
-  // Newest first.
+  // Calls visit(key, value), newest first.
   template <class Visit>
   void for_each_newest_first(Visit&& visit) const {
-    for (auto it = recency_.rbegin(); it != recency_.rend(); ++it) visit((*it)->second.value);
+    for (const Node* node = newest_; node != nullptr; node = node->second.older) {
+      visit(node->first, node->second.value);
+    }
   }
 
   std::size_t size() const { return map_.size(); }
 
  private:
+  void link_newest(Node& node) {
+    node.second.older = newest_;
+    node.second.newer = nullptr;
+    (newest_ ? newest_->second.newer : oldest_) = &node;
+    newest_ = &node;
+  }
+
+  void unlink(Node& node) {
+    Entry& entry = node.second;
+    (entry.older ? entry.older->second.newer : oldest_) = entry.newer;
+    (entry.newer ? entry.newer->second.older : newest_) = entry.older;
+  }
+
   Map map_;
-  Recency recency_;  // front: least recently seen
+  Node* oldest_ = nullptr;
+  Node* newest_ = nullptr;
 };
 
 }  // namespace onlooker
