@@ -19,6 +19,7 @@
 #include "drain_loop.h"
 #include "hit_enricher.h"
 #include "live_set.h"
+#include "record_decoder.h"
 #include "sqlite_history.h"
 #include "support/temp_dir.h"
 #include "support/test_ring.h"
@@ -96,6 +97,42 @@ std::int64_t wall_ms() {
              std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
+
+// Drained into the live set: decode each ring record and apply it, as the
+// live view does with every hit (no enrichment, no SQLite).
+void BM_DrainIntoLiveSet(benchmark::State& state) {
+  test::TempDir dir;
+  test::TestRing ring(dir.file("ring"), 65536);
+  RingReader reader(dir.file("ring"));
+  LiveSet live(300'000);
+  std::mt19937 random(3);
+  std::uint64_t drained = 0;
+  std::uint32_t n = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    for (;; ++n) {
+      const Hit hit = make_hit(random, n % 100'000, 1'795'000'000'000 + n / 100);
+      if (!ring.push({.ts_ms = static_cast<std::uint64_t>(hit.ts_ms), .host = hit.host,
+                      .path = hit.path, .referrer = hit.referrer, .user_agent = hit.user_agent,
+                      .visitor_number = n % 100'000 + 1})) {
+        break;
+      }
+    }
+    state.ResumeTiming();
+    std::uint64_t pos = reader.tail();
+    while (reader.state(pos) == SlotState::ready) {
+      if (auto hit = decode_record(reader.record(pos), reader.generation(), pos)) {
+        benchmark::DoNotOptimize(live.apply(*hit));
+      }
+      ++pos;
+    }
+    drained += pos - reader.tail();
+    reader.free_until(pos);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(drained));
+  state.counters["visitors"] = static_cast<double>(live.size());
+}
+BENCHMARK(BM_DrainIntoLiveSet)->Unit(benchmark::kMillisecond);
 
 struct NullFeed final : HitFeed {
   void publish(std::vector<Hit>) override {}
