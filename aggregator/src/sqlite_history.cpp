@@ -73,8 +73,9 @@ constexpr std::array<const char*, SqliteHistory::schema_version> migrations = {
              avg((end - start) / 1000.0) AS avg_seconds, avg(pages) AS avg_pages
         FROM visits GROUP BY day, host;
     )sql",
-    // Rollups: reports read these instead of scanning hits. Built here from
-    // the hits already stored; kept up to date by every batch from then on.
+    // Rollups: reports read these instead of scanning hits. Built with this
+    // step from the hits already stored (build_rollups_from_hits); kept up to
+    // date by every batch from then on.
     R"sql(
     CREATE TABLE rollups (
       span      TEXT    NOT NULL,  -- hour | day (UTC)
@@ -98,22 +99,6 @@ constexpr std::array<const char*, SqliteHistory::schema_version> migrations = {
       PRIMARY KEY (start, host)
     ) WITHOUT ROWID;
 
-    CREATE TEMP VIEW spans AS
-      SELECT 'hour' AS span, 3600000 AS ms UNION ALL SELECT 'day', 86400000;
-    CREATE TEMP VIEW people_views AS
-      SELECT * FROM hits WHERE kind = 'view' AND coalesce(device, '') <> 'bot';
-    INSERT INTO rollups
-      SELECT span, ts / ms * ms AS start, 'all', host, '', count(*), count(DISTINCT visitor)
-        FROM people_views, spans GROUP BY span, start, host;
-    INSERT INTO rollups
-      SELECT span, ts / ms * ms AS start, 'path', host, path, count(*), count(DISTINCT visitor)
-        FROM people_views, spans GROUP BY span, start, host, path;
-    INSERT INTO rollups
-      SELECT span, ts / ms * ms AS start, 'country', host, coalesce(country, '') AS value,
-             count(*), count(DISTINCT visitor)
-        FROM people_views, spans GROUP BY span, start, host, value;
-    DROP VIEW spans;
-    DROP VIEW people_views;
     INSERT INTO visit_rollups
       SELECT start / 86400000 * 86400000, host, count(*), sum(end - start), sum(pages)
         FROM visits GROUP BY 1, host;
@@ -150,6 +135,22 @@ constexpr std::array<const char*, SqliteHistory::schema_version> migrations = {
 // Rows per INSERT statement in the batch writer: one statement step per
 // row costs more than the row itself; many rows per step share it.
 constexpr std::size_t hits_per_insert = 32;
+
+// Schema 3's one-off build of the rollups from the hits already stored, one
+// statement per (span, dimension): the same figures each batch adds later.
+void build_rollups_from_hits(sqlite::Database& db) {
+  for (const auto span : {RollupSpan::hour, RollupSpan::day}) {
+    const std::string width = std::to_string(span_ms(span));
+    for (const auto& [dimension, value] :
+         {std::pair{RollupDimension::all, "''"}, std::pair{RollupDimension::path, "path"},
+          std::pair{RollupDimension::country, "coalesce(country, '')"}}) {
+      db.exec("INSERT INTO rollups SELECT '" + std::string(to_string(span)) + "', ts / " + width +
+              " * " + width + " AS start, '" + std::string(to_string(dimension)) +
+              "', host, " + value + " AS value, count(*), count(DISTINCT visitor) FROM hits "
+              "WHERE kind = 'view' AND coalesce(device, '') <> 'bot' GROUP BY start, host, value");
+    }
+  }
+}
 constexpr int hit_columns = 14;
 
 std::string insert_hits_sql(std::size_t rows) {
@@ -320,6 +321,7 @@ void SqliteHistory::migrate() {
     }
     sqlite::Transaction transaction(db);
     db.exec(migrations[static_cast<std::size_t>(step)]);
+    if (step == 2) build_rollups_from_hits(db);
     db.exec("PRAGMA user_version = " + std::to_string(step + 1));
     transaction.commit();
   }
