@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Hit-to-dashboard latency (1,000 and 10,000 hits/s; push interval 100 and
-# 1000 ms) and WebSocket fan-out (CLIENTS, default 10,000) against a real
+# 1000 ms) and WebSocket fan-out (CLIENTS, default 10,000; ONLOOKER_FANOUT_DEFLATE=1
+# for clients that negotiate permessage-deflate, as browsers do) against a real
 # nginx + onlookerd on loopback.   live.sh BUILD_DIR [latency|fanout]...
 set -euo pipefail
 build=$1; shift

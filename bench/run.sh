@@ -2,7 +2,7 @@
 # Builds Release into build-release/ and runs every benchmark on loopback,
 # bounded in time (about 15 minutes in all), printing what docs/BENCHMARKS.md
 # quotes. Installs wrk and goaccess (Debian) if missing.
-#   bench/run.sh [ring|ingest|nginx|goaccess|latency|fanout|history]...   (default: all)
+#   bench/run.sh [ring|ingest|nginx|goaccess|latency|fanout|fanout-deflate|history]...   (default: all)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$root/build-release
@@ -13,7 +13,7 @@ done
 ONLOOKER_BUILD_DIR=$build ONLOOKER_BUILD_TYPE=Release "$root/scripts/build.sh"
 mkdir -p "$root/bench/results"
 parts=("$@")
-((${#parts[@]})) || parts=(ring ingest nginx goaccess latency fanout history)
+((${#parts[@]})) || parts=(ring ingest nginx goaccess latency fanout fanout-deflate history)
 echo "machine: $(nproc) cores, $(awk '/model name/ {$1=$2=$3=""; print; exit}' /proc/cpuinfo)"
 for part in "${parts[@]}"; do
   echo "=== $part"
@@ -40,6 +40,8 @@ for part in "${parts[@]}"; do
       rm -f "$log" /tmp/onlooker-goaccess.json ;;
     latency|fanout)
       "$root/bench/live.sh" "$build" "$part" ;;
+    fanout-deflate)  # the clients negotiate permessage-deflate, as browsers do
+      ONLOOKER_FANOUT_DEFLATE=1 "$root/bench/live.sh" "$build" fanout ;;
     history)
       db=$root/bench/results/history-10M.db
       "$build/bench/onlooker_history_bench" "$db" 10000000 ;;

@@ -290,5 +290,26 @@ TEST(ServiceFault, MalformedAndOversizedRequestsAreRefusedAndNothingCrashes) {
   EXPECT_EQ(log.find("level=error"), std::string::npos) << log;
 }
 
+// Browsers offer permessage-deflate. Each connection keeps its own
+// compressor, so the dashboard's is kept small (window 2^10) and the public
+// count socket, whose messages are a few bytes, does not compress.
+TEST(WebSocketCompression, DashboardCompressesWithASmallWindowCountDoesNot) {
+  Stack stack;
+  auto upgrade = [&](const std::string& target) {
+    return send_raw(stack.api_port(),
+                    "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                    "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: permessage-deflate; "
+                    "client_max_window_bits\r\n\r\n");
+  };
+  const std::string dashboard = upgrade("/ws");
+  ASSERT_NE(dashboard.find("101 Switching Protocols"), std::string::npos) << dashboard;
+  EXPECT_NE(dashboard.find("permessage-deflate"), std::string::npos) << dashboard;
+  EXPECT_NE(dashboard.find("server_max_window_bits=10"), std::string::npos) << dashboard;
+  const std::string count = upgrade("/ws?count");
+  ASSERT_NE(count.find("101 Switching Protocols"), std::string::npos) << count;
+  EXPECT_EQ(count.find("permessage-deflate"), std::string::npos) << count;
+}
+
 }  // namespace
 }  // namespace onlooker

@@ -40,9 +40,17 @@ void WebSocketSession::run(beast::http::request<beast::http::string_body> upgrad
   }));
   ws_.read_message_max(max_client_message);
   // Snapshots are repetitive JSON: deflate shrinks them several times over
-  // for clients that offer it (browsers do).
+  // for clients that offer it (browsers do). Each connection keeps its own
+  // compressor, so its memory is kept small: a 1 KiB window (plenty for
+  // repeated JSON keys) instead of zlib's 32 KiB, and a small hash table —
+  // about 20 KB a client instead of about 100 KB. The count-only socket's
+  // messages are a few bytes: it does not compress at all.
   websocket::permessage_deflate deflate;
-  deflate.server_enable = true;
+  deflate.server_enable = !count_only_;
+  deflate.server_max_window_bits = 10;
+  deflate.client_max_window_bits = 10;
+  deflate.memLevel = 2;
+  deflate.compLevel = 1;
   ws_.set_option(deflate);
   ws_.async_accept(upgrade, beast::bind_front_handler(&WebSocketSession::on_accept,
                                                       shared_from_this()));
