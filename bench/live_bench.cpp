@@ -1,7 +1,10 @@
 // Live-path benchmarks against a running nginx + onlookerd on loopback:
 //   latency SITE_PORT API_PORT RATE SECONDS
-//     hits at RATE/s through nginx; every 50th is a probe with a unique
-//     query string (the bench server keeps queries: onlooker_query on);
+//     hits at RATE/s through nginx from 50 visitors; 20 a second are probes,
+//     each a new visitor with a unique query string (the bench server keeps
+//     queries: onlooker_query on), so that every probe is still among the
+//     100 most recently seen visitors a snapshot lists when the next push
+//     comes, even at a 1 s push interval;
 //     reports p50/p99 from nginx's answer to the first snapshot showing it.
 //   fanout API_PORT CLIENTS SECONDS SITE_PORT
 //     CLIENTS WebSocket clients; one view a second changes the live set;
@@ -51,6 +54,7 @@ long rss_kb(const char* pid) {
 }
 
 int latency(unsigned short site, unsigned short api, int rate, int seconds) {
+  const int probe_every = std::max(50, rate / 20);  // 20 probes a second
   std::mutex lock;
   std::map<std::string, Clock::time_point> answered;  // probe -> nginx answered
   std::vector<double> latencies_ms;
@@ -90,7 +94,7 @@ int latency(unsigned short site, unsigned short api, int rate, int seconds) {
   while (Clock::now() - start < std::chrono::seconds(seconds)) {
     const auto due = start + sent * interval;
     if (Clock::now() < due) std::this_thread::sleep_until(due);
-    const bool probe = sent % 50 == 0;
+    const bool probe = sent % probe_every == 0;
     const std::string target = probe ? "/index.html?probe=" + std::to_string(sent) : "/index.html";
     http::request<http::empty_body> request{http::verb::get, target, 11};
     request.set(http::field::host, "127.0.0.1");
