@@ -53,4 +53,12 @@ struct Hit {
   bool is_bot() const { return device == "bot"; }
 };
 
+// Whether this leave ends the stay of a visitor now on `current_path`. A
+// leave from a page the visitor has already moved on from (the pagehide of
+// page A arriving after the view of page B) is no leave; one that names no
+// page always is. The live set and the visit tracker both follow it.
+inline bool leave_ends_stay(const Hit& leave, std::string_view current_path) {
+  return leave.path.empty() || leave.path == current_path;
+}
+
 }  // namespace onlooker

@@ -48,12 +48,8 @@ bool LiveSet::apply(const Hit& hit) {
   if (hit.kind == HitKind::leave) {
     if (!known_host) return false;
     const Key key{hit.visitor, *known_host};
-    // A leave from a page the visitor has already moved on from (the
-    // pagehide of page A racing the view of page B) is not a leave.
     const Visitor* visitor = visitors_.find(key);
-    if (visitor == nullptr || (!hit.path.empty() && texts_.text(visitor->path) != hit.path)) {
-      return false;
-    }
+    if (visitor == nullptr || !leave_ends_stay(hit, texts_.text(visitor->path))) return false;
     forget(key, *visitor);
     visitors_.erase(key);
     return true;

@@ -8,8 +8,7 @@ void VisitTracker::apply(const Hit& hit, std::vector<Visit>& closed) {
   const VisitorKey key{hit.visitor, hit.host};
   if (hit.kind == HitKind::leave) {
     Visit* visit = open_.find(key);
-    // As in the live set: a leave from a page already left is no leave.
-    if (visit != nullptr && (hit.path.empty() || visit->exit_page == hit.path)) {
+    if (visit != nullptr && leave_ends_stay(hit, visit->exit_page)) {
       visit->last_seen_ms = std::max(visit->last_seen_ms, hit.ts_ms);
       closed.push_back(std::move(*visit));
       open_.erase(key);
