@@ -42,6 +42,18 @@ TEST(LiveSet, OnePersonOnTwoPagesIsOneVisitorOnTheLatestPage) {
   EXPECT_EQ(snap.visitors[0].last_seen_ms, 2000);
 }
 
+// Two nginx workers may log a person's two clicks in the other order.
+TEST(LiveSet, AnEarlierHitLoggedLateDoesNotMoveTheVisitorBack) {
+  LiveSet live(300'000);
+  live.apply(hit(1, "/b", 2000));
+  live.apply(hit(1, "/a", 1000));
+  const auto snap = live.snapshot(2000);
+  ASSERT_EQ(snap.pages.size(), 1u);
+  EXPECT_EQ(snap.pages[0].key, "/b");
+  EXPECT_EQ(snap.visitors[0].first_seen_ms, 1000);
+  EXPECT_EQ(snap.visitors[0].last_seen_ms, 2000);
+}
+
 TEST(LiveSet, PagesAreSortedByViewers) {
   LiveSet live(300'000);
   live.apply(hit(1, "/rare", 1));

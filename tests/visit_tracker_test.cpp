@@ -38,6 +38,20 @@ TEST(VisitTracker, ALeaveClosesTheVisitWithItsPath) {
   EXPECT_EQ(tracker.open_visits(), 0u);
 }
 
+// Two nginx workers may log a person's two clicks in the other order.
+TEST(VisitTracker, AnEarlierHitLoggedLateIsTheEntryNotTheExit) {
+  VisitTracker tracker(60'000);
+  std::vector<Visit> closed;
+  tracker.apply(hit(1, "/second", 2'000), closed);
+  tracker.apply(hit(1, "/first", 1'000), closed);
+  tracker.apply(hit(1, "", 3'000, HitKind::leave), closed);
+  ASSERT_EQ(closed.size(), 1u);
+  EXPECT_EQ(closed[0].start_ms, 1'000);
+  EXPECT_EQ(closed[0].entry_page, "/first");
+  EXPECT_EQ(closed[0].exit_page, "/second");
+  EXPECT_EQ(closed[0].pages, 2);
+}
+
 TEST(VisitTracker, SilenceLongerThanTheWindowEndsTheVisit) {
   VisitTracker tracker(10'000);
   std::vector<Visit> closed;

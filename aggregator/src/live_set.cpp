@@ -69,7 +69,10 @@ bool LiveSet::apply(const Hit& hit) {
     visitor.bot = hit.is_bot();
     count(key.host, visitor, +1);
   }
-  if (texts_.text(visitor.path) != hit.path) {
+  visitor.first_seen_ms = std::min(visitor.first_seen_ms, hit.ts_ms);
+  // Workers log in the order they finish, not always in the order a person
+  // clicked: a hit older than the last one seen does not move them back.
+  if (hit.ts_ms >= visitor.last_seen_ms && texts_.text(visitor.path) != hit.path) {
     const Text left = visitor.path;
     visitor.path = texts_.intern(hit.path);
     texts_.release(left);

@@ -30,8 +30,13 @@ void VisitTracker::apply(const Hit& hit, std::vector<Visit>& closed) {
     visit.country = hit.country_code;
     visit.device = hit.device;
   }
+  if (!inserted && hit.ts_ms < visit.start_ms) {  // an earlier hit, logged later
+    visit.start_ms = hit.ts_ms;
+    if (!hit.path.empty()) visit.entry_page = hit.path;
+  }
   if (hit.kind == HitKind::view) ++visit.pages;
-  if (!hit.path.empty()) visit.exit_page = hit.path;
+  // As in the live set: an older hit arriving late is not the last page.
+  if (!hit.path.empty() && hit.ts_ms >= visit.last_seen_ms) visit.exit_page = hit.path;
   visit.last_seen_ms = std::max(visit.last_seen_ms, hit.ts_ms);
 }
 
