@@ -1,5 +1,7 @@
 #include "history_rollups.h"
 
+#include <algorithm>
+#include <array>
 #include <cstring>
 
 #include <absl/container/flat_hash_map.h>
@@ -40,12 +42,6 @@ std::uint64_t mix(std::uint64_t x) {
   return x ^ (x >> 31);
 }
 
-// Identifies a rollup row's (dimension, host, value) within a bucket.
-std::uint64_t row_hash(RollupDimension dimension, std::string_view host, std::string_view value) {
-  const std::hash<std::string_view> hash;
-  return mix(hash(host) ^ mix(hash(value) + static_cast<std::uint64_t>(dimension)));
-}
-
 // Identifies "this visitor in that row" in a bucket's set of counted visitors.
 std::uint64_t counted_key(std::uint64_t row, const VisitorId& visitor) {
   std::uint64_t halves[2];
@@ -53,17 +49,26 @@ std::uint64_t counted_key(std::uint64_t row, const VisitorId& visitor) {
   return mix(row ^ mix(halves[0] ^ mix(halves[1])));
 }
 
-// The (dimension, value) pairs a view is counted under.
-struct CountedUnder {
+// A rollup row a view is counted under, with a hash of (dimension, host,
+// value) that identifies the row within a bucket.
+struct Row {
   RollupDimension dimension;
   std::string_view value;
+  std::uint64_t hash;
 };
 
-int counted_under(std::string_view path, std::string_view country, CountedUnder (&out)[3]) {
-  out[0] = {RollupDimension::all, {}};
-  out[1] = {RollupDimension::path, path};
-  out[2] = {RollupDimension::country, country};  // empty: located nowhere
-  return 3;
+// Every view counts under all three: the site, its page, its country
+// (empty: located nowhere).
+std::array<Row, 3> rows_of(std::string_view host, std::string_view path,
+                           std::string_view country) {
+  const std::hash<std::string_view> hash;
+  const std::uint64_t host_hash = hash(host);
+  auto row = [&](RollupDimension dimension, std::string_view value) {
+    return Row{dimension, value,
+               mix(host_hash ^ mix(hash(value) + static_cast<std::uint64_t>(dimension)))};
+  };
+  return {row(RollupDimension::all, {}), row(RollupDimension::path, path),
+          row(RollupDimension::country, country)};
 }
 
 struct DeltaKey {
@@ -93,10 +98,8 @@ HistoryRollups::Counted& HistoryRollups::seen(RollupSpan span, std::int64_t star
   if (found != seen_.end()) return found->second;
   auto& counted = seen_[{span, start_ms}];
   load_(start_ms, start_ms + span_ms(span), [&](const CountedView& view) {
-    CountedUnder under[3];
-    for (int i = 0, n = counted_under(view.path, view.country, under); i < n; ++i) {
-      counted.insert(counted_key(row_hash(under[i].dimension, view.host, under[i].value),
-                                 view.visitor));
+    for (const Row& row : rows_of(view.host, view.path, view.country)) {
+      counted.insert(counted_key(row.hash, view.visitor));
     }
   });
   return counted;
@@ -107,21 +110,19 @@ std::vector<RollupDelta> HistoryRollups::add(std::span<const Hit> hits) {
   absl::flat_hash_map<DeltaKey, std::size_t, DeltaKeyHash> index;
   for (const Hit& hit : hits) {
     if (hit.kind != HitKind::view || hit.is_bot()) continue;
-    CountedUnder under[3];
-    const int n = counted_under(hit.path, hit.country_code, under);
-    std::uint64_t rows[3];
-    for (int i = 0; i < n; ++i) rows[i] = row_hash(under[i].dimension, hit.host, under[i].value);
+    const auto rows = rows_of(hit.host, hit.path, hit.country_code);
     for (const RollupSpan span : spans) {
       const auto start = bucket_start(span, hit.ts_ms);
-      if (span == RollupSpan::day && start > newest_day_) newest_day_ = start;
+      auto& newest = span == RollupSpan::hour ? newest_hour_ : newest_day_;
+      newest = std::max(newest, start);
       auto& counted = seen(span, start);
-      for (int i = 0; i < n; ++i) {
-        const DeltaKey key{span, start, under[i].dimension, hit.host, under[i].value, rows[i]};
+      for (const Row& row : rows) {
+        const DeltaKey key{span, start, row.dimension, hit.host, row.value, row.hash};
         auto [at, created] = index.try_emplace(key, deltas.size());
         if (created) deltas.push_back({span, start, key.dimension, key.host, key.value, 0, 0});
         RollupDelta& delta = deltas[at->second];
         ++delta.views;
-        const auto visitor = counted_key(rows[i], hit.visitor);
+        const auto visitor = counted_key(row.hash, hit.visitor);
         if (counted.insert(visitor).second) {
           ++delta.visitors;
           pending_.emplace_back(&counted, visitor);
@@ -145,17 +146,12 @@ void HistoryRollups::undo() {
 void HistoryRollups::forget() {
   pending_.clear();
   seen_.clear();
-  newest_day_ = 0;
+  newest_hour_ = newest_day_ = 0;
 }
 
 void HistoryRollups::evict_old() {
   const std::int64_t oldest_day = newest_day_ - (kept_days - 1) * span_ms(RollupSpan::day);
-  // The newest hour lies within the newest day; keep the last few hours.
-  std::int64_t newest_hour = 0;
-  for (const auto& [bucket, counted] : seen_) {
-    if (bucket.first == RollupSpan::hour && bucket.second > newest_hour) newest_hour = bucket.second;
-  }
-  const std::int64_t oldest_hour = newest_hour - (kept_hours - 1) * span_ms(RollupSpan::hour);
+  const std::int64_t oldest_hour = newest_hour_ - (kept_hours - 1) * span_ms(RollupSpan::hour);
   for (auto it = seen_.begin(); it != seen_.end();) {
     const auto& [span, start] = it->first;
     const bool old = span == RollupSpan::hour ? start < oldest_hour : start < oldest_day;

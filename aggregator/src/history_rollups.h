@@ -86,6 +86,7 @@ class HistoryRollups {
   ViewLoader load_;
   std::map<Bucket, Counted> seen_;  // node-based: references stay valid
   std::vector<std::pair<Counted*, std::uint64_t>> pending_;
+  std::int64_t newest_hour_ = 0;  // the newest buckets a hit fell in
   std::int64_t newest_day_ = 0;
 };
 
