@@ -51,17 +51,17 @@ void Statement::bind(int index, std::int64_t value) {
   if (rc != SQLITE_OK) fail(db_, rc, "bind");
 }
 
-void Statement::bind(int index, std::string_view text) {
+void Statement::bind_text(int index, std::string_view text, sqlite3_destructor_type lifetime) {
   // An empty view may have no data: that is "", not NULL.
   const int rc = sqlite3_bind_text(stmt_, index, text.data() ? text.data() : "",
-                                   static_cast<int>(text.size()), SQLITE_TRANSIENT);
+                                   static_cast<int>(text.size()), lifetime);
   if (rc != SQLITE_OK) fail(db_, rc, "bind");
 }
 
+void Statement::bind(int index, std::string_view text) { bind_text(index, text, SQLITE_TRANSIENT); }
+
 void Statement::bind_static(int index, std::string_view text) {
-  const int rc = sqlite3_bind_text(stmt_, index, text.data() ? text.data() : "",
-                                   static_cast<int>(text.size()), SQLITE_STATIC);
-  if (rc != SQLITE_OK) fail(db_, rc, "bind");
+  bind_text(index, text, SQLITE_STATIC);
 }
 
 void Statement::bind_null(int index) {

@@ -63,6 +63,8 @@ class Statement {
   bool column_is_null(int index) const;
 
  private:
+  void bind_text(int index, std::string_view text, sqlite3_destructor_type lifetime);
+
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
 };
