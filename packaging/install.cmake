@@ -146,7 +146,7 @@ set(CPACK_THREADS 0)  # xz on every core: the DB-IP package is 130 MB
 
 set(CPACK_DEBIAN_ONLOOKER_PACKAGE_NAME onlooker)
 # Library dependencies come from dpkg-shlibdeps (libboost-program-options,
-# libsqlite3, libmaxminddb, libre2, libyaml-cpp, libstdc++, libc).
+# libsqlite3, libmaxminddb, libre2, libyaml-cpp, libabsl, libstdc++, libc).
 set(CPACK_DEBIAN_ONLOOKER_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_ONLOOKER_PACKAGE_DEPENDS "${ONLOOKER_NGINX_ABI}, adduser")
 # iso-codes: English country names for databases that carry codes only (DB-IP Lite).
