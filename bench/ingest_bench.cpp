@@ -135,7 +135,7 @@ void BM_DrainIntoLiveSet(benchmark::State& state) {
 BENCHMARK(BM_DrainIntoLiveSet)->Unit(benchmark::kMillisecond);
 
 struct NullFeed final : HitFeed {
-  void publish(std::vector<Hit>) override {}
+  void publish(std::shared_ptr<const std::vector<Hit>>) override {}
 };
 
 // The drain thread's whole job for a ring of 65,536 realistic records:

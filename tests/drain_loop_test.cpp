@@ -18,8 +18,8 @@ using test::TestRing;
 
 struct CollectingFeed final : HitFeed {
   std::vector<Hit> hits;
-  void publish(std::vector<Hit> batch) override {
-    hits.insert(hits.end(), batch.begin(), batch.end());
+  void publish(std::shared_ptr<const std::vector<Hit>> batch) override {
+    hits.insert(hits.end(), batch->begin(), batch->end());
   }
 };
 

@@ -40,22 +40,25 @@ struct Tables {
   std::vector<std::string> from_hits;
 };
 
+// Each row of `sql`'s first `columns` columns as "a|b|...|".
+std::vector<std::string> rows(sqlite::Database& db, const std::string& sql, int columns) {
+  std::vector<std::string> out;
+  sqlite::Statement statement(db, sql);
+  while (statement.step()) {
+    std::string row;
+    for (int column = 0; column < columns; ++column) row += statement.column_text(column) + "|";
+    out.push_back(row);
+  }
+  return out;
+}
+
 Tables compare(const std::string& path) {
   sqlite::Database db(path, SQLITE_OPEN_READONLY);
-  auto rows = [&](const std::string& sql) {
-    std::vector<std::string> out;
-    sqlite::Statement statement(db, sql);
-    while (statement.step()) {
-      std::string row;
-      for (int column = 0; column < 7; ++column) row += statement.column_text(column) + "|";
-      out.push_back(row);
-    }
-    return out;
-  };
   Tables tables;
-  tables.rollups = rows(
-      "SELECT span, start, dimension, host, value, views, visitors FROM rollups "
-      "ORDER BY span, dimension, start, host, value");
+  tables.rollups = rows(db,
+                        "SELECT span, start, dimension, host, value, views, visitors FROM rollups "
+                        "ORDER BY span, dimension, start, host, value",
+                        7);
   std::string union_all;
   for (const auto& [span, width] : {std::pair{"day", day}, std::pair{"hour", hour}}) {
     for (const auto& [dimension, value] : {std::pair{"all", "''"}, std::pair{"path", "path"},
@@ -67,7 +70,7 @@ Tables compare(const std::string& path) {
                    "AND coalesce(device, '') <> 'bot' GROUP BY b, h, v";
     }
   }
-  tables.from_hits = rows(union_all + " ORDER BY s, d, b, h, v");
+  tables.from_hits = rows(db, union_all + " ORDER BY s, d, b, h, v", 7);
   return tables;
 }
 
@@ -188,6 +191,42 @@ TEST(HistoryRollups, AreBuiltOnceFromTheHitsOfAnOlderDatabase) {
   EXPECT_EQ(db.query_int("SELECT visits FROM daily_visits"), 2);
   EXPECT_EQ(db.query_int("SELECT avg_seconds FROM daily_visits"), 60);
   EXPECT_EQ(db.query_int("SELECT avg_pages FROM daily_visits"), 3);
+}
+
+TEST(HistoryRollups, VisitRollupsEqualAGroupByOverEveryVisitStored) {
+  TempDir dir;
+  SqliteHistory history(dir.file("db"));
+  std::mt19937 random(7);
+  std::size_t stored = 0;
+  // Batches of 0..99 visits (more and fewer than one multi-row INSERT holds)
+  // over three days and two sites.
+  for (int batch = 0; batch < 12; ++batch) {
+    std::vector<Visit> visits;
+    const auto count = random() % 100;
+    for (std::size_t n = 0; n < count; ++n) {
+      const std::int64_t start = midnight + static_cast<std::int64_t>(random() % (3 * day));
+      visits.push_back({"v" + std::to_string(random() % 50), random() % 2 ? "a.example" : "b.example",
+                        start, start + static_cast<std::int64_t>(random() % 600'000),
+                        static_cast<std::int64_t>(1 + random() % 5), "/in" + std::to_string(n),
+                        "/out", n % 3 ? "GB" : "", n % 4 ? "mobile" : ""});
+    }
+    stored += visits.size();
+    history.commit({{}, visits, {1, static_cast<std::uint64_t>(batch + 1)}});
+  }
+  sqlite::Database db(dir.file("db"), SQLITE_OPEN_READONLY);
+  EXPECT_EQ(db.query_int("SELECT count(*) FROM visits"), static_cast<std::int64_t>(stored));
+  EXPECT_EQ(db.query_int("SELECT count(*) FROM visits WHERE entry_page NOT LIKE '/in%' OR "
+                         "exit_page <> '/out' OR end < start OR pages < 1"),
+            0);
+  const auto rollups = rows(
+      db, "SELECT start, host, visits, duration_ms, pages FROM visit_rollups ORDER BY start, host",
+      5);
+  ASSERT_EQ(rollups.size(), 6u);
+  EXPECT_EQ(rollups, rows(db,
+                          "SELECT start / 86400000 * 86400000 AS day, host, count(*), "
+                          "sum(end - start), sum(pages) FROM visits GROUP BY day, host "
+                          "ORDER BY day, host",
+                          5));
 }
 
 TEST(HistoryRollups, RetentionDeletesWholeBucketsOlderThanTheCutoff) {

@@ -153,10 +153,9 @@ std::size_t DeviceClassifier::pattern_count() const {
 
 Device DeviceClassifier::classify(std::string_view user_agent) {
   if (user_agent.size() > max_cached_user_agent) return classify_uncached(user_agent);
-  std::string key(user_agent);
-  if (const auto* cached = cache_.find(key)) return *cached;
+  if (const auto* cached = cache_.find(user_agent)) return *cached;
   Device device = classify_uncached(user_agent);
-  cache_.insert(std::move(key), device);
+  cache_.insert(std::string(user_agent), device);
   return device;
 }
 

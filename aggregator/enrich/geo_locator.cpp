@@ -62,35 +62,20 @@ bool value_at(MMDB_entry_s& entry, std::initializer_list<const char*> keys,
   return MMDB_aget_value(&entry, &data, path) == MMDB_SUCCESS && data.has_data;
 }
 
-std::string string_at(MMDB_entry_s& entry, std::initializer_list<const char*> keys) {
-  MMDB_entry_data_s data{};
-  if (!value_at(entry, keys, data) || data.type != MMDB_DATA_TYPE_UTF8_STRING) return {};
+std::string text_of(const MMDB_entry_data_s& data) {
+  if (data.type != MMDB_DATA_TYPE_UTF8_STRING) return {};
   return std::string(data.utf8_string, data.data_size);
 }
 
-// GeoIP2 stores coordinates as double, the npm DB-IP files as float.
-std::optional<double> number_at(MMDB_entry_s& entry, std::initializer_list<const char*> keys) {
+std::string string_at(MMDB_entry_s& entry, std::initializer_list<const char*> keys) {
   MMDB_entry_data_s data{};
-  if (!value_at(entry, keys, data)) return std::nullopt;
-  if (data.type == MMDB_DATA_TYPE_DOUBLE) return data.double_value;
-  if (data.type == MMDB_DATA_TYPE_FLOAT) return static_cast<double>(data.float_value);
-  return std::nullopt;
-}
-
-GeoResult read_flat_record(MMDB_entry_s& entry) {
-  return GeoResult{.country_code = string_at(entry, {"country_code"}),
-                   .country_name = {},
-                   .city = string_at(entry, {"city"}),
-                   .latitude = number_at(entry, {"latitude"}),
-                   .longitude = number_at(entry, {"longitude"})};
+  return value_at(entry, keys, data) ? text_of(data) : std::string();
 }
 
 GeoResult read_geoip2_record(MMDB_entry_s& entry) {
   GeoResult result{.country_code = string_at(entry, {"country", "iso_code"}),
                    .country_name = string_at(entry, {"country", "names", "en"}),
-                   .city = string_at(entry, {"city", "names", "en"}),
-                   .latitude = number_at(entry, {"location", "latitude"}),
-                   .longitude = number_at(entry, {"location", "longitude"})};
+                   .city = string_at(entry, {"city", "names", "en"})};
   if (result.country_code.empty()) {
     result.country_code = string_at(entry, {"registered_country", "iso_code"});
     result.country_name = string_at(entry, {"registered_country", "names", "en"});
@@ -98,13 +83,20 @@ GeoResult read_geoip2_record(MMDB_entry_s& entry) {
   return result;
 }
 
+// Each key found costs a walk of the record's map (a lookup that misses the
+// cache does nothing else), so only what onlookerd shows is read.
 std::optional<GeoResult> read_record(MMDB_entry_s& entry) {
-  MMDB_entry_data_s probe{};
-  GeoResult result = value_at(entry, {"country_code"}, probe) ? read_flat_record(entry)
-                                                              : read_geoip2_record(entry);
+  MMDB_entry_data_s flat_code{};
+  GeoResult result;
+  if (value_at(entry, {"country_code"}, flat_code)) {
+    result.country_code = text_of(flat_code);
+    result.city = string_at(entry, {"city"});
+  } else {
+    result = read_geoip2_record(entry);
+  }
   // A record with nothing we show (e.g. continent only) counts as a miss, so
   // that a later database may still answer.
-  if (result.country_code.empty() && result.city.empty() && !result.latitude) return std::nullopt;
+  if (result.country_code.empty() && result.city.empty()) return std::nullopt;
   return result;
 }
 
@@ -118,8 +110,9 @@ bool is_ipv4_mapped(const ClientAddress& address) {
 GeoLocator::GeoLocator(const std::string& path, std::size_t cache_capacity)
     : GeoLocator(std::vector<std::string>{path}, cache_capacity) {}
 
-GeoLocator::GeoLocator(const std::vector<std::string>& paths, std::size_t cache_capacity)
-    : cache_(cache_capacity) {
+GeoLocator::GeoLocator(const std::vector<std::string>& paths, std::size_t cache_capacity,
+                       const CountryNames* names)
+    : names_(names), cache_(cache_capacity) {
   if (paths.empty()) throw std::runtime_error("no geolocation database given");
   for (const auto& path : paths) databases_.push_back(std::make_unique<MmdbDatabase>(path));
 }
@@ -131,20 +124,19 @@ std::unique_ptr<GeoLocator> GeoLocator::open_optional(const std::string& path) {
   return std::make_unique<GeoLocator>(path);
 }
 
-std::size_t GeoLocator::AddressKeyHash::operator()(const AddressKey& key) const noexcept {
-  const std::string_view bytes(reinterpret_cast<const char*>(key.data()), key.size());
-  return std::hash<std::string_view>{}(bytes);
-}
-
-std::optional<GeoResult> GeoLocator::lookup(const ClientAddress& address) {
-  if (address.family != 4 && address.family != 6) return std::nullopt;
+const GeoResult* GeoLocator::lookup(const ClientAddress& address) {
+  if (address.family != 4 && address.family != 6) return nullptr;
   AddressKey key{};
   key[0] = address.family;
   std::copy_n(address.bytes.begin(), address.family == 4 ? 4 : 16, key.begin() + 1);
-  if (const auto* cached = cache_.find(key)) return *cached;
-  auto result = lookup_uncached(address);
-  cache_.insert(key, result);
-  return result;
+  const auto* cached = cache_.find(key);
+  if (!cached && cache_.capacity() == 0) {
+    uncached_ = lookup_uncached(address);
+    cached = &uncached_;
+  } else if (!cached) {
+    cached = cache_.insert(key, lookup_uncached(address));
+  }
+  return *cached ? &**cached : nullptr;
 }
 
 std::optional<GeoResult> GeoLocator::lookup_uncached(const ClientAddress& address) const {
@@ -169,7 +161,12 @@ std::optional<GeoResult> GeoLocator::lookup_uncached(const ClientAddress& addres
     // MMDB_IPV6_LOOKUP_IN_IPV4_DATABASE_ERROR is the expected answer of an
     // IPv4-only file to an IPv6 address: try the next file.
     if (mmdb_error != MMDB_SUCCESS || !found.found_entry) continue;
-    if (auto result = read_record(found.entry)) return result;
+    if (auto result = read_record(found.entry)) {
+      if (result->country_name.empty() && names_) {
+        result->country_name = names_->name(result->country_code);
+      }
+      return result;
+    }
   }
   return std::nullopt;
 }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "country_names.h"
 #include "hit.h"
 #include "lru_cache.h"
 
@@ -16,10 +17,8 @@ namespace onlooker {
 
 struct GeoResult {
   std::string country_code;  // ISO 3166-1 alpha-2, e.g. "GB"
-  std::string country_name;  // English; empty when the database has no names (DB-IP via npm)
+  std::string country_name;  // English; empty when neither the database nor `names` has it
   std::string city;          // English; empty when unknown
-  std::optional<double> latitude;
-  std::optional<double> longitude;
 
   bool operator==(const GeoResult&) const = default;
 };
@@ -40,10 +39,13 @@ class GeoLocator {
 
   // Opens the database(s) memory-mapped; throws std::runtime_error naming the
   // file and the reason when one cannot be opened.
+  // With `names`, a database that has no country names (DB-IP via npm) gets
+  // them from there, once per cached address; `names` must outlive this.
   explicit GeoLocator(const std::string& path,
                       std::size_t cache_capacity = default_cache_capacity);
   explicit GeoLocator(const std::vector<std::string>& paths,
-                      std::size_t cache_capacity = default_cache_capacity);
+                      std::size_t cache_capacity = default_cache_capacity,
+                      const CountryNames* names = nullptr);
   ~GeoLocator();
 
   GeoLocator(const GeoLocator&) = delete;
@@ -53,23 +55,23 @@ class GeoLocator {
   // constructor otherwise.
   static std::unique_ptr<GeoLocator> open_optional(const std::string& path);
 
-  // nullopt for family 0, for addresses no database covers, and for lookup
-  // errors (a corrupt record must not stop the drain loop).
-  std::optional<GeoResult> lookup(const ClientAddress& address);
+  // nullptr for family 0, for addresses no database covers, and for lookup
+  // errors (a corrupt record must not stop the drain loop). The result is
+  // the cache's own: valid until the next lookup.
+  const GeoResult* lookup(const ClientAddress& address);
 
   std::size_t cached_addresses() const { return cache_.size(); }
 
  private:
   // Family byte followed by the 16 address bytes (IPv4: first 4, rest zero).
   using AddressKey = std::array<std::uint8_t, 17>;
-  struct AddressKeyHash {
-    std::size_t operator()(const AddressKey& key) const noexcept;
-  };
 
   std::optional<GeoResult> lookup_uncached(const ClientAddress& address) const;
 
   std::vector<std::unique_ptr<MmdbDatabase>> databases_;
-  LruCache<AddressKey, std::optional<GeoResult>, AddressKeyHash> cache_;
+  const CountryNames* names_;
+  LruCache<AddressKey, std::optional<GeoResult>> cache_;
+  std::optional<GeoResult> uncached_;  // what lookup() points to with no cache
 };
 
 }  // namespace onlooker

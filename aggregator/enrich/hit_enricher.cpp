@@ -6,14 +6,19 @@ namespace onlooker {
 
 HitEnricher::HitEnricher(std::vector<std::string> geo_paths, const std::string& ua_regexes)
     : geo_paths_(std::move(geo_paths)) {
-  if (!geo_paths_.empty()) geo_ = std::make_unique<GeoLocator>(geo_paths_);
+  if (!geo_paths_.empty()) geo_ = open_geo();
   if (!ua_regexes.empty()) devices_ = std::make_unique<DeviceClassifier>(ua_regexes);
+}
+
+std::unique_ptr<GeoLocator> HitEnricher::open_geo() const {
+  return std::make_unique<GeoLocator>(geo_paths_, GeoLocator::default_cache_capacity,
+                                      &country_names_);
 }
 
 void HitEnricher::reopen_geo() {
   if (geo_paths_.empty()) return;
   try {
-    geo_ = std::make_unique<GeoLocator>(geo_paths_);
+    geo_ = open_geo();
     log::info("msg=\"geo database reopened\"");
   } catch (const std::exception& failure) {
     // Keep the database that works rather than lose geolocation.
@@ -25,12 +30,10 @@ void HitEnricher::reopen_geo() {
 void HitEnricher::enrich(Hit& hit) {
   if (reload_requested_.exchange(false, std::memory_order_relaxed)) reopen_geo();
   if (geo_) {
-    if (auto place = geo_->lookup(hit.address)) {
-      hit.country_code = std::move(place->country_code);
-      hit.country_name = place->country_name.empty()
-                             ? std::string(country_names_.name(hit.country_code))
-                             : std::move(place->country_name);
-      hit.city = std::move(place->city);
+    if (const GeoResult* place = geo_->lookup(hit.address)) {
+      hit.country_code = place->country_code;
+      hit.country_name = place->country_name;
+      hit.city = place->city;
     }
   }
   if (devices_) {

@@ -27,12 +27,13 @@ class HitEnricher final : public Enricher {
   void reload_geo() { reload_requested_.store(true, std::memory_order_relaxed); }
 
  private:
+  std::unique_ptr<GeoLocator> open_geo() const;
   void reopen_geo();
 
   std::vector<std::string> geo_paths_;
+  CountryNames country_names_;  // before geo_, which points to it
   std::unique_ptr<GeoLocator> geo_;
   std::unique_ptr<DeviceClassifier> devices_;
-  CountryNames country_names_;
   std::atomic<bool> reload_requested_{false};
 };
 

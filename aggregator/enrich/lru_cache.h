@@ -3,16 +3,42 @@
 // would grow with every scanner that walks the address space.
 #pragma once
 
+#include <absl/container/node_hash_map.h>
+
 #include <cstddef>
 #include <functional>
-#include <list>
-#include <unordered_map>
+#include <string>
+#include <string_view>
 #include <utility>
 
 namespace onlooker {
 
-// Not thread-safe: every lookup reorders the recency list.
-template <class Key, class Value, class Hash = std::hash<Key>>
+// Hash and equality the cache's map uses: absl's own for most keys; for
+// std::string, ones that also take a std::string_view (Debian's absl has its
+// own string_view type, so its string hash does not).
+template <class Key>
+struct LruKeyTraits {
+  using Hash = absl::Hash<Key>;
+  using Equal = std::equal_to<Key>;
+};
+template <>
+struct LruKeyTraits<std::string> {
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view key) const { return absl::Hash<std::string_view>{}(key); }
+  };
+  struct Equal {
+    using is_transparent = void;
+    bool operator()(std::string_view a, std::string_view b) const { return a == b; }
+  };
+};
+
+// One node per entry, holding the value and its place in the recency list
+// (absl's nodes never move), so a hit costs one hash probe and relinking two
+// pointers, and a lookup by a view of the key (a string_view for a
+// std::string key) allocates nothing. Not thread-safe: every lookup reorders
+// the recency list.
+template <class Key, class Value>
 class LruCache {
  public:
   explicit LruCache(std::size_t capacity) : capacity_(capacity) { index_.reserve(capacity); }
@@ -21,51 +47,73 @@ class LruCache {
   LruCache& operator=(const LruCache&) = delete;
 
   // The cached value, now the most recently used; nullptr when absent. The
-  // pointer is valid until the next insert.
-  const Value* find(const Key& key) {
-    auto found = index_.find(std::cref(key));
+  // pointer is valid until the next insert. `key` may be anything the map's
+  // hash takes for a Key (a string_view for std::string).
+  template <class LookupKey>
+  const Value* find(const LookupKey& key) {
+    const auto found = index_.find(key);
     if (found == index_.end()) return nullptr;
-    entries_.splice(entries_.begin(), entries_, found->second);
-    return &found->second->second;
+    Node& node = found->second;
+    move_to_front(node);
+    return &node.value;
   }
 
   // Inserts or replaces; evicts the least recently used entry when full.
-  void insert(Key key, Value value) {
-    if (capacity_ == 0) return;
-    if (auto found = index_.find(std::cref(key)); found != index_.end()) {
-      found->second->second = std::move(value);
-      entries_.splice(entries_.begin(), entries_, found->second);
-      return;
+  // Returns the value as stored (like find), nullptr with capacity 0.
+  const Value* insert(Key key, Value value) {
+    if (capacity_ == 0) return nullptr;
+    if (const auto found = index_.find(key); found != index_.end()) {
+      found->second.value = std::move(value);
+      move_to_front(found->second);
+      return &found->second.value;
     }
-    if (entries_.size() == capacity_) {
-      index_.erase(std::cref(entries_.back().first));
-      entries_.pop_back();
+    if (index_.size() == capacity_) {
+      Node* oldest = static_cast<Node*>(sentinel_.prev);
+      unlink(*oldest);
+      index_.erase(*oldest->key);
     }
-    entries_.emplace_front(std::move(key), std::move(value));
-    index_.emplace(std::cref(entries_.front().first), entries_.begin());
+    auto [at, created] = index_.try_emplace(std::move(key));
+    Node& node = at->second;
+    node.value = std::move(value);
+    node.key = &at->first;
+    link_front(node);
+    return &node.value;
   }
 
-  std::size_t size() const { return entries_.size(); }
+  std::size_t size() const { return index_.size(); }
   std::size_t capacity() const { return capacity_; }
 
  private:
-  using Entry = std::pair<Key, Value>;
-  using KeyRef = std::reference_wrapper<const Key>;
+  struct Links {
+    Links* prev = this;
+    Links* next = this;
+  };
+  struct Node : Links {
+    Value value{};
+    const Key* key = nullptr;  // the map's own copy, for eviction
+  };
 
-  // The index refers to the key stored in the list node (list nodes never
-  // move), so each key is held once.
-  struct RefHash {
-    std::size_t operator()(KeyRef key) const noexcept(noexcept(Hash{}(key.get()))) {
-      return Hash{}(key.get());
-    }
-  };
-  struct RefEqual {
-    bool operator()(KeyRef a, KeyRef b) const { return a.get() == b.get(); }
-  };
+  void unlink(Links& node) {
+    node.prev->next = node.next;
+    node.next->prev = node.prev;
+  }
+  void link_front(Links& node) {
+    node.prev = &sentinel_;
+    node.next = sentinel_.next;
+    sentinel_.next->prev = &node;
+    sentinel_.next = &node;
+  }
+  void move_to_front(Links& node) {
+    if (sentinel_.next == &node) return;
+    unlink(node);
+    link_front(node);
+  }
 
   std::size_t capacity_;
-  std::list<Entry> entries_;  // most recently used first
-  std::unordered_map<KeyRef, typename std::list<Entry>::iterator, RefHash, RefEqual> index_;
+  Links sentinel_;  // sentinel_.next: most recently used; sentinel_.prev: least
+  absl::node_hash_map<Key, Node, typename LruKeyTraits<Key>::Hash,
+                      typename LruKeyTraits<Key>::Equal>
+      index_;
 };
 
 }  // namespace onlooker

@@ -68,7 +68,7 @@ std::size_t DrainLoop::read_batch() {
   std::uint64_t pos = read_pos_;
   // While commits fail, reading goes on (the live view stays live) but only
   // as far as the ring holds: nothing is freed until it is committed.
-  const std::size_t room = pending_.size() >= ring_.capacity() ? 0 : settings_.max_batch;
+  const std::size_t room = pending_hits_ >= ring_.capacity() ? 0 : settings_.max_batch;
   while (batch.size() < room) {
     const SlotState state = ring_.state(pos);
     if (state == SlotState::ready) {
@@ -103,16 +103,28 @@ std::size_t DrainLoop::read_batch() {
   if (pos == read_pos_) return 0;
   const std::size_t count = pos - read_pos_;
   stats_.ingested.fetch_add(batch.size(), std::memory_order_relaxed);
-  pending_.insert(pending_.end(), batch.begin(), batch.end());
   pending_end_ = pos;
   read_pos_ = pos;
-  if (!batch.empty()) feed_.publish(std::move(batch));
+  if (!batch.empty()) {
+    pending_hits_ += batch.size();
+    pending_.push_back(std::make_shared<const std::vector<Hit>>(std::move(batch)));
+    feed_.publish(pending_.back());
+  }
   return count;
 }
 
 void DrainLoop::commit_pending() {
   const auto started = std::chrono::steady_clock::now();
-  history_.commit(HistoryBatch{pending_, closed_visits_,
+  std::span<const Hit> hits;
+  std::vector<Hit> joined;  // several reads since the last commit: one span
+  if (pending_.size() == 1) {
+    hits = *pending_.front();
+  } else if (pending_.size() > 1) {
+    joined.reserve(pending_hits_);
+    for (const auto& read : pending_) joined.insert(joined.end(), read->begin(), read->end());
+    hits = joined;
+  }
+  history_.commit(HistoryBatch{hits, closed_visits_,
                                RingPosition{ring_.generation(), pending_end_}});
   stats_.last_commit_us.store(static_cast<std::uint64_t>(
                                   std::chrono::duration_cast<std::chrono::microseconds>(
@@ -121,6 +133,7 @@ void DrainLoop::commit_pending() {
                               std::memory_order_relaxed);
   ring_.free_until(pending_end_);
   pending_.clear();
+  pending_hits_ = 0;
   closed_visits_.clear();
 }
 
@@ -155,12 +168,12 @@ std::size_t DrainLoop::step() {
   pending_end_ = std::max(pending_end_, read_pos_);
   const auto now = std::chrono::steady_clock::now();
   if (!pending_since_) pending_since_ = now;
-  const bool due = flush_ || pending_.size() >= settings_.max_batch ||
+  const bool due = flush_ || pending_hits_ >= settings_.max_batch ||
                    now - *pending_since_ >= settings_.commit_interval;
   if (!due) return read;
   if (now < retry_at_) return read;  // backing off after a failure; reading goes on
   try {
-    const std::size_t committed = pending_.size();
+    const std::size_t committed = pending_hits_;
     commit_pending();
     pending_since_.reset();
     retry_backoff_ = settings_.first_retry_backoff;

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <stop_token>
 #include <vector>
@@ -84,7 +85,10 @@ class DrainLoop {
   std::uint64_t read_pos_ = 0;
   std::optional<std::chrono::steady_clock::time_point> pending_since_;
   bool flush_ = false;  // stopping: commit without waiting
-  std::vector<Hit> pending_;          // read and published, not yet committed
+  // Read and published, not yet committed: each read's hits, shared with the
+  // live view (one read per commit under load, so nothing is copied then).
+  std::vector<std::shared_ptr<const std::vector<Hit>>> pending_;
+  std::size_t pending_hits_ = 0;
   std::uint64_t pending_end_ = 0;     // first position after pending_
   std::optional<std::chrono::steady_clock::time_point> stalled_since_;
   std::chrono::steady_clock::time_point retry_at_{};

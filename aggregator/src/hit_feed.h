@@ -3,6 +3,7 @@
 // implement the same call.
 #pragma once
 
+#include <memory>
 #include <vector>
 
 #include "hit.h"
@@ -13,7 +14,9 @@ class HitFeed {
  public:
   virtual ~HitFeed() = default;
   // Called from the drain thread, once per hit, in ring order.
-  virtual void publish(std::vector<Hit> hits) = 0;
+  // The hits are shared with the history batch they are committed in, not
+  // copied: neither side changes them.
+  virtual void publish(std::shared_ptr<const std::vector<Hit>> hits) = 0;
 };
 
 }  // namespace onlooker

@@ -37,8 +37,8 @@ void LiveHub::stop() {
   tick_timer_.cancel();
 }
 
-void LiveHub::publish(std::vector<Hit> hits) {
-  boost::asio::post(io_, [this, hits = std::move(hits)] { apply(hits); });
+void LiveHub::publish(std::shared_ptr<const std::vector<Hit>> hits) {
+  boost::asio::post(io_, [this, hits = std::move(hits)] { apply(*hits); });
 }
 
 void LiveHub::apply(const std::vector<Hit>& hits) {

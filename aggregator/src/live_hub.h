@@ -37,7 +37,7 @@ class LiveHub final : public HitFeed {
   void start();
   void stop();
   // Any thread: queues the hits for the I/O thread.
-  void publish(std::vector<Hit> hits) override;
+  void publish(std::shared_ptr<const std::vector<Hit>> hits) override;
 
   // I/O thread only.
   std::string snapshot_json(const std::string& host, bool with_type) const;

@@ -5,6 +5,9 @@
 #include <array>
 #include <cstdio>
 #include <ctime>
+#include <map>
+#include <string_view>
+#include <utility>
 
 #include "log.h"
 
@@ -132,9 +135,10 @@ constexpr std::array<const char*, SqliteHistory::schema_version> migrations = {
     )sql",
 };
 
-// Rows per INSERT statement in the batch writer: one statement step per
-// row costs more than the row itself; many rows per step share it.
-constexpr std::size_t hits_per_insert = 32;
+// Rows per INSERT statement in the batch writer (hits and visits): one
+// statement step per row costs more than the row itself; many rows per step
+// share it.
+constexpr std::size_t rows_per_insert = 32;
 
 // Schema 3's one-off build of the rollups from the hits already stored, one
 // statement per (span, dimension): the same figures each batch adds later.
@@ -152,17 +156,30 @@ void build_rollups_from_hits(sqlite::Database& db) {
   }
 }
 constexpr int hit_columns = 14;
+constexpr int visit_columns = 9;
 
-std::string insert_hits_sql(std::size_t rows) {
-  std::string sql =
-      "INSERT INTO hits (ts, visitor, kind, host, path, referrer, status, bytes, request_ms, "
-      "country, city, device, browser, os) VALUES ";
+// "INSERT INTO table (columns) VALUES (?, ...), ..." for `rows` rows.
+std::string insert_rows_sql(std::string_view into, int columns, std::size_t rows) {
+  std::string sql = "INSERT INTO " + std::string(into) + " VALUES ";
   for (std::size_t row = 0; row < rows; ++row) {
     sql += row == 0 ? "(" : ", (";
-    for (int column = 0; column < hit_columns; ++column) sql += column == 0 ? "?" : ", ?";
+    for (int column = 0; column < columns; ++column) sql += column == 0 ? "?" : ", ?";
     sql += ")";
   }
   return sql;
+}
+
+std::string insert_hits_sql(std::size_t rows) {
+  return insert_rows_sql(
+      "hits (ts, visitor, kind, host, path, referrer, status, bytes, request_ms, country, city, "
+      "device, browser, os)",
+      hit_columns, rows);
+}
+
+std::string insert_visits_sql(std::size_t rows) {
+  return insert_rows_sql(
+      "visits (visitor, host, start, end, pages, entry_page, exit_page, country, device)",
+      visit_columns, rows);
 }
 
 void bind_text_or_null(sqlite::Statement& statement, int index, const std::string& text) {
@@ -192,6 +209,20 @@ void bind_hit(sqlite::Statement& insert, int first, const Hit& hit, std::string_
   bind_text_or_null(insert, first + 13, hit.os);
 }
 
+// Binds a visit's columns from parameter `first` on (its strings stay alive
+// until the statement runs).
+void bind_visit(sqlite::Statement& insert, int first, const Visit& visit) {
+  insert.bind_static(first, visit.visitor);
+  insert.bind_static(first + 1, visit.host);
+  insert.bind(first + 2, visit.start_ms);
+  insert.bind(first + 3, visit.last_seen_ms);
+  insert.bind(first + 4, visit.pages);
+  insert.bind_static(first + 5, visit.entry_page);
+  insert.bind_static(first + 6, visit.exit_page);
+  bind_text_or_null(insert, first + 7, visit.country);
+  bind_text_or_null(insert, first + 8, visit.device);
+}
+
 }  // namespace
 
 struct SqliteHistory::Connection {
@@ -203,11 +234,9 @@ struct SqliteHistory::Connection {
   }
   void prepare() {
     insert_hit = std::make_unique<sqlite::Statement>(db, insert_hits_sql(1));
-    insert_hits = std::make_unique<sqlite::Statement>(db, insert_hits_sql(hits_per_insert));
-    insert_visit = std::make_unique<sqlite::Statement>(
-        db,
-        "INSERT INTO visits (visitor, host, start, end, pages, entry_page, exit_page, country, "
-        "device) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    insert_hits = std::make_unique<sqlite::Statement>(db, insert_hits_sql(rows_per_insert));
+    insert_visit = std::make_unique<sqlite::Statement>(db, insert_visits_sql(1));
+    insert_visits = std::make_unique<sqlite::Statement>(db, insert_visits_sql(rows_per_insert));
     delete_hits = std::make_unique<sqlite::Statement>(
         db, "DELETE FROM hits WHERE rowid IN (SELECT rowid FROM hits WHERE ts < ?1 LIMIT ?2)");
     delete_visits = std::make_unique<sqlite::Statement>(
@@ -221,7 +250,7 @@ struct SqliteHistory::Connection {
     upsert_visit_rollup = std::make_unique<sqlite::Statement>(
         db,
         "INSERT INTO visit_rollups (start, host, visits, duration_ms, pages) "
-        "VALUES (?1, ?2, 1, ?3, ?4) ON CONFLICT DO UPDATE SET visits = visits + 1, "
+        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET visits = visits + excluded.visits, "
         "duration_ms = duration_ms + excluded.duration_ms, pages = pages + excluded.pages");
     select_views = std::make_unique<sqlite::Statement>(
         db,
@@ -247,8 +276,9 @@ struct SqliteHistory::Connection {
 
   sqlite::Database db;
   std::unique_ptr<sqlite::Statement> insert_hit;   // one row
-  std::unique_ptr<sqlite::Statement> insert_hits;  // hits_per_insert rows
+  std::unique_ptr<sqlite::Statement> insert_hits;  // rows_per_insert rows
   std::unique_ptr<sqlite::Statement> insert_visit;
+  std::unique_ptr<sqlite::Statement> insert_visits;  // rows_per_insert rows
   std::unique_ptr<sqlite::Statement> save_position;
   std::unique_ptr<sqlite::Statement> delete_hits;
   std::unique_ptr<sqlite::Statement> delete_visits;
@@ -380,11 +410,11 @@ void SqliteHistory::write(const HistoryBatch& batch) {
     upsert.bind(7, delta.visitors);
     upsert.exec();
   }
-  std::array<std::string, hits_per_insert> visitors;  // hex ids, bound until each exec()
+  std::array<std::string, rows_per_insert> visitors;  // hex ids, bound until each exec()
   std::size_t done = 0;
-  for (auto& insert = *connection_->insert_hits; batch.hits.size() - done >= hits_per_insert;
-       done += hits_per_insert) {
-    for (std::size_t row = 0; row < hits_per_insert; ++row) {
+  for (auto& insert = *connection_->insert_hits; batch.hits.size() - done >= rows_per_insert;
+       done += rows_per_insert) {
+    for (std::size_t row = 0; row < rows_per_insert; ++row) {
       const Hit& hit = batch.hits[done + row];
       visitors[row] = to_hex(hit.visitor);
       bind_hit(insert, static_cast<int>(row) * hit_columns + 1, hit, visitors[row]);
@@ -396,25 +426,7 @@ void SqliteHistory::write(const HistoryBatch& batch) {
     bind_hit(insert, 1, batch.hits[done], visitors[0]);
     insert.exec();
   }
-  auto& visit_insert = *connection_->insert_visit;
-  for (const Visit& visit : batch.visits) {
-    visit_insert.bind(1, visit.visitor);
-    visit_insert.bind(2, visit.host);
-    visit_insert.bind(3, visit.start_ms);
-    visit_insert.bind(4, visit.last_seen_ms);
-    visit_insert.bind(5, visit.pages);
-    visit_insert.bind(6, visit.entry_page);
-    visit_insert.bind(7, visit.exit_page);
-    bind_text_or_null(visit_insert, 8, visit.country);
-    bind_text_or_null(visit_insert, 9, visit.device);
-    visit_insert.exec();
-    auto& rollup = *connection_->upsert_visit_rollup;
-    rollup.bind(1, visit.start_ms / 86'400'000 * 86'400'000);
-    rollup.bind(2, visit.host);
-    rollup.bind(3, visit.last_seen_ms - visit.start_ms);
-    rollup.bind(4, visit.pages);
-    rollup.exec();
-  }
+  write_visits(batch.visits);
   // SQLite integers are signed: the 64-bit generation is stored bit for bit.
   auto& save_position = *connection_->save_position;
   save_position.bind(1, static_cast<std::int64_t>(batch.after.generation));
@@ -422,6 +434,44 @@ void SqliteHistory::write(const HistoryBatch& batch) {
   save_position.exec();
   transaction.commit();
   counted.committed = true;
+}
+
+// Each visit's row, and what its day adds to visit_rollups: one upsert per
+// (day, site) of the batch.
+void SqliteHistory::write_visits(std::span<const Visit> visits) {
+  std::size_t done = 0;
+  for (auto& insert = *connection_->insert_visits; visits.size() - done >= rows_per_insert;
+       done += rows_per_insert) {
+    for (std::size_t row = 0; row < rows_per_insert; ++row) {
+      bind_visit(insert, static_cast<int>(row) * visit_columns + 1, visits[done + row]);
+    }
+    insert.exec();
+  }
+  for (auto& insert = *connection_->insert_visit; done < visits.size(); ++done) {
+    bind_visit(insert, 1, visits[done]);
+    insert.exec();
+  }
+  struct DaySums {
+    std::int64_t visits = 0;
+    std::int64_t duration_ms = 0;
+    std::int64_t pages = 0;
+  };
+  std::map<std::pair<std::int64_t, std::string_view>, DaySums> days;
+  for (const Visit& visit : visits) {
+    DaySums& sums = days[{visit.start_ms / 86'400'000 * 86'400'000, visit.host}];
+    ++sums.visits;
+    sums.duration_ms += visit.last_seen_ms - visit.start_ms;
+    sums.pages += visit.pages;
+  }
+  auto& rollup = *connection_->upsert_visit_rollup;
+  for (const auto& [day, sums] : days) {
+    rollup.bind(1, day.first);
+    rollup.bind_static(2, day.second);
+    rollup.bind(3, sums.visits);
+    rollup.bind(4, sums.duration_ms);
+    rollup.bind(5, sums.pages);
+    rollup.exec();
+  }
 }
 
 std::size_t SqliteHistory::delete_before(std::int64_t cutoff_ms, std::size_t limit) {

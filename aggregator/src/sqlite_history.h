@@ -43,6 +43,7 @@ class SqliteHistory final : public HistorySink {
   void follow_file();
   void recover_from(const sqlite::SqliteError& error);
   void write(const HistoryBatch& batch);
+  void write_visits(std::span<const Visit> visits);
   void load_views(std::int64_t from_ms, std::int64_t to_ms,
                   const std::function<void(const CountedView&)>& each);
 

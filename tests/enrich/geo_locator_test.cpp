@@ -11,9 +11,7 @@ namespace onlooker {
 
 // Readable failure messages (found by argument-dependent lookup).
 void PrintTo(const GeoResult& geo, std::ostream* out) {
-  *out << "{" << geo.country_code << ", " << geo.country_name << ", " << geo.city << ", ";
-  if (geo.latitude && geo.longitude) *out << *geo.latitude << ", " << *geo.longitude;
-  *out << "}";
+  *out << "{" << geo.country_code << ", " << geo.country_name << ", " << geo.city << "}";
 }
 
 namespace {
@@ -30,16 +28,13 @@ ClientAddress address(const std::string& text) {
   return result;
 }
 
-TEST(GeoLocator, FindsCountryCityAndLocationForIpv4) {
+TEST(GeoLocator, FindsCountryAndCityForIpv4) {
   GeoLocator geo(ONLOOKER_TEST_GEOIP2_MMDB);
   const auto london = geo.lookup(address("81.2.69.160"));
   ASSERT_TRUE(london);
   EXPECT_EQ(london->country_code, "GB");
   EXPECT_EQ(london->country_name, "United Kingdom");
   EXPECT_EQ(london->city, "London");
-  ASSERT_TRUE(london->latitude && london->longitude);
-  EXPECT_DOUBLE_EQ(*london->latitude, 51.5142);
-  EXPECT_DOUBLE_EQ(*london->longitude, -0.0931);
 }
 
 TEST(GeoLocator, FindsIpv6Networks) {
@@ -89,20 +84,27 @@ TEST(GeoLocator, FallsBackToRegisteredCountryWithoutLocation) {
   EXPECT_EQ(anycast->country_code, "NL");
   EXPECT_EQ(anycast->country_name, "Netherlands");
   EXPECT_EQ(anycast->city, "");
-  EXPECT_FALSE(anycast->latitude);
-  EXPECT_FALSE(anycast->longitude);
 }
 
-TEST(GeoLocator, ReadsTheFlatDbipLayoutWithFloatCoordinates) {
+TEST(GeoLocator, ReadsTheFlatDbipLayout) {
   GeoLocator geo(ONLOOKER_TEST_DBIP_MMDB);
   const auto london = geo.lookup(address("81.2.69.160"));
   ASSERT_TRUE(london);
   EXPECT_EQ(london->country_code, "GB");
   EXPECT_EQ(london->country_name, "");  // the npm DB-IP files carry no names
   EXPECT_EQ(london->city, "London");
-  ASSERT_TRUE(london->latitude && london->longitude);
-  EXPECT_NEAR(*london->latitude, 51.5142, 1e-4);
-  EXPECT_NEAR(*london->longitude, -0.0931, 1e-4);
+}
+
+TEST(GeoLocator, NamesCountriesFromIsoCodesWhenTheDatabaseHasNone) {
+  const CountryNames names;
+  GeoLocator geo(std::vector<std::string>{ONLOOKER_TEST_DBIP_MMDB},
+                 GeoLocator::default_cache_capacity, &names);
+  const auto london = geo.lookup(address("81.2.69.160"));
+  ASSERT_TRUE(london);
+  EXPECT_EQ(london->country_name, "United Kingdom");
+  GeoLocator named_by_database(std::vector<std::string>{ONLOOKER_TEST_GEOIP2_MMDB},
+                               GeoLocator::default_cache_capacity, &names);
+  EXPECT_EQ(named_by_database.lookup(address("198.18.0.1"))->country_name, "Netherlands");
 }
 
 TEST(GeoLocator, Ipv6InAnIpv4OnlyDatabaseIsAMissNotAnError) {
@@ -137,6 +139,14 @@ TEST(GeoLocator, CacheStaysWithinItsCapacity) {
   }
   EXPECT_EQ(geo.cached_addresses(), 2u);
   EXPECT_EQ(geo.lookup(address("203.0.113.1"))->city, "Tokyo");  // evicted, looked up again
+}
+
+TEST(GeoLocator, WorksWithoutACache) {
+  GeoLocator geo(ONLOOKER_TEST_GEOIP2_MMDB, 0);
+  EXPECT_EQ(geo.lookup(address("203.0.113.1"))->city, "Tokyo");
+  EXPECT_EQ(geo.lookup(address("81.2.69.160"))->city, "London");
+  EXPECT_FALSE(geo.lookup(address("8.8.4.4")));
+  EXPECT_EQ(geo.cached_addresses(), 0u);
 }
 
 TEST(GeoLocator, ThrowsNamingAMissingFile) {

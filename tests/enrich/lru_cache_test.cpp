@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <string_view>
 
 namespace onlooker {
 namespace {
@@ -33,6 +34,38 @@ TEST(LruCache, ReplacingAValueKeepsOneEntry) {
   cache.insert("a", 2);
   EXPECT_EQ(cache.size(), 1u);
   EXPECT_EQ(*cache.find("a"), 2);
+}
+
+TEST(LruCache, FindsAStringKeyByAView) {
+  LruCache<std::string, int> cache(2);
+  cache.insert("Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0", 1);
+  const std::string_view agent = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
+  ASSERT_NE(cache.find(agent), nullptr);
+  EXPECT_EQ(*cache.find(agent), 1);
+  EXPECT_EQ(cache.find(agent.substr(0, 10)), nullptr);
+}
+
+TEST(LruCache, InsertReturnsTheStoredValue) {
+  LruCache<std::string, int> cache(2);
+  EXPECT_EQ(*cache.insert("a", 1), 1);
+  EXPECT_EQ(*cache.insert("a", 2), 2);
+  const int* stored = cache.insert("b", 3);
+  EXPECT_EQ(stored, cache.find("b"));
+}
+
+TEST(LruCache, EvictsInRecencyOrderOverManyRounds) {
+  LruCache<int, int> cache(3);
+  for (int key = 0; key < 100; ++key) {
+    cache.insert(key, key * 10);
+    if (key >= 1) {
+      ASSERT_NE(cache.find(key - 1), nullptr);  // keeps the previous one fresh
+    }
+  }
+  EXPECT_EQ(cache.size(), 3u);
+  EXPECT_NE(cache.find(99), nullptr);
+  EXPECT_NE(cache.find(98), nullptr);
+  EXPECT_EQ(*cache.find(97), 970);
+  EXPECT_EQ(cache.find(96), nullptr);
 }
 
 TEST(LruCache, ZeroCapacityCachesNothing) {
