@@ -69,6 +69,8 @@ std::size_t DrainLoop::read_batch() {
   // While commits fail, reading goes on (the live view stays live) but only
   // as far as the ring holds: nothing is freed until it is committed.
   const std::size_t room = pending_hits_ >= ring_.capacity() ? 0 : settings_.max_batch;
+  const std::uint64_t head = ring_.head();  // claimed slots: as many as may be ready
+  batch.reserve(std::min<std::uint64_t>(room, head > pos ? head - pos : 0));
   while (batch.size() < room) {
     const SlotState state = ring_.state(pos);
     if (state == SlotState::ready) {

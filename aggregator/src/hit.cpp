@@ -11,14 +11,19 @@ std::string_view to_string(HitKind kind) {
   return "unknown";
 }
 
-std::string to_hex(const VisitorId& id) {
+VisitorHex to_hex_digits(const VisitorId& id) {
   static constexpr char digits[] = "0123456789abcdef";
-  std::string out(id.size() * 2, '0');
+  VisitorHex out;
   for (std::size_t i = 0; i < id.size(); ++i) {
     out[2 * i] = digits[id[i] >> 4];
     out[2 * i + 1] = digits[id[i] & 0xF];
   }
   return out;
+}
+
+std::string to_hex(const VisitorId& id) {
+  const VisitorHex digits = to_hex_digits(id);
+  return std::string(digits.data(), digits.size());
 }
 
 bool from_hex(std::string_view hex, VisitorId& id) {

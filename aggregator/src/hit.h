@@ -15,6 +15,8 @@ std::string_view to_string(HitKind kind);
 
 using VisitorId = std::array<std::uint8_t, 16>;
 
+using VisitorHex = std::array<char, 32>;  // 32 lowercase hex digits, no terminator
+VisitorHex to_hex_digits(const VisitorId& id);
 std::string to_hex(const VisitorId& id);
 // Parses 32 hex digits (either case); false for anything else.
 bool from_hex(std::string_view hex, VisitorId& id);

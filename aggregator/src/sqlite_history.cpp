@@ -410,20 +410,21 @@ void SqliteHistory::write(const HistoryBatch& batch) {
     upsert.bind(7, delta.visitors);
     upsert.exec();
   }
-  std::array<std::string, rows_per_insert> visitors;  // hex ids, bound until each exec()
+  std::array<VisitorHex, rows_per_insert> visitors;  // bound until each exec()
   std::size_t done = 0;
   for (auto& insert = *connection_->insert_hits; batch.hits.size() - done >= rows_per_insert;
        done += rows_per_insert) {
     for (std::size_t row = 0; row < rows_per_insert; ++row) {
       const Hit& hit = batch.hits[done + row];
-      visitors[row] = to_hex(hit.visitor);
-      bind_hit(insert, static_cast<int>(row) * hit_columns + 1, hit, visitors[row]);
+      visitors[row] = to_hex_digits(hit.visitor);
+      bind_hit(insert, static_cast<int>(row) * hit_columns + 1, hit,
+               {visitors[row].data(), visitors[row].size()});
     }
     insert.exec();
   }
   for (auto& insert = *connection_->insert_hit; done < batch.hits.size(); ++done) {
-    visitors[0] = to_hex(batch.hits[done].visitor);
-    bind_hit(insert, 1, batch.hits[done], visitors[0]);
+    visitors[0] = to_hex_digits(batch.hits[done].visitor);
+    bind_hit(insert, 1, batch.hits[done], {visitors[0].data(), visitors[0].size()});
     insert.exec();
   }
   write_visits(batch.visits);
