@@ -35,6 +35,8 @@ ngx_http_onlooker_record(ngx_http_request_t *r, onlooker_ring_header *ring,
                       "onlooker: record %uL was skipped by onlookerd before "
                       "this worker published it", pos);
     }
+
+    onlooker_ring_prefetch_next(ring, pos);
 }
 
 
