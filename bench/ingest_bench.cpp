@@ -190,6 +190,39 @@ void BM_DrainEnrichCommit(benchmark::State& state) {
 }
 BENCHMARK(BM_DrainEnrichCommit)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(8);
 
+// The first commit after onlookerd starts loads the unique visitors already
+// counted in the hour and the day it falls in (every view stored in them)
+// before it can count new ones; the ring must hold the traffic meanwhile.
+// Arg: views stored in that hour (and so in that day), from 1,000 people.
+void BM_FirstCommitAfterRestart(benchmark::State& state) {
+  const auto views = static_cast<std::size_t>(state.range(0));
+  test::TempDir dir;
+  constexpr std::int64_t ten_past_midnight = 1'794'960'600'000;
+  std::mt19937 random(4);
+  {
+    SqliteHistory history(dir.file("history.db"));
+    std::vector<Hit> batch;
+    for (std::size_t n = 0; n < views; ++n) {
+      Hit hit = make_hit(random, static_cast<std::uint32_t>(n % 1000), ten_past_midnight);
+      hit.country_code = n % 5 == 0 ? "GB" : "DE";
+      batch.push_back(std::move(hit));
+      if (batch.size() == 4096 || n + 1 == views) {
+        history.commit({batch, {}, {1, n + 1}});
+        batch.clear();
+      }
+    }
+  }
+  std::uint64_t seq = views;
+  for (auto _ : state) {
+    SqliteHistory history(dir.file("history.db"));
+    const std::vector<Hit> probe{make_hit(random, 4242, ten_past_midnight)};
+    history.commit({probe, {}, {1, ++seq}});
+  }
+  state.counters["views_loaded_per_s"] = benchmark::Counter(
+      static_cast<double>(2 * views), benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_FirstCommitAfterRestart)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->Iterations(1);
+
 }  // namespace
 
 // --write-combined-log=PATH N: the same kind of traffic as a combined log.

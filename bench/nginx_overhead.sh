@@ -3,16 +3,32 @@
 # One nginx (1 worker) serves the same small HTML page on four ports:
 #   off        onlooker off, no access log
 #   onlooker   onlooker on (onlookerd draining, as in production)
-#   module     onlooker on with onlookerd stopped (SIGSTOP): the module's own
-#              cost, with nothing else competing for the cores; the ring is
-#              big enough to hold the whole run, so nothing is dropped
+#   module     onlooker on without onlookerd's work: the module's own cost.
+#              ONLOOKER_MODULE_RING says how its ring is consumed meanwhile:
+#                paused (default): onlookerd stopped (SIGSTOP); the 1 GiB ring
+#                  holds the whole run, nothing drops, nothing else competes
+#                  for the cores, but every slot written is cold
+#                sink: a 16 MiB ring (the default size) drained by
+#                  onlooker_ring_sink, which only frees records, as
+#                  onlookerd's drain does: slots reused, so cached, at the
+#                  price of a third process on the cores
 #   log-buf    access_log combined, buffer=64k
 #   log-sync   access_log combined, unbuffered (a write(2) per request)
 # wrk runs against them interleaved (off, onlooker, module, log-buf, ...)
-# ROUNDS times for SECONDS each; medians and ratios to "off" are printed.
+# ROUNDS times for SECONDS each. Printed per variant: medians and ratios to
+# "off" of requests/s, of p99 latency, and of the worker's CPU time per
+# request (/proc utime + stime over the run: throughput here swings by ±10 %
+# from run to run on a shared VM, CPU time per request much less), and the
+# median over rounds of each round's requests/s ratio to that round's "off".
 #   nginx_overhead.sh BUILD_DIR [ROUNDS=5] [SECONDS=5]
 set -euo pipefail
 build=$1 rounds=${2:-5} seconds=${3:-5}
+module_ring=${ONLOOKER_MODULE_RING:-paused}
+case $module_ring in
+  paused) ring_size=1024m ;;
+  sink) ring_size=16m ;;
+  *) echo "ONLOOKER_MODULE_RING must be paused or sink, not $module_ring" >&2; exit 2 ;;
+esac
 root=$(cd "$(dirname "$0")/.." && pwd)
 dir=$(mktemp -d /tmp/onlooker-bench-XXXXXX)
 ring=/dev/shm/onlooker-bench-$$  # tmpfs, as in production (/run or /dev/shm)
@@ -30,7 +46,7 @@ events { worker_connections 1024; }
 http {
     access_log off;
     client_body_temp_path $dir/tmp;
-    onlooker_zone $ring size=1024m;
+    onlooker_zone $ring size=$ring_size;
     default_type text/html;
     root $dir/site;
     server { listen 127.0.0.1:$p_off; }
@@ -41,38 +57,71 @@ http {
 CONF
 /usr/sbin/nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" -g 'daemon off;' &
 nginx_pid=$!
-# nginx answers once it has created the ring (1 GiB of slots to initialise).
 for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$p_off/" && break; sleep 0.1; done
-"$build/aggregator/onlookerd" --ring "$ring" --db "$dir/history.db" --listen "127.0.0.1:$p_api" \
-  2>"$dir/onlookerd.log" &
-onlookerd_pid=$!
+worker_pid=$(pgrep -P "$nginx_pid" | head -n1)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$worker_pid/stat"; }  # utime + stime
+onlookerd_pid='' sink_pid=''
+start_onlookerd() {
+  "$build/aggregator/onlookerd" --ring "$ring" --db "$dir/history.db" --listen "127.0.0.1:$p_api" \
+    2>>"$dir/onlookerd.log" &
+  onlookerd_pid=$!
+  for _ in $(seq 100); do
+    curl -sf -o /dev/null "http://127.0.0.1:$p_api/healthz" && break
+    sleep 0.1
+  done
+  # A first view, waited for until committed: that commit loads the unique
+  # visitors already counted today (the bench's own earlier hits), which is
+  # a restart's cost, not the steady state the next variants measure.
+  curl -sf -o /dev/null "http://127.0.0.1:$p_on/index.html"
+  wait_until_drained
+}
+wait_until_drained() {  # everything in the ring committed (at most 60 s)
+  for _ in $(seq 600); do
+    fill=$(curl -s "http://127.0.0.1:$p_api/metrics" | awk '$1 == "onlooker_ring_fill" {print $2}')
+    [ "${fill:-1}" = 0 ] && return
+    sleep 0.1
+  done
+  echo "onlookerd did not drain the ring" >&2
+  exit 1
+}
+stop() {  # PID: TERM and wait (onlookerd commits what it read; the sink frees)
+  [ -n "$1" ] && kill -TERM "$1" 2>/dev/null && wait "$1" 2>/dev/null || true
+}
 cleanup() {
   cat "$dir/onlookerd.log" >&2 || true
-  kill -CONT "$onlookerd_pid" 2>/dev/null || true
-  kill -TERM "$onlookerd_pid" 2>/dev/null || true; kill -QUIT "$nginx_pid" 2>/dev/null || true
+  stop "$sink_pid"; stop "$onlookerd_pid"; kill -QUIT "$nginx_pid" 2>/dev/null || true
   wait || true; rm -rf "$dir" "$ring"
 }
 trap cleanup EXIT
-sleep 0.5
+start_onlookerd
 
 results=$dir/results.txt
 for round in $(seq "$rounds"); do
   for variant in off:$p_off onlooker:$p_on module:$p_on log-buf:$p_buf log-sync:$p_sync; do
     name=${variant%%:*} p=${variant##*:}
-    [ "$name" = module ] && kill -STOP "$onlookerd_pid"
+    if [ "$name-$module_ring" = module-paused ]; then
+      kill -STOP "$onlookerd_pid"
+    elif [ "$name-$module_ring" = module-sink ]; then  # one consumer at a time
+      stop "$onlookerd_pid"
+      "$build/bench/onlooker_ring_sink" "$ring" >>"$dir/sink.log" &
+      sink_pid=$!
+      sleep 0.2
+    fi
+    ticks_before=$(cpu_ticks)
     out=$(wrk -t1 -c16 -d"${seconds}s" --latency "http://127.0.0.1:$p/index.html")
-    if [ "$name" = module ]; then
+    ticks=$(($(cpu_ticks) - ticks_before))
+    if [ "$name-$module_ring" = module-paused ]; then
       kill -CONT "$onlookerd_pid"
-      # Let onlookerd catch up before the next variant is measured.
-      for _ in $(seq 600); do
-        fill=$(curl -s "http://127.0.0.1:$p_api/metrics" | awk '$1 == "onlooker_ring_fill" {print $2}')
-        [ "${fill:-1}" = 0 ] && break
-        sleep 0.1
-      done
+      wait_until_drained
+    elif [ "$name-$module_ring" = module-sink ]; then
+      stop "$sink_pid"
+      sink_pid=''
+      start_onlookerd
     fi
     rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
     p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-    echo "$round $name $rps $p99" >>"$results"
+    requests=$(awk '/requests in/ {print $1}' <<<"$out")
+    echo "$round $name $rps $p99 $ticks $requests" >>"$results"
   done
 done
 dropped=$(curl -s "http://127.0.0.1:$p_api/metrics" | awk '$1 == "onlooker_ring_dropped_total" {print $2}')
@@ -85,10 +134,23 @@ def ms(text):
             return float(text[:-len(unit)]) * factor
     return float(text)
 names = ["off", "onlooker", "module", "log-buf", "log-sync"]
-rps = {n: statistics.median(float(r[2]) for r in rows if r[1] == n) for n in names}
-p99 = {n: statistics.median(ms(r[3]) for r in rows if r[1] == n) for n in names}
-print(f"{'variant':10} {'req/s (median)':>15} {'vs off':>8} {'p99 ms':>8} {'vs off':>8}")
+ticks_per_s = 100  # USER_HZ
+def cpu_us(r):
+    return int(r[4]) * 1e6 / ticks_per_s / int(r[5])
+def median(name, value):
+    return statistics.median(value(r) for r in rows if r[1] == name)
+rps = {n: median(n, lambda r: float(r[2])) for n in names}
+p99 = {n: median(n, lambda r: ms(r[3])) for n in names}
+cpu = {n: median(n, cpu_us) for n in names}
+off_by_round = {r[0]: float(r[2]) for r in rows if r[1] == "off"}
+paired = {n: median(n, lambda r: float(r[2]) / off_by_round[r[0]]) for n in names}
+print(f"{'variant':10} {'req/s (median)':>15} {'vs off':>8} {'paired':>8} {'p99 ms':>8} {'vs off':>8}"
+      f" {'CPU us/req':>11} {'vs off':>8}")
 for n in names:
-    print(f"{n:10} {rps[n]:15.0f} {rps[n]/rps['off']:8.3f} {p99[n]:8.3f} {p99[n]/p99['off']:8.3f}")
+    print(f"{n:10} {rps[n]:15.0f} {rps[n]/rps['off']:8.3f} {paired[n]:8.3f} {p99[n]:8.3f}"
+          f" {p99[n]/p99['off']:8.3f} {cpu[n]:11.2f} {cpu[n]/cpu['off']:8.3f}")
 print(f"rounds: {len(rows)//len(names)}; ring records dropped during the run: {sys.argv[2]}")
+print("each run (round variant req/s p99 worker-ticks requests):")
+for r in rows:
+    print("  " + " ".join(r))
 PY

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds Release into build-release/ and runs every benchmark on loopback,
-# bounded in time (about 15 minutes in all), printing what docs/BENCHMARKS.md
+# bounded in time (about 20 minutes in all), printing what docs/BENCHMARKS.md
 # quotes. Installs wrk and goaccess (Debian) if missing.
-#   bench/run.sh [ring|ingest|nginx|goaccess|latency|fanout|fanout-deflate|history]...   (default: all)
+#   bench/run.sh [ring|ingest|nginx|nginx-sink|goaccess|latency|fanout|fanout-deflate|history]...
+#   (default: all)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$root/build-release
@@ -13,7 +14,7 @@ done
 ONLOOKER_BUILD_DIR=$build ONLOOKER_BUILD_TYPE=Release "$root/scripts/build.sh"
 mkdir -p "$root/bench/results"
 parts=("$@")
-((${#parts[@]})) || parts=(ring ingest nginx goaccess latency fanout fanout-deflate history)
+((${#parts[@]})) || parts=(ring ingest nginx nginx-sink goaccess latency fanout fanout-deflate history)
 echo "machine: $(nproc) cores, $(awk '/model name/ {$1=$2=$3=""; print; exit}' /proc/cpuinfo)"
 for part in "${parts[@]}"; do
   echo "=== $part"
@@ -27,6 +28,8 @@ for part in "${parts[@]}"; do
         --benchmark_report_aggregates_only=true ;;
     nginx)
       "$root/bench/nginx_overhead.sh" "$build" 5 5 ;;
+    nginx-sink)  # the module writing into a drained 16 MiB ring (see the script)
+      ONLOOKER_MODULE_RING=sink "$root/bench/nginx_overhead.sh" "$build" 5 5 ;;
     goaccess)
       # The same traffic as a combined log, parsed by GoAccess, per hit.
       log=$(mktemp /tmp/onlooker-combined-XXXXXX.log)

@@ -381,11 +381,8 @@ void SqliteHistory::load_views(std::int64_t from_ms, std::int64_t to_ms,
   select.bind(1, from_ms);
   select.bind(2, to_ms);
   while (select.step()) {
-    const std::string host = select.column_text(0);
-    const std::string path = select.column_text(1);
-    const std::string country = select.column_text(2);
-    CountedView view{host, path, country, {}};
-    if (!from_hex(select.column_text(3), view.visitor)) continue;  // not written by us
+    CountedView view{select.column_view(0), select.column_view(1), select.column_view(2), {}};
+    if (!from_hex(select.column_view(3), view.visitor)) continue;  // not written by us
     each(view);
   }
   select.reset();
