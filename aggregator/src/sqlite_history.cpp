@@ -209,6 +209,26 @@ void bind_hit(sqlite::Statement& insert, int first, const Hit& hit, std::string_
   bind_text_or_null(insert, first + 13, hit.os);
 }
 
+// Inserts `count` rows: rows_per_insert at a time through `many`, the rest
+// one at a time through `one`. bind_row(statement, first_parameter, row, slot)
+// binds row `row`; `slot` is its place in the statement (< rows_per_insert),
+// for what must stay alive until the statement runs.
+template <class BindRow>
+void insert_rows(sqlite::Statement& many, sqlite::Statement& one, int columns, std::size_t count,
+                 BindRow bind_row) {
+  std::size_t done = 0;
+  for (; count - done >= rows_per_insert; done += rows_per_insert) {
+    for (std::size_t slot = 0; slot < rows_per_insert; ++slot) {
+      bind_row(many, static_cast<int>(slot) * columns + 1, done + slot, slot);
+    }
+    many.exec();
+  }
+  for (; done < count; ++done) {
+    bind_row(one, 1, done, std::size_t{0});
+    one.exec();
+  }
+}
+
 // Binds a visit's columns from parameter `first` on (its strings stay alive
 // until the statement runs).
 void bind_visit(sqlite::Statement& insert, int first, const Visit& visit) {
@@ -408,22 +428,11 @@ void SqliteHistory::write(const HistoryBatch& batch) {
     upsert.exec();
   }
   std::array<VisitorHex, rows_per_insert> visitors;  // bound until each exec()
-  std::size_t done = 0;
-  for (auto& insert = *connection_->insert_hits; batch.hits.size() - done >= rows_per_insert;
-       done += rows_per_insert) {
-    for (std::size_t row = 0; row < rows_per_insert; ++row) {
-      const Hit& hit = batch.hits[done + row];
-      visitors[row] = to_hex_digits(hit.visitor);
-      bind_hit(insert, static_cast<int>(row) * hit_columns + 1, hit,
-               {visitors[row].data(), visitors[row].size()});
-    }
-    insert.exec();
-  }
-  for (auto& insert = *connection_->insert_hit; done < batch.hits.size(); ++done) {
-    visitors[0] = to_hex_digits(batch.hits[done].visitor);
-    bind_hit(insert, 1, batch.hits[done], {visitors[0].data(), visitors[0].size()});
-    insert.exec();
-  }
+  insert_rows(*connection_->insert_hits, *connection_->insert_hit, hit_columns, batch.hits.size(),
+              [&](sqlite::Statement& insert, int first, std::size_t row, std::size_t slot) {
+                visitors[slot] = to_hex_digits(batch.hits[row].visitor);
+                bind_hit(insert, first, batch.hits[row], {visitors[slot].data(), visitors[slot].size()});
+              });
   write_visits(batch.visits);
   // SQLite integers are signed: the 64-bit generation is stored bit for bit.
   auto& save_position = *connection_->save_position;
@@ -437,18 +446,10 @@ void SqliteHistory::write(const HistoryBatch& batch) {
 // Each visit's row, and what its day adds to visit_rollups: one upsert per
 // (day, site) of the batch.
 void SqliteHistory::write_visits(std::span<const Visit> visits) {
-  std::size_t done = 0;
-  for (auto& insert = *connection_->insert_visits; visits.size() - done >= rows_per_insert;
-       done += rows_per_insert) {
-    for (std::size_t row = 0; row < rows_per_insert; ++row) {
-      bind_visit(insert, static_cast<int>(row) * visit_columns + 1, visits[done + row]);
-    }
-    insert.exec();
-  }
-  for (auto& insert = *connection_->insert_visit; done < visits.size(); ++done) {
-    bind_visit(insert, 1, visits[done]);
-    insert.exec();
-  }
+  insert_rows(*connection_->insert_visits, *connection_->insert_visit, visit_columns,
+              visits.size(), [&](sqlite::Statement& insert, int first, std::size_t row, std::size_t) {
+                bind_visit(insert, first, visits[row]);
+              });
   struct DaySums {
     std::int64_t visits = 0;
     std::int64_t duration_ms = 0;
