@@ -112,7 +112,7 @@ GeoLocator::GeoLocator(const std::string& path, std::size_t cache_capacity)
 
 GeoLocator::GeoLocator(const std::vector<std::string>& paths, std::size_t cache_capacity,
                        const CountryNames* names)
-    : names_(names), cache_(cache_capacity) {
+    : names_(names), cache_(std::max<std::size_t>(cache_capacity, 1)) {
   if (paths.empty()) throw std::runtime_error("no geolocation database given");
   for (const auto& path : paths) databases_.push_back(std::make_unique<MmdbDatabase>(path));
 }
@@ -130,12 +130,7 @@ const GeoResult* GeoLocator::lookup(const ClientAddress& address) {
   key[0] = address.family;
   std::copy_n(address.bytes.begin(), address.family == 4 ? 4 : 16, key.begin() + 1);
   const auto* cached = cache_.find(key);
-  if (!cached && cache_.capacity() == 0) {
-    uncached_ = lookup_uncached(address);
-    cached = &uncached_;
-  } else if (!cached) {
-    cached = cache_.insert(key, lookup_uncached(address));
-  }
+  if (!cached) cached = cache_.insert(key, lookup_uncached(address));
   return *cached ? &**cached : nullptr;
 }
 

@@ -39,6 +39,7 @@ class GeoLocator {
 
   // Opens the database(s) memory-mapped; throws std::runtime_error naming the
   // file and the reason when one cannot be opened.
+  // Caches the answers for `cache_capacity` addresses (at least one).
   // With `names`, a database that has no country names (DB-IP via npm) gets
   // them from there, once per cached address; `names` must outlive this.
   explicit GeoLocator(const std::string& path,
@@ -70,8 +71,8 @@ class GeoLocator {
 
   std::vector<std::unique_ptr<MmdbDatabase>> databases_;
   const CountryNames* names_;
+  // At least one entry: lookup() returns a pointer into it.
   LruCache<AddressKey, std::optional<GeoResult>> cache_;
-  std::optional<GeoResult> uncached_;  // what lookup() points to with no cache
 };
 
 }  // namespace onlooker
