@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Builds Release into build-release/ and runs every benchmark on loopback,
 # bounded in time (about 20 minutes in all), printing what docs/BENCHMARKS.md
-# quotes. Installs wrk and goaccess (Debian) if missing.
+# quotes. Installs wrk, goaccess and procps (Debian) if missing.
 #   bench/run.sh [ring|ingest|nginx|nginx-sink|goaccess|latency|fanout|fanout-deflate|history]...
 #   (default: all)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$root/build-release
 "$root/scripts/setup.sh"
-for tool in wrk goaccess; do
-  command -v "$tool" >/dev/null || { apt-get update -qq && apt-get install -y -qq "$tool" >/dev/null; }
+for tool in wrk:wrk goaccess:goaccess pgrep:procps; do  # command:Debian package
+  command -v "${tool%%:*}" >/dev/null ||
+    { apt-get update -qq && apt-get install -y -qq "${tool##*:}" >/dev/null; }
 done
 ONLOOKER_BUILD_DIR=$build ONLOOKER_BUILD_TYPE=Release "$root/scripts/build.sh"
 mkdir -p "$root/bench/results"
