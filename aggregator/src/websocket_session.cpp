@@ -32,7 +32,6 @@ WebSocketSession::WebSocketSession(boost::asio::ip::tcp::socket&& socket, LiveHu
       count_only_(count_only) {}
 
 void WebSocketSession::run(beast::http::request<beast::http::string_body> upgrade) {
-  beast::get_lowest_layer(ws_).expires_never();
   // Pings an idle client and closes one that stops answering.
   ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
   ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {

@@ -34,7 +34,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   void do_write();
   void on_write(boost::beast::error_code ec);
 
-  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_;
   boost::beast::flat_buffer buffer_;
   LiveHub& hub_;
   std::string host_filter_;
