@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Hit-to-dashboard latency (1,000 and 10,000 hits/s; push interval 100 and
-# 1000 ms) and WebSocket fan-out (CLIENTS, default 10,000; ONLOOKER_FANOUT_DEFLATE=1
-# for clients that negotiate permessage-deflate, as browsers do) against a real
-# nginx + onlookerd on loopback.   live.sh BUILD_DIR [latency|fanout]...
+# 1000 ms) and WebSocket fan-out (ONLOOKER_FANOUT_CLIENTS, default 10,000, for
+# ONLOOKER_FANOUT_SECONDS, default 15; ONLOOKER_FANOUT_DEFLATE=1 for clients
+# that negotiate permessage-deflate, as browsers do) against a real nginx +
+# onlookerd on loopback.   live.sh BUILD_DIR [latency|fanout]...
 set -euo pipefail
 build=$1; shift
 parts=("$@"); ((${#parts[@]})) || parts=(latency fanout)
@@ -42,6 +43,7 @@ start_onlookerd() {
   onlookerd_pid=$!
   sleep 0.5
 }
+clients=${ONLOOKER_FANOUT_CLIENTS:-10000} seconds=${ONLOOKER_FANOUT_SECONDS:-15}
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 for part in "${parts[@]}"; do
   case $part in
@@ -54,8 +56,15 @@ for part in "${parts[@]}"; do
         done
       done ;;
     fanout)
-      start_onlookerd 1000
-      ONLOOKERD_PID=$onlookerd_pid "$build/bench/onlooker_live_bench" fanout "$api" \
-        "${ONLOOKER_FANOUT_CLIENTS:-10000}" 15 "$site" ;;
+      # Alternately against its peer, the least any server can do (a bare
+      # send() loop of one 2,000-byte frame, about onlookerd's message size
+      # half way through), unless the clients deflate, which that peer does not.
+      for round in 1 2; do
+        [[ -n ${ONLOOKER_FANOUT_DEFLATE:-} ]] ||
+          "$build/bench/onlooker_live_bench" fanout-floor "$clients" "$seconds" 2000
+        start_onlookerd 1000
+        ONLOOKERD_PID=$onlookerd_pid "$build/bench/onlooker_live_bench" fanout "$api" \
+          "$clients" "$seconds" "$site"
+      done ;;
   esac
 done

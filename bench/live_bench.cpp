@@ -10,6 +10,9 @@
 //     CLIENTS WebSocket clients; one view a second changes the live set;
 //     reports, per snapshot, the skew between the first and the last client
 //     to receive it, and onlookerd's RSS (pass its pid as ONLOOKERD_PID).
+//   fanout-floor CLIENTS SECONDS BYTES
+//     the same clients and measure against the least a server can do: one
+//     ready-made frame of BYTES sent to every socket by a bare send(2) loop.
 #include <utility>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -22,9 +25,13 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <string>
 #include <thread>
 #include <vector>
@@ -136,7 +143,14 @@ int latency(unsigned short site, unsigned short api, int rate, int seconds) {
   return 0;
 }
 
-int fanout(unsigned short api, int clients, int seconds, unsigned short site) {
+struct Skew {
+  std::vector<double> ms;  // per message that reached every client
+};
+
+// Connects CLIENTS WebSocket clients to PORT (after `connected`, which may
+// start the sender) and busy-polls them for SECONDS + 2 s, noting when each
+// message, told apart by its "ts", reaches its first and its last client.
+Skew receive_skew(unsigned short port, int clients, int seconds, const std::function<void()>& connected) {
   asio::io_context io;
   struct Client {
     websocket::stream<beast::tcp_stream> ws;
@@ -168,7 +182,7 @@ int fanout(unsigned short api, int clients, int seconds, unsigned short site) {
   for (int i = 0; i < clients; ++i) {
     auto client = std::make_unique<Client>(io);
     beast::get_lowest_layer(client->ws).connect(
-        tcp::endpoint(asio::ip::make_address("127.0.0.1"), api));
+        tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
     if (deflate) {  // as browsers do
       websocket::permessage_deflate option;
       option.client_enable = true;
@@ -178,36 +192,97 @@ int fanout(unsigned short api, int clients, int seconds, unsigned short site) {
     read(*client);
     all.push_back(std::move(client));
   }
-  std::thread load([&] {
-    asio::io_context load_io;
-    for (int s = 0; s < seconds; ++s) {
-      beast::tcp_stream stream(load_io);
-      stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), site));
-      http::request<http::empty_body> request{http::verb::get, "/index.html", 11};
-      request.set(http::field::host, "127.0.0.1");
-      request.set("X-Forwarded-For", "10.55.0." + std::to_string(s % 250));
-      http::write(stream, request);
-      beast::flat_buffer buffer;
-      http::response<http::string_body> response;
-      http::read(stream, buffer, response);
-      std::this_thread::sleep_for(std::chrono::seconds(1));
-    }
-  });
+  connected();
   // Busy-poll instead of sleeping in epoll: on loopback, every message to a
   // sleeping client would also cost the sender a cross-core wake-up, which
   // remote browsers do not cost the server.
   const auto until = Clock::now() + std::chrono::seconds(seconds + 2);
   while (Clock::now() < until) io.poll();
-  load.join();
-  std::vector<double> skews;
+  Skew skew;
   for (const auto& [ts, range] : spread) {
     if (received[ts] == clients) {
-      skews.push_back(std::chrono::duration<double, std::milli>(range.second - range.first).count());
+      skew.ms.push_back(std::chrono::duration<double, std::milli>(range.second - range.first).count());
     }
   }
-  std::printf("%d clients; %zu snapshots reached all; skew p50 %.1f ms p99 %.1f ms; onlookerd RSS %ld kB\n",
-              clients, skews.size(), percentile(skews, 0.5), percentile(skews, 0.99),
-              rss_kb(std::getenv("ONLOOKERD_PID")));
+  return skew;
+}
+
+void print_skew(const char* sender, int clients, const Skew& skew) {
+  std::printf("%s: %d clients; %zu messages reached all; skew p50 %.1f ms p99 %.1f ms",
+              sender, clients, skew.ms.size(), percentile(skew.ms, 0.5), percentile(skew.ms, 0.99));
+}
+
+int fanout(unsigned short api, int clients, int seconds, unsigned short site) {
+  std::thread load;
+  const Skew skew = receive_skew(api, clients, seconds, [&] {
+    load = std::thread([=] {
+      asio::io_context load_io;
+      for (int s = 0; s < seconds; ++s) {
+        beast::tcp_stream stream(load_io);
+        stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), site));
+        http::request<http::empty_body> request{http::verb::get, "/index.html", 11};
+        request.set(http::field::host, "127.0.0.1");
+        request.set("X-Forwarded-For", "10.55.0." + std::to_string(s % 250));
+        http::write(stream, request);
+        beast::flat_buffer buffer;
+        http::response<http::string_body> response;
+        http::read(stream, buffer, response);
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+      }
+    });
+  });
+  load.join();
+  print_skew("onlookerd", clients, skew);
+  std::printf("; onlookerd RSS %ld kB\n", rss_kb(std::getenv("ONLOOKERD_PID")));
+  return 0;
+}
+
+// The peer for fan-out: the least any WebSocket server can do. A process
+// that accepts the clients, then once a second sends one ready-made text
+// frame of BYTES to every socket with a bare send(2) loop: no per-client
+// state, no event loop, nothing allocated. What it takes is what the
+// kernel's loopback TCP takes on this machine. (A process of its own, as
+// onlookerd is, and so that neither side needs more than CLIENTS files.)
+int fanout_floor(int clients, int seconds, std::size_t bytes) {
+  asio::io_context accept_io;
+  tcp::acceptor acceptor(accept_io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  const unsigned short port = acceptor.local_endpoint().port();
+  std::fflush(stdout);
+  const pid_t sender = ::fork();
+  if (sender == 0) {
+    std::vector<websocket::stream<tcp::socket>> sockets;
+    sockets.reserve(clients);
+    for (int i = 0; i < clients; ++i) {
+      sockets.emplace_back(acceptor.accept());
+      sockets.back().accept();
+    }
+    std::vector<double> send_ms;
+    for (int round = 1; round <= seconds; ++round) {
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+      // {"type":"snapshot","ts":ROUND,"pad":"xxx…"}, BYTES long, framed.
+      std::string payload = "{\"type\":\"snapshot\",\"ts\":" + std::to_string(round) + ",\"pad\":\"";
+      payload.append(bytes - std::min(bytes, payload.size() + 2), 'x');
+      payload += "\"}";
+      std::string frame{'\x81', '\x7e', static_cast<char>(payload.size() >> 8),
+                        static_cast<char>(payload.size() & 0xff)};
+      frame += payload;
+      const auto start = Clock::now();
+      for (auto& socket : sockets) {
+        ::send(socket.next_layer().native_handle(), frame.data(), frame.size(),
+               MSG_NOSIGNAL | MSG_DONTWAIT);
+      }
+      send_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    }
+    std::printf("bare send() loop: %zu-byte frames; send loop p50 %.1f ms\n", bytes,
+                percentile(send_ms, 0.5));
+    std::fflush(stdout);
+    std::_Exit(0);
+  }
+  acceptor.close();
+  const Skew skew = receive_skew(port, clients, seconds, [] {});
+  ::waitpid(sender, nullptr, 0);
+  print_skew("bare send() loop", clients, skew);
+  std::printf("\n");
   return 0;
 }
 
@@ -221,9 +296,13 @@ int main(int argc, char** argv) {
   if (mode == "fanout" && argc == 6) {
     return fanout(std::stoi(argv[2]), std::stoi(argv[3]), std::stoi(argv[4]), std::stoi(argv[5]));
   }
+  if (mode == "fanout-floor" && argc == 5 && std::stoul(argv[4]) >= 126 && std::stoul(argv[4]) < 65536) {
+    return fanout_floor(std::stoi(argv[2]), std::stoi(argv[3]), std::stoul(argv[4]));
+  }
   std::fprintf(stderr,
                "usage: %s latency SITE_PORT API_PORT RATE SECONDS\n"
-               "       %s fanout API_PORT CLIENTS SECONDS SITE_PORT\n",
-               argv[0], argv[0]);
+               "       %s fanout API_PORT CLIENTS SECONDS SITE_PORT\n"
+               "       %s fanout-floor CLIENTS SECONDS BYTES (126..65535)\n",
+               argv[0], argv[0], argv[0]);
   return 2;
 }
