@@ -34,8 +34,13 @@ struct FlakySink final : HistorySink {
   std::size_t delete_before(std::int64_t cutoff_ms, std::size_t limit) override {
     return real.delete_before(cutoff_ms, limit);
   }
+  void catch_up() override {
+    ++catch_ups;
+    real.catch_up();
+  }
   HistorySink& real;
   int failures;
+  int catch_ups = 0;
 };
 
 // A ring, its reader, a SQLite history and a feed: what most tests drain.
@@ -66,6 +71,37 @@ std::int64_t row_count(const std::string& db_path) {
 std::int64_t distinct_ts(const std::string& db_path) {
   sqlite::Database db(db_path, SQLITE_OPEN_READONLY);
   return db.query_int("SELECT count(DISTINCT ts) FROM hits");
+}
+
+// The sink's put-off work (SQLite: rollups after a restart) runs whenever
+// there is nothing to drain, and not while there is.
+TEST(DrainLoop, LetsTheSinkCatchUpWhenIdle) {
+  Pipeline pipeline;
+  auto& [dir, ring, reader, history, feed] = pipeline;
+  FlakySink sink(history, 0);
+  DrainLoop drain(reader, sink, feed, every_step({.max_batch = 16}));
+  for (std::uint64_t i = 0; i < 20; ++i) ASSERT_TRUE(ring.push({.ts_ms = i}));
+  EXPECT_GT(drain.step(), 0u);
+  EXPECT_EQ(sink.catch_ups, 0);
+  drain_all(drain);
+  EXPECT_EQ(sink.catch_ups, 1);
+  drain.step();
+  EXPECT_EQ(sink.catch_ups, 2);
+}
+
+// A ring smaller than a batch must not fill up while the batch waits for
+// its commit interval: half the ring read is reason enough to commit.
+TEST(DrainLoop, CommitsOnceHalfTheRingIsRead) {
+  Pipeline pipeline;  // a 64-slot ring
+  auto& [dir, ring, reader, history, feed] = pipeline;
+  DrainLoop drain(reader, history, feed, {.commit_interval = std::chrono::hours(1)});
+  for (std::uint64_t i = 0; i < 31; ++i) ASSERT_TRUE(ring.push({.ts_ms = i}));
+  drain.step();
+  EXPECT_EQ(row_count(dir.file("db")), 0);  // a batch still waits for more
+  ASSERT_TRUE(ring.push({.ts_ms = 31}));
+  drain.step();
+  EXPECT_EQ(row_count(dir.file("db")), 32);
+  EXPECT_EQ(reader.tail(), 32u);
 }
 
 TEST(DrainLoop, CommitsEveryRecordOnceAndFreesItsSlots) {

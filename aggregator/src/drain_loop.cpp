@@ -164,6 +164,15 @@ std::size_t DrainLoop::step() {
   const std::size_t read = read_batch();
   visits_.expire(wall_ms(), closed_visits_);
   if (pending_end_ <= ring_.tail() && closed_visits_.empty()) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= retry_at_) {
+      try {
+        history_.catch_up();
+      } catch (...) {
+        back_off(now);
+        throw;
+      }
+    }
     apply_retention();
     return 0;
   }
@@ -171,6 +180,7 @@ std::size_t DrainLoop::step() {
   const auto now = std::chrono::steady_clock::now();
   if (!pending_since_) pending_since_ = now;
   const bool due = flush_ || pending_hits_ >= settings_.max_batch ||
+                   pending_end_ - ring_.tail() >= ring_.capacity() / 2 ||
                    now - *pending_since_ >= settings_.commit_interval;
   if (!due) return read;
   if (now < retry_at_) return read;  // backing off after a failure; reading goes on
@@ -182,11 +192,15 @@ std::size_t DrainLoop::step() {
     retry_at_ = {};
     return std::max<std::size_t>({read, committed, 1});
   } catch (...) {
-    stats_.commit_failures.fetch_add(1, std::memory_order_relaxed);
-    retry_at_ = now + retry_backoff_;
-    retry_backoff_ = std::min(retry_backoff_ * 2, settings_.max_retry_backoff);
+    back_off(now);
     throw;
   }
+}
+
+void DrainLoop::back_off(std::chrono::steady_clock::time_point now) {
+  stats_.commit_failures.fetch_add(1, std::memory_order_relaxed);
+  retry_at_ = now + retry_backoff_;
+  retry_backoff_ = std::min(retry_backoff_ * 2, settings_.max_retry_backoff);
 }
 
 void DrainLoop::run(std::stop_token stop) {

@@ -24,9 +24,10 @@ namespace onlooker {
 struct DrainSettings {
   std::size_t max_batch = 4096;
   std::chrono::milliseconds idle_poll{10};
-  // Group commit: what was read waits for max_batch records or this long,
-  // whichever comes first (the live view does not wait). One transaction
-  // per few records would cost more than the records themselves.
+  // Group commit: what was read waits for max_batch records, half the ring
+  // (a small ring must not fill while it waits) or this long, whichever
+  // comes first (the live view does not wait). One transaction per few
+  // records would cost more than the records themselves.
   std::chrono::milliseconds commit_interval{250};
   // How long a claimed but unpublished slot may block the ring before it is
   // skipped as torn (its writer died). A live writer needs microseconds.
@@ -72,6 +73,8 @@ class DrainLoop {
   std::size_t read_batch();
   void commit_pending();
   void apply_retention();
+  // A failed history write: counted, and the next one waits a growing backoff.
+  void back_off(std::chrono::steady_clock::time_point now);
 
   RingReader& ring_;
   HistorySink& history_;

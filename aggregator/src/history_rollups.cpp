@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <optional>
+#include <stdexcept>
 
 #include <absl/container/flat_hash_map.h>
 
@@ -93,16 +95,34 @@ struct DeltaKeyHash {
 
 }  // namespace
 
-HistoryRollups::Counted& HistoryRollups::seen(RollupSpan span, std::int64_t start_ms) {
-  const auto found = seen_.find({span, start_ms});
-  if (found != seen_.end()) return found->second;
-  auto& counted = seen_[{span, start_ms}];
-  load_(start_ms, start_ms + span_ms(span), [&](const CountedView& view) {
-    for (const Row& row : rows_of(view.host, view.path, view.country)) {
-      counted.insert(counted_key(row.hash, view.visitor));
+void HistoryRollups::Counted::add(const CountedView& view) {
+  for (const Row& row : rows_of(view.host, view.path, view.country)) {
+    keys_.insert(counted_key(row.hash, view.visitor));
+  }
+}
+
+std::vector<RollupBucket> HistoryRollups::missing(std::span<const Hit> hits) const {
+  std::vector<RollupBucket> buckets;
+  // A batch's hits mostly share their hour: look up a bucket only when it
+  // differs from the previous hit's.
+  std::array<std::optional<std::int64_t>, std::size(spans)> previous;
+  for (const Hit& hit : hits) {
+    if (hit.kind != HitKind::view || hit.is_bot()) continue;
+    for (std::size_t i = 0; i < std::size(spans); ++i) {
+      const RollupBucket bucket{spans[i], bucket_start(spans[i], hit.ts_ms)};
+      if (previous[i] == bucket.start_ms) continue;
+      previous[i] = bucket.start_ms;
+      if (!seen_.contains(bucket) &&
+          std::find(buckets.begin(), buckets.end(), bucket) == buckets.end()) {
+        buckets.push_back(bucket);
+      }
     }
-  });
-  return counted;
+  }
+  return buckets;
+}
+
+void HistoryRollups::provide(RollupBucket bucket, Counted counted) {
+  seen_.insert_or_assign(bucket, std::move(counted));
 }
 
 std::vector<RollupDelta> HistoryRollups::add(std::span<const Hit> hits) {
@@ -112,7 +132,7 @@ std::vector<RollupDelta> HistoryRollups::add(std::span<const Hit> hits) {
   // the set inserts, each set's slot prefetched a few inserts ahead: the sets
   // hold a day's visitors, far more than the caches.
   struct Count {
-    Counted* counted;
+    Keys* counted;
     std::uint64_t visitor;
     std::size_t delta;
   };
@@ -124,13 +144,15 @@ std::vector<RollupDelta> HistoryRollups::add(std::span<const Hit> hits) {
       const auto start = bucket_start(span, hit.ts_ms);
       auto& newest = span == RollupSpan::hour ? newest_hour_ : newest_day_;
       newest = std::max(newest, start);
-      Counted& counted = seen(span, start);
+      const auto found = seen_.find({span, start});
+      if (found == seen_.end()) throw std::logic_error("rollups: a bucket's set was not provided");
+      Counted& counted = found->second;
       for (const Row& row : rows) {
         const DeltaKey key{span, start, row.dimension, hit.host, row.value, row.hash};
         auto [at, created] = index.try_emplace(key, deltas.size());
         if (created) deltas.push_back({span, start, key.dimension, key.host, key.value, 0, 0});
         ++deltas[at->second].views;
-        counts.push_back({&counted, counted_key(row.hash, hit.visitor), at->second});
+        counts.push_back({&counted.keys_, counted_key(row.hash, hit.visitor), at->second});
       }
     }
   }
@@ -166,16 +188,10 @@ void HistoryRollups::evict_old() {
   const std::int64_t oldest_day = newest_day_ - (kept_days - 1) * span_ms(RollupSpan::day);
   const std::int64_t oldest_hour = newest_hour_ - (kept_hours - 1) * span_ms(RollupSpan::hour);
   for (auto it = seen_.begin(); it != seen_.end();) {
-    const auto& [span, start] = it->first;
+    const auto [span, start] = it->first;
     const bool old = span == RollupSpan::hour ? start < oldest_hour : start < oldest_day;
     it = old ? seen_.erase(it) : std::next(it);
   }
-}
-
-std::size_t HistoryRollups::counted_entries() const {
-  std::size_t total = 0;
-  for (const auto& [bucket, counted] : seen_) total += counted.size();
-  return total;
 }
 
 }  // namespace onlooker

@@ -5,13 +5,13 @@
 // Views add up. Visitors are unique within a bucket (one UTC hour or day):
 // to know whether a view's visitor is new to a bucket, the rollups keep the
 // set of (dimension, host, value, visitor) already counted in each recent
-// bucket. A bucket's set is loaded from the committed hits the first time a
-// batch touches it, so it is the same after a restart, and undone when the
+// bucket. A bucket's set is built from the hits already counted before a
+// batch may touch it (missing() says which; provide() hands them in), so it
+// is the same after a restart, and its additions are undone when the
 // batch's transaction fails.
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <span>
 #include <string>
@@ -43,7 +43,7 @@ struct RollupDelta {
   std::int64_t visitors = 0;
 };
 
-// One people's page view as stored in `hits`, for loading a bucket's set.
+// One people's page view as stored in `hits`, for building a bucket's set.
 struct CountedView {
   std::string_view host;
   std::string_view path;
@@ -51,41 +51,57 @@ struct CountedView {
   VisitorId visitor{};
 };
 
+// One UTC hour or day.
+struct RollupBucket {
+  RollupSpan span = RollupSpan::day;
+  std::int64_t start_ms = 0;
+  std::int64_t end_ms() const { return start_ms + span_ms(span); }
+  friend auto operator<=>(const RollupBucket&, const RollupBucket&) = default;
+};
+
 class HistoryRollups {
+  using Keys = absl::flat_hash_set<std::uint64_t>;
+
  public:
-  // Calls back with every people's page view committed in [from_ms, to_ms).
-  using ViewLoader = std::function<void(std::int64_t from_ms, std::int64_t to_ms,
-                                        const std::function<void(const CountedView&)>& each)>;
+  // The visitors already counted in one bucket, each under every row it
+  // counts in. (dimension, host, value, visitor) is hashed to 64 bits: a
+  // collision (about one in 10^7 at a million visitors a day) undercounts
+  // one visitor.
+  class Counted {
+   public:
+    void add(const CountedView& view);
+    std::size_t size() const { return keys_.size(); }
 
-  explicit HistoryRollups(ViewLoader load) : load_(std::move(load)) {}
+   private:
+    friend class HistoryRollups;
+    Keys keys_;
+  };
 
-  // What `hits` add to the rollups, marking their visitors as counted. Call
-  // before the hits themselves are written (the loader must not see them),
-  // then confirm() after the commit or undo() after a failure.
+  // The buckets `hits` would count in whose sets are not in memory.
+  std::vector<RollupBucket> missing(std::span<const Hit> hits) const;
+  // The set of a bucket as of the hits counted so far.
+  void provide(RollupBucket bucket, Counted counted);
+
+  // What `hits` add to the rollups, marking their visitors as counted. Every
+  // bucket they count in must have been provided. Then confirm() after the
+  // commit or undo() after a failure.
   std::vector<RollupDelta> add(std::span<const Hit> hits);
   void confirm();
   void undo();
-  // The database was replaced: every set is loaded again when next needed.
+  // The database was replaced: every set is built again when next needed.
   void forget();
 
   // Buckets whose sets stay in memory behind the newest one seen: late hits
-  // older than that load their bucket again (slower, still exact).
+  // older than that need their bucket's set again (slower, still exact).
   static constexpr int kept_hours = 3;
   static constexpr int kept_days = 2;
 
-  std::size_t counted_entries() const;
 
  private:
-  using Bucket = std::pair<RollupSpan, std::int64_t>;
-  // (dimension, host, value, visitor) hashed to 64 bits: a collision (about
-  // one in 10^7 at a million visitors a day) undercounts one visitor.
-  using Counted = absl::flat_hash_set<std::uint64_t>;
-  Counted& seen(RollupSpan span, std::int64_t start_ms);
   void evict_old();
 
-  ViewLoader load_;
-  std::map<Bucket, Counted> seen_;  // node-based: references stay valid
-  std::vector<std::pair<Counted*, std::uint64_t>> pending_;
+  std::map<RollupBucket, Counted> seen_;  // node-based: references stay valid
+  std::vector<std::pair<Keys*, std::uint64_t>> pending_;
   std::int64_t newest_hour_ = 0;  // the newest buckets a hit fell in
   std::int64_t newest_day_ = 0;
 };

@@ -36,6 +36,9 @@ class HistorySink {
   // Deletes at most `limit` hits and visits older than `cutoff_ms`; returns
   // how many rows went (fewer than limit: nothing older is left).
   virtual std::size_t delete_before(std::int64_t cutoff_ms, std::size_t limit) = 0;
+  // Work the sink put off (SQLite: rollups of hits stored while the visitors
+  // a bucket had counted were loading). Called when the drain loop is idle.
+  virtual void catch_up() {}
 };
 
 }  // namespace onlooker

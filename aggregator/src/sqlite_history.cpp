@@ -133,7 +133,21 @@ constexpr std::array<const char*, SqliteHistory::schema_version> migrations = {
              duration_ms / 1000.0 / visits AS avg_seconds, pages * 1.0 / visits AS avg_pages
         FROM visit_rollups;
     )sql",
+    // The rollups count each hit once, in rowid order, up to this hit. They
+    // may lag behind `hits` after a restart, while the visitors a bucket has
+    // already counted load in the background (sqlite_history.h).
+    R"sql(
+    CREATE TABLE rollup_cursor (
+      id  INTEGER PRIMARY KEY CHECK (id = 1),
+      hit INTEGER NOT NULL  -- rowid of the last hit counted in the rollups
+    );
+    INSERT INTO rollup_cursor VALUES (1, coalesce((SELECT max(rowid) FROM hits), 0));
+    )sql",
 };
+
+// Hits read back per catch-up step: small enough that a commit waits for
+// one step only briefly (about 10 ms here).
+constexpr std::int64_t catch_up_hits = 20'000;
 
 // Rows per INSERT statement in the batch writer (hits and visits): one
 // statement step per row costs more than the row itself; many rows per step
@@ -272,10 +286,14 @@ struct SqliteHistory::Connection {
         "INSERT INTO visit_rollups (start, host, visits, duration_ms, pages) "
         "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET visits = visits + excluded.visits, "
         "duration_ms = duration_ms + excluded.duration_ms, pages = pages + excluded.pages");
-    select_views = std::make_unique<sqlite::Statement>(
+    bucket_has_hits = std::make_unique<sqlite::Statement>(
+        db, "SELECT EXISTS (SELECT 1 FROM hits WHERE ts >= ?1 AND ts < ?2)");
+    select_uncounted = std::make_unique<sqlite::Statement>(
         db,
-        "SELECT host, path, coalesce(country, ''), visitor FROM hits "
-        "WHERE ts >= ?1 AND ts < ?2 AND kind = 'view' AND coalesce(device, '') <> 'bot'");
+        "SELECT rowid, ts, kind, host, path, coalesce(country, ''), coalesce(device, ''), "
+        "visitor FROM hits WHERE rowid > ?1 ORDER BY rowid LIMIT ?2");
+    save_rollup_cursor =
+        std::make_unique<sqlite::Statement>(db, "UPDATE rollup_cursor SET hit = ?1");
     // Rollup rows go once their whole hour or day is older than the cutoff.
     delete_rollups = std::make_unique<sqlite::Statement>(
         db,
@@ -304,29 +322,32 @@ struct SqliteHistory::Connection {
   std::unique_ptr<sqlite::Statement> delete_visits;
   std::unique_ptr<sqlite::Statement> upsert_rollup;
   std::unique_ptr<sqlite::Statement> upsert_visit_rollup;
-  std::unique_ptr<sqlite::Statement> select_views;
+  std::unique_ptr<sqlite::Statement> bucket_has_hits;
+  std::unique_ptr<sqlite::Statement> select_uncounted;
+  std::unique_ptr<sqlite::Statement> save_rollup_cursor;
   std::unique_ptr<sqlite::Statement> delete_rollups;
   std::unique_ptr<sqlite::Statement> delete_visit_rollups;
 };
 
-SqliteHistory::SqliteHistory(const std::string& path)
-    : path_(path),
-      rollups_([this](std::int64_t from_ms, std::int64_t to_ms,
-                      const std::function<void(const CountedView&)>& each) {
-        load_views(from_ms, to_ms, each);
-      }) {
-  open();
-}
+SqliteHistory::SqliteHistory(const std::string& path) : path_(path), loader_(path) { open(); }
 
 SqliteHistory::~SqliteHistory() = default;
 
 void SqliteHistory::open() {
   connection_.reset();
   rollups_.forget();
+  loading_.clear();
+  ++epoch_;  // sets still loading from the file before are not wanted
   auto connection = std::make_unique<Connection>(path_);
   connection_ = std::move(connection);
   migrate();
   connection_->prepare();
+  counted_until_ = connection_->db.query_int("SELECT hit FROM rollup_cursor");
+  last_hit_ = connection_->db.query_int("SELECT coalesce(max(rowid), 0) FROM hits");
+  if (counted_until_ < last_hit_) {
+    log::info("msg=\"the rollups lag behind the stored hits; counting them in the background\" "
+              "hits=" + std::to_string(last_hit_ - counted_until_));
+  }
   struct stat st {};
   if (::stat(path_.c_str(), &st) == 0) {
     device_ = st.st_dev;
@@ -395,29 +416,91 @@ void SqliteHistory::commit(const HistoryBatch& batch) {
   }
 }
 
-void SqliteHistory::load_views(std::int64_t from_ms, std::int64_t to_ms,
-                               const std::function<void(const CountedView&)>& each) {
-  auto& select = *connection_->select_views;
-  select.bind(1, from_ms);
-  select.bind(2, to_ms);
-  while (select.step()) {
-    CountedView view{select.column_view(0), select.column_view(1), select.column_view(2), {}};
-    if (!from_hex(select.column_view(3), view.visitor)) continue;  // not written by us
-    each(view);
+void SqliteHistory::catch_up() {
+  if (!lagging()) return;
+  follow_file();
+  take_loaded();
+  if (!lagging() || !loading_.empty()) return;
+  try {
+    sqlite::Transaction transaction(connection_->db);
+    UndoUnlessCommitted counted{rollups_};
+    const std::int64_t until = count_stored_hits();
+    if (until == counted_until_) return;
+    save_rollup_cursor(until);
+    transaction.commit();
+    counted.committed = true;
+    counted_until_ = until;
+  } catch (const sqlite::SqliteError& error) {
+    recover_from(error);
+    throw;
   }
-  select.reset();
+  if (!lagging()) log::info("msg=\"the rollups have caught up with the stored hits\"");
 }
 
-void SqliteHistory::write(const HistoryBatch& batch) {
-  sqlite::Transaction transaction(connection_->db);
-  // Rollups first: their sets load from hits committed before this batch.
-  struct UndoUnlessCommitted {
-    HistoryRollups& rollups;
-    bool committed = false;
-    ~UndoUnlessCommitted() { committed ? rollups.confirm() : rollups.undo(); }
-  } counted{rollups_};
+void SqliteHistory::take_loaded() {
+  for (auto& loaded : loader_.take()) {
+    if (loaded.epoch != epoch_) continue;
+    loading_.erase(loaded.bucket);
+    if (loaded.counted) rollups_.provide(loaded.bucket, std::move(*loaded.counted));
+  }
+}
+
+void SqliteHistory::load_in_background(const std::vector<RollupBucket>& buckets) {
+  for (const RollupBucket& bucket : buckets) {
+    if (loading_.insert(bucket).second) loader_.request(bucket, counted_until_, epoch_);
+  }
+}
+
+bool SqliteHistory::provide_sets(std::span<const Hit> hits) {
+  std::vector<RollupBucket> stored;  // buckets holding hits: their sets must be read
+  for (const RollupBucket& bucket : rollups_.missing(hits)) {
+    auto& has_hits = *connection_->bucket_has_hits;
+    has_hits.bind(1, bucket.start_ms);
+    has_hits.bind(2, bucket.end_ms());
+    const bool any = has_hits.step() && has_hits.column_int(0) != 0;
+    has_hits.reset();
+    if (any) {
+      stored.push_back(bucket);
+    } else {
+      rollups_.provide(bucket, {});  // a new hour or day: nobody counted yet
+    }
+  }
+  load_in_background(stored);
+  return stored.empty();
+}
+
+std::int64_t SqliteHistory::count_stored_hits() {
+  auto& select = *connection_->select_uncounted;
+  select.bind(1, counted_until_);
+  select.bind(2, catch_up_hits);
+  std::vector<Hit> hits;
+  std::int64_t until = counted_until_;
+  while (select.step()) {
+    until = select.column_int(0);
+    Hit hit;
+    hit.ts_ms = select.column_int(1);
+    const auto kind = select.column_view(2);
+    hit.kind = kind == "view" ? HitKind::view : kind == "beat" ? HitKind::beat : HitKind::leave;
+    if (hit.kind != HitKind::view || !from_hex(select.column_view(7), hit.visitor)) continue;
+    hit.host = select.column_view(3);
+    hit.path = select.column_view(4);
+    hit.country_code = select.column_view(5);
+    hit.device = select.column_view(6);
+    hits.push_back(std::move(hit));
+  }
+  select.reset();
+  const auto missing = rollups_.missing(hits);
+  if (!missing.empty()) {
+    load_in_background(missing);
+    return counted_until_;  // these hits once their buckets' sets are loaded
+  }
+  upsert_rollups(rollups_.add(hits));
+  return until;
+}
+
+void SqliteHistory::upsert_rollups(const std::vector<RollupDelta>& deltas) {
   auto& upsert = *connection_->upsert_rollup;
-  for (const RollupDelta& delta : rollups_.add(batch.hits)) {
+  for (const RollupDelta& delta : deltas) {
     upsert.bind(1, to_string(delta.span));
     upsert.bind(2, delta.start_ms);
     upsert.bind(3, to_string(delta.dimension));
@@ -427,12 +510,39 @@ void SqliteHistory::write(const HistoryBatch& batch) {
     upsert.bind(7, delta.visitors);
     upsert.exec();
   }
+}
+
+void SqliteHistory::save_rollup_cursor(std::int64_t hit) {
+  auto& save = *connection_->save_rollup_cursor;
+  save.bind(1, hit);
+  save.exec();
+}
+
+// Rollups are counted with the batch when they are up to date and every
+// bucket the batch counts in has its set in memory. Otherwise the hits are
+// stored alone, the missing sets load in the background, and later commits
+// (or catch_up() when idle) count the stored hits in rowid order. Either
+// way the hits, their position in the ring and the rollup cursor commit
+// together, so a crash can neither lose nor double a count.
+void SqliteHistory::write(const HistoryBatch& batch) {
+  take_loaded();
+  sqlite::Transaction transaction(connection_->db);
+  UndoUnlessCommitted counted{rollups_};
+  std::int64_t counted_until = counted_until_;
+  if (lagging() && loading_.empty()) counted_until = count_stored_hits();
+  const bool with_rollups =
+      counted_until == last_hit_ && !batch.hits.empty() && provide_sets(batch.hits);
+  if (with_rollups) upsert_rollups(rollups_.add(batch.hits));
   std::array<VisitorHex, rows_per_insert> visitors;  // bound until each exec()
   insert_rows(*connection_->insert_hits, *connection_->insert_hit, hit_columns, batch.hits.size(),
               [&](sqlite::Statement& insert, int first, std::size_t row, std::size_t slot) {
                 visitors[slot] = to_hex_digits(batch.hits[row].visitor);
                 bind_hit(insert, first, batch.hits[row], {visitors[slot].data(), visitors[slot].size()});
               });
+  const std::int64_t last_hit =
+      batch.hits.empty() ? last_hit_ : sqlite3_last_insert_rowid(connection_->db.handle());
+  if (with_rollups) counted_until = last_hit;
+  if (counted_until != counted_until_) save_rollup_cursor(counted_until);
   write_visits(batch.visits);
   // SQLite integers are signed: the 64-bit generation is stored bit for bit.
   auto& save_position = *connection_->save_position;
@@ -441,6 +551,10 @@ void SqliteHistory::write(const HistoryBatch& batch) {
   save_position.exec();
   transaction.commit();
   counted.committed = true;
+  const bool was_lagging = lagging();
+  last_hit_ = last_hit;
+  counted_until_ = counted_until;
+  if (was_lagging && !lagging()) log::info("msg=\"the rollups have caught up with the stored hits\"");
 }
 
 // Each visit's row, and what its day adds to visit_rollups: one upsert per
@@ -486,7 +600,14 @@ std::size_t SqliteHistory::delete_before(std::int64_t cutoff_ms, std::size_t lim
     statement->exec();
     deleted += static_cast<std::size_t>(sqlite3_changes(db.handle()));
   }
+  // With every hit gone, new hits would take rowids from 1 again: the
+  // cursor must not stay above them.
+  const std::int64_t last_hit = db.query_int("SELECT coalesce(max(rowid), 0) FROM hits");
+  const std::int64_t counted_until = std::min(counted_until_, last_hit);
+  if (counted_until != counted_until_) save_rollup_cursor(counted_until);
   transaction.commit();
+  last_hit_ = last_hit;
+  counted_until_ = counted_until;
   return deleted;
 }
 

@@ -5,16 +5,23 @@
 // replaced by a new, empty one. Either way the failing batch is retried, and
 // what it holds stays in the ring until then.
 // Each batch also adds to the hourly and daily rollups (history_rollups.h)
-// in the same transaction.
+// in the same transaction, unless the rollups lag behind: after a restart,
+// the visitors already counted today load in the background (a second or so
+// per 2.5 million views stored today) while batches are stored without
+// their rollups; those hits are then read back and counted in rowid order,
+// a step per commit or per catch_up() (rollup_cursor says how far).
 #pragma once
 
 #include <sys/types.h>
 
 #include <memory>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "history_rollups.h"
 #include "history_sink.h"
+#include "rollup_set_loader.h"
 #include "sqlite_db.h"
 
 namespace onlooker {
@@ -29,11 +36,14 @@ class SqliteHistory final : public HistorySink {
   std::optional<RingPosition> committed_position() override;
   void commit(const HistoryBatch& batch) override;
   std::size_t delete_before(std::int64_t cutoff_ms, std::size_t limit) override;
+  // Counts a step of stored hits into the rollups if they lag behind and
+  // the sets that needs have loaded.
+  void catch_up() override;
 
-  static constexpr int schema_version = 3;
+  static constexpr int schema_version = 4;
 
-  // Visitors held in memory to count unique visitors per bucket.
-  std::size_t rollup_entries() const { return rollups_.counted_entries(); }
+  // Hits stored but not counted in the rollups yet.
+  std::int64_t rollups_behind() const { return last_hit_ - counted_until_; }
 
  private:
   struct Connection;
@@ -44,14 +54,37 @@ class SqliteHistory final : public HistorySink {
   void recover_from(const sqlite::SqliteError& error);
   void write(const HistoryBatch& batch);
   void write_visits(std::span<const Visit> visits);
-  void load_views(std::int64_t from_ms, std::int64_t to_ms,
-                  const std::function<void(const CountedView&)>& each);
+  bool lagging() const { return counted_until_ < last_hit_; }
+  // Hands the rollups the sets loaded since; sets of other files are dropped.
+  void take_loaded();
+  void load_in_background(const std::vector<RollupBucket>& buckets);
+  // Provides the sets `hits` need that can be had at once (buckets with no
+  // stored hits); true if none is left to load.
+  bool provide_sets(std::span<const Hit> hits);
+  // Counts the next catch_up_hits stored hits past the cursor, if their sets
+  // are in memory (else asks for them); returns the new cursor.
+  std::int64_t count_stored_hits();
+  void upsert_rollups(const std::vector<RollupDelta>& deltas);
+  void save_rollup_cursor(std::int64_t hit);
+
+  // Confirms the rollups' additions once the transaction commits, else
+  // undoes them.
+  struct UndoUnlessCommitted {
+    HistoryRollups& rollups;
+    bool committed = false;
+    ~UndoUnlessCommitted() { committed ? rollups.confirm() : rollups.undo(); }
+  };
 
   std::string path_;
   std::unique_ptr<Connection> connection_;
   dev_t device_ = 0;
   ino_t inode_ = 0;
   HistoryRollups rollups_;
+  RollupSetLoader loader_;
+  std::uint64_t epoch_ = 0;           // bumped whenever the file is opened anew
+  std::set<RollupBucket> loading_;    // asked of loader_, not back yet
+  std::int64_t counted_until_ = 0;    // rollup_cursor as committed
+  std::int64_t last_hit_ = 0;         // the newest hit's rowid as committed
 };
 
 }  // namespace onlooker
