@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds Release into build-release/ and runs every benchmark on loopback,
-# bounded in time (about 20 minutes in all), printing what docs/BENCHMARKS.md
+# bounded in time (about 25 minutes in all), printing what docs/BENCHMARKS.md
 # quotes. Installs wrk, goaccess and procps (Debian) if missing.
 #   bench/run.sh [ring|ingest|nginx|nginx-sink|goaccess|latency|fanout|fanout-deflate|history]...
 #   (default: all)
