@@ -69,16 +69,19 @@ start_onlookerd() {
     curl -sf -o /dev/null "http://127.0.0.1:$p_api/healthz" && break
     sleep 0.1
   done
-  # A first view, waited for until committed: that commit loads the unique
-  # visitors already counted today (the bench's own earlier hits), which is
-  # a restart's cost, not the steady state the next variants measure.
+  # A first view, waited for until committed and counted: after a start the
+  # unique visitors already counted today (the bench's own earlier hits) load
+  # in the background, a restart's cost, not the steady state the next
+  # variants measure.
   curl -sf -o /dev/null "http://127.0.0.1:$p_on/index.html"
   wait_until_drained
 }
-wait_until_drained() {  # everything in the ring committed (at most 60 s)
+wait_until_drained() {  # everything in the ring committed and counted (at most 60 s)
   for _ in $(seq 600); do
-    fill=$(curl -s "http://127.0.0.1:$p_api/metrics" | awk '$1 == "onlooker_ring_fill" {print $2}')
-    [ "${fill:-1}" = 0 ] && return
+    left=$(curl -s "http://127.0.0.1:$p_api/metrics" |
+      awk '$1 == "onlooker_ring_fill" || $1 == "onlooker_rollups_behind" {n += $2; seen++}
+           END {print seen == 2 ? n : -1}')
+    [ "$left" = 0 ] && return
     sleep 0.1
   done
   echo "onlookerd did not drain the ring" >&2

@@ -38,9 +38,13 @@ struct FlakySink final : HistorySink {
     ++catch_ups;
     real.catch_up();
   }
+  std::uint64_t catch_up_backlog() const override {
+    return backlog ? *backlog : real.catch_up_backlog();
+  }
   HistorySink& real;
   int failures;
   int catch_ups = 0;
+  std::optional<std::uint64_t> backlog;  // what catch_up_backlog() says instead
 };
 
 // A ring, its reader, a SQLite history and a feed: what most tests drain.
@@ -85,8 +89,11 @@ TEST(DrainLoop, LetsTheSinkCatchUpWhenIdle) {
   EXPECT_EQ(sink.catch_ups, 0);
   drain_all(drain);
   EXPECT_EQ(sink.catch_ups, 1);
+  EXPECT_EQ(drain.stats().catch_up_backlog, 0u);
+  sink.backlog = 7;  // what /metrics shows as onlooker_rollups_behind
   drain.step();
   EXPECT_EQ(sink.catch_ups, 2);
+  EXPECT_EQ(drain.stats().catch_up_backlog, 7u);
 }
 
 // A ring smaller than a batch must not fill up while the batch waits for

@@ -243,7 +243,7 @@ TEST(Service, CountEndpointsMetricsAndSeries) {
   for (const char* line : {"onlooker_hits_ingested_total 1\n", "onlooker_ring_written_total 1\n",
                            "onlooker_ring_dropped_total 0\n", "onlooker_active_visitors 1\n",
                            "onlooker_websocket_clients 1\n", "# TYPE onlooker_ring_fill gauge\n",
-                           "onlooker_sqlite_batch_seconds "}) {
+                           "onlooker_sqlite_batch_seconds ", "onlooker_rollups_behind 0\n"}) {
     EXPECT_NE(metrics.find(line), std::string::npos) << line << " not in\n" << metrics;
   }
 

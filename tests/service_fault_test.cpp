@@ -156,6 +156,7 @@ TEST(ServiceFault, ARestartWithADayOfViewsStoredLosesNothingFromASmallRing) {
   ASSERT_TRUE(eventually([&] {
     return stack.onlookerd_log().find("the rollups have caught up") != std::string::npos;
   }, 30s)) << stack.onlookerd_log();
+  EXPECT_TRUE(eventually([&] { return metric(stack, "onlooker_rollups_behind") == 0; }, 2s));
   sqlite::Database db(stack.db_path(), SQLITE_OPEN_READONLY);
   db.exec("PRAGMA busy_timeout = 2000");
   for (const char* span : {"hour", "day"}) {

@@ -34,6 +34,7 @@ std::int64_t wall_ms() {
 // the ring's tail and the committed position were committed by a previous
 // run that died before freeing them.
 void DrainLoop::resume() {
+  stats_.catch_up_backlog.store(history_.catch_up_backlog(), std::memory_order_relaxed);
   const std::uint64_t tail = ring_.tail();
   const std::uint64_t head = ring_.head();
   read_pos_ = tail;
@@ -133,6 +134,7 @@ void DrainLoop::commit_pending() {
                                       std::chrono::steady_clock::now() - started)
                                       .count()),
                               std::memory_order_relaxed);
+  stats_.catch_up_backlog.store(history_.catch_up_backlog(), std::memory_order_relaxed);
   ring_.free_until(pending_end_);
   pending_.clear();
   pending_hits_ = 0;
@@ -168,6 +170,7 @@ std::size_t DrainLoop::step() {
     if (now >= retry_at_) {
       try {
         history_.catch_up();
+        stats_.catch_up_backlog.store(history_.catch_up_backlog(), std::memory_order_relaxed);
       } catch (...) {
         back_off(now);
         throw;

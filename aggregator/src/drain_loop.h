@@ -46,6 +46,7 @@ struct DrainStats {
   std::atomic<std::uint64_t> corrupt{0};
   std::atomic<std::uint64_t> commit_failures{0};
   std::atomic<std::uint64_t> last_commit_us{0};
+  std::atomic<std::uint64_t> catch_up_backlog{0};  // HistorySink::catch_up_backlog()
 };
 
 class DrainLoop {

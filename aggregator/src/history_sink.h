@@ -39,6 +39,8 @@ class HistorySink {
   // Work the sink put off (SQLite: rollups of hits stored while the visitors
   // a bucket had counted were loading). Called when the drain loop is idle.
   virtual void catch_up() {}
+  // How much is put off (SQLite: hits stored, not counted in the rollups).
+  virtual std::uint64_t catch_up_backlog() const { return 0; }
 };
 
 }  // namespace onlooker

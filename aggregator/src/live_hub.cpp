@@ -163,6 +163,10 @@ std::string LiveHub::metrics_text() {
            drain_stats_->commit_failures.load());
     metric("onlooker_sqlite_batch_seconds", "gauge", "Duration of the last history commit.",
            static_cast<double>(drain_stats_->last_commit_us.load()) / 1e6);
+    metric("onlooker_rollups_behind", "gauge",
+           "Hits stored but not yet counted in the hourly and daily rollups (after a start, "
+           "while the visitors already counted today load).",
+           drain_stats_->catch_up_backlog.load());
   }
   metric("onlooker_ring_written_total", "counter", "Records written by nginx workers.",
          ring.written);

@@ -39,6 +39,9 @@ class SqliteHistory final : public HistorySink {
   // Counts a step of stored hits into the rollups if they lag behind and
   // the sets that needs have loaded.
   void catch_up() override;
+  std::uint64_t catch_up_backlog() const override {
+    return static_cast<std::uint64_t>(rollups_behind());
+  }
 
   static constexpr int schema_version = 4;
 
