@@ -70,7 +70,6 @@ class HistoryRollups {
   class Counted {
    public:
     void add(const CountedView& view);
-    std::size_t size() const { return keys_.size(); }
 
    private:
     friend class HistoryRollups;
@@ -95,7 +94,6 @@ class HistoryRollups {
   // older than that need their bucket's set again (slower, still exact).
   static constexpr int kept_hours = 3;
   static constexpr int kept_days = 2;
-
 
  private:
   void evict_old();
