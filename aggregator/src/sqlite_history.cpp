@@ -429,12 +429,20 @@ void SqliteHistory::catch_up() {
     save_rollup_cursor(until);
     transaction.commit();
     counted.committed = true;
-    counted_until_ = until;
+    committed(last_hit_, until);
   } catch (const sqlite::SqliteError& error) {
     recover_from(error);
     throw;
   }
-  if (!lagging()) log::info("msg=\"the rollups have caught up with the stored hits\"");
+}
+
+void SqliteHistory::committed(std::int64_t last_hit, std::int64_t counted_until) {
+  const bool was_lagging = lagging();
+  last_hit_ = last_hit;
+  counted_until_ = counted_until;
+  if (was_lagging && !lagging()) {
+    log::info("msg=\"the rollups have caught up with the stored hits\"");
+  }
 }
 
 void SqliteHistory::take_loaded() {
@@ -551,10 +559,7 @@ void SqliteHistory::write(const HistoryBatch& batch) {
   save_position.exec();
   transaction.commit();
   counted.committed = true;
-  const bool was_lagging = lagging();
-  last_hit_ = last_hit;
-  counted_until_ = counted_until;
-  if (was_lagging && !lagging()) log::info("msg=\"the rollups have caught up with the stored hits\"");
+  committed(last_hit, counted_until);
 }
 
 // Each visit's row, and what its day adds to visit_rollups: one upsert per
@@ -606,8 +611,7 @@ std::size_t SqliteHistory::delete_before(std::int64_t cutoff_ms, std::size_t lim
   const std::int64_t counted_until = std::min(counted_until_, last_hit);
   if (counted_until != counted_until_) save_rollup_cursor(counted_until);
   transaction.commit();
-  last_hit_ = last_hit;
-  counted_until_ = counted_until;
+  committed(last_hit, counted_until);
   return deleted;
 }
 

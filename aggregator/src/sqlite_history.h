@@ -69,6 +69,8 @@ class SqliteHistory final : public HistorySink {
   std::int64_t count_stored_hits();
   void upsert_rollups(const std::vector<RollupDelta>& deltas);
   void save_rollup_cursor(std::int64_t hit);
+  // After a commit: what it stored and counted (logs when the rollups catch up).
+  void committed(std::int64_t last_hit, std::int64_t counted_until);
 
   // Confirms the rollups' additions once the transaction commits, else
   // undoes them.
