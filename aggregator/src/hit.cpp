@@ -11,6 +11,16 @@ std::string_view to_string(HitKind kind) {
   return "unknown";
 }
 
+bool from_string(std::string_view text, HitKind& kind) {
+  for (const HitKind candidate : {HitKind::view, HitKind::beat, HitKind::leave}) {
+    if (text == to_string(candidate)) {
+      kind = candidate;
+      return true;
+    }
+  }
+  return false;
+}
+
 VisitorHex to_hex_digits(const VisitorId& id) {
   static constexpr char digits[] = "0123456789abcdef";
   VisitorHex out;

@@ -12,6 +12,8 @@ namespace onlooker {
 enum class HitKind : std::uint8_t { view = 1, beat = 2, leave = 3 };
 
 std::string_view to_string(HitKind kind);
+// The kind named as to_string() names it; false for anything else.
+bool from_string(std::string_view text, HitKind& kind);
 
 using VisitorId = std::array<std::uint8_t, 16>;
 

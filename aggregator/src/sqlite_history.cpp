@@ -487,9 +487,10 @@ std::int64_t SqliteHistory::count_stored_hits() {
     until = select.column_int(0);
     Hit hit;
     hit.ts_ms = select.column_int(1);
-    const auto kind = select.column_view(2);
-    hit.kind = kind == "view" ? HitKind::view : kind == "beat" ? HitKind::beat : HitKind::leave;
-    if (hit.kind != HitKind::view || !from_hex(select.column_view(7), hit.visitor)) continue;
+    if (!from_string(select.column_view(2), hit.kind) || hit.kind != HitKind::view ||
+        !from_hex(select.column_view(7), hit.visitor)) {
+      continue;  // only people's views count; rows not written by us do not
+    }
     hit.host = select.column_view(3);
     hit.path = select.column_view(4);
     hit.country_code = select.column_view(5);
