@@ -250,6 +250,8 @@ int fanout_floor(int clients, int seconds, std::size_t bytes) {
   std::fflush(stdout);
   const pid_t sender = ::fork();
   if (sender == 0) {
+    // Ends by itself even if the clients never all come (SIGALRM kills it).
+    ::alarm(static_cast<unsigned>(seconds) + 120);
     std::vector<websocket::stream<tcp::socket>> sockets;
     sockets.reserve(clients);
     for (int i = 0; i < clients; ++i) {
