@@ -58,6 +58,7 @@ static ngx_int_t ngx_http_onlooker_is_view(ngx_http_request_t *r);
 static void ngx_http_onlooker_visitor(ngx_http_request_t *r,
     onlooker_ring_header *ring, ngx_http_onlooker_loc_conf_t *olcf,
     uint64_t now_ms, u_char id[16]);
+static uint64_t ngx_http_onlooker_beacon_tab(ngx_http_request_t *r);
 static void ngx_http_onlooker_beacon_page(ngx_http_request_t *r,
     ngx_str_t *page, u_char *buf, size_t size);
 
@@ -450,7 +451,7 @@ ngx_http_onlooker_log_handler(ngx_http_request_t *r)
     }
 
     ngx_http_onlooker_visitor(r, ring, olcf, now_ms, id);
-    ngx_http_onlooker_record(r, ring, ONLOOKER_KIND_VIEW, &path, id, now_ms);
+    ngx_http_onlooker_record(r, ring, ONLOOKER_KIND_VIEW, &path, id, 0, now_ms);
 
     return NGX_DECLINED;
 }
@@ -496,7 +497,8 @@ ngx_http_onlooker_beacon_handler(ngx_http_request_t *r)
 
     r->headers_out.status = NGX_HTTP_NO_CONTENT;
     ngx_http_onlooker_visitor(r, ring, olcf, now_ms, id);
-    ngx_http_onlooker_record(r, ring, kind, &page, id, now_ms);
+    ngx_http_onlooker_record(r, ring, kind, &page, id,
+                             ngx_http_onlooker_beacon_tab(r), now_ms);
 
     cache_control = ngx_list_push(&r->headers_out.headers);
     if (cache_control != NULL) {
@@ -509,6 +511,33 @@ ngx_http_onlooker_beacon_handler(ngx_http_request_t *r)
     r->header_only = 1;
 
     return ngx_http_send_header(r);
+}
+
+
+/* The tab a heartbeat is from: ?t= as 16 hex digits (beacon.js's random
+ * per-tab id), else 0 (none named; also for anything malformed). */
+static uint64_t
+ngx_http_onlooker_beacon_tab(ngx_http_request_t *r)
+{
+    ngx_int_t   digit;
+    ngx_str_t   arg;
+    ngx_uint_t  i;
+    uint64_t    tab;
+
+    if (ngx_http_arg(r, (u_char *) "t", 1, &arg) != NGX_OK || arg.len != 16) {
+        return 0;
+    }
+
+    tab = 0;
+    for (i = 0; i < arg.len; i++) {
+        digit = ngx_hextoi(&arg.data[i], 1);
+        if (digit == NGX_ERROR) {
+            return 0;
+        }
+        tab = tab << 4 | (uint64_t) digit;
+    }
+
+    return tab;
 }
 
 

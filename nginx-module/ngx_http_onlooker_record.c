@@ -10,13 +10,15 @@
 #include "ngx_http_onlooker_record.h"
 
 static void ngx_http_onlooker_fill(ngx_http_request_t *r, onlooker_record *rec,
-    uint8_t kind, ngx_str_t *path, const u_char visitor[16], uint64_t now_ms);
+    uint8_t kind, ngx_str_t *path, const u_char visitor[16], uint64_t tab,
+    uint64_t now_ms);
 static size_t ngx_http_onlooker_referrer(ngx_str_t *referer, u_char **start);
 
 
 void
 ngx_http_onlooker_record(ngx_http_request_t *r, onlooker_ring_header *ring,
-    uint8_t kind, ngx_str_t *path, const u_char visitor[16], uint64_t now_ms)
+    uint8_t kind, ngx_str_t *path, const u_char visitor[16], uint64_t tab,
+    uint64_t now_ms)
 {
     uint64_t        pos;
     onlooker_slot  *slot;
@@ -28,7 +30,7 @@ ngx_http_onlooker_record(ngx_http_request_t *r, onlooker_ring_header *ring,
 
     slot->record.generation = ring->generation;
     slot->record.seq = pos;
-    ngx_http_onlooker_fill(r, &slot->record, kind, path, visitor, now_ms);
+    ngx_http_onlooker_fill(r, &slot->record, kind, path, visitor, tab, now_ms);
 
     if (!onlooker_ring_publish(slot, pos)) {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
@@ -51,7 +53,7 @@ ngx_http_onlooker_now_ms(void)
 
 static void
 ngx_http_onlooker_fill(ngx_http_request_t *r, onlooker_record *rec, uint8_t kind,
-    ngx_str_t *path, const u_char visitor[16], uint64_t now_ms)
+    ngx_str_t *path, const u_char visitor[16], uint64_t tab, uint64_t now_ms)
 {
     size_t                used, len;
     u_char               *p;
@@ -71,6 +73,7 @@ ngx_http_onlooker_fill(ngx_http_request_t *r, onlooker_record *rec, uint8_t kind
                                             : r->headers_out.status);
     rec->kind = kind;
     ngx_memcpy(rec->visitor, visitor, sizeof(rec->visitor));
+    rec->tab = tab;
 
     ngx_memzero(rec->addr, sizeof(rec->addr));
     rec->addr_family = 0;

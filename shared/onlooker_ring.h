@@ -50,7 +50,7 @@ extern "C" {
 #endif
 
 #define ONLOOKER_RING_MAGIC UINT64_C(0x4b4f4f4c4e4f2e52) /* "R.ONLOOK" */
-#define ONLOOKER_RING_LAYOUT_VERSION 1u
+#define ONLOOKER_RING_LAYOUT_VERSION 2u
 #define ONLOOKER_RING_HEADER_SIZE 512u
 #define ONLOOKER_SLOT_SIZE 1024u
 #define ONLOOKER_CACHE_LINE 64u
@@ -73,7 +73,7 @@ enum onlooker_kind {
 #define ONLOOKER_HOST_MAX 128u
 #define ONLOOKER_PATH_MAX 320u
 #define ONLOOKER_REFERRER_MAX 224u
-#define ONLOOKER_UA_MAX 264u
+#define ONLOOKER_UA_MAX 256u
 
 typedef struct onlooker_ring_header {
     /* lines 0-1: identity, written once when the file is created */
@@ -109,6 +109,8 @@ typedef struct onlooker_record {
     uint8_t addr_family;         /* 4, 6, or 0 when unknown */
     uint8_t addr[16];            /* client address, network order */
     uint8_t visitor[16];         /* visitor id */
+    uint64_t tab;                /* beacon.js's id of the browser tab (beats,
+                                    leaves), 0 when not given (page views) */
     uint16_t host_len;
     uint16_t path_len;
     uint16_t referrer_len;
@@ -116,7 +118,7 @@ typedef struct onlooker_record {
     char text[];                 /* host, path, referrer, user agent */
 } onlooker_record;
 
-#define ONLOOKER_RECORD_FIXED_SIZE 80u
+#define ONLOOKER_RECORD_FIXED_SIZE 88u
 
 typedef struct onlooker_slot {
     uint64_t seq;

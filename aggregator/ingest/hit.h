@@ -39,6 +39,9 @@ struct Hit {
   std::uint64_t bytes = 0;
   std::uint32_t request_ms = 0;
   VisitorId visitor{};
+  // The browser tab a beat or leave is from (beacon.js's per-tab id); 0 for
+  // page views and beacons that name none.
+  std::uint64_t tab = 0;
   ClientAddress address;
   // Raw bytes as nginx saw them (any byte value, not necessarily UTF-8).
   std::string host;

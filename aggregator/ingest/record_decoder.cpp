@@ -25,6 +25,7 @@ std::optional<Hit> decode_record(const onlooker_record& record, std::uint64_t ge
   hit.bytes = record.bytes_sent;
   hit.request_ms = record.request_ms;
   std::memcpy(hit.visitor.data(), record.visitor, hit.visitor.size());
+  hit.tab = record.tab;
   hit.address.family = record.addr_family;
   std::memcpy(hit.address.bytes.data(), record.addr, hit.address.bytes.size());
 
