@@ -1,6 +1,6 @@
 /*
- * Who a visitor is: a daily-rotating keyed hash (the default, no cookie) or
- * a random 128-bit id kept in a first-party cookie.
+ * Who a visitor is: a keyed hash whose key changes every UTC day (the
+ * default, no cookie) or a random 128-bit id kept in a first-party cookie.
  */
 #ifndef NGX_HTTP_ONLOOKER_IDENTITY_H
 #define NGX_HTTP_ONLOOKER_IDENTITY_H
@@ -13,20 +13,24 @@
 
 #define NGX_HTTP_ONLOOKER_ID_LEN 16
 
-/* Seeds this worker's id generator from /dev/urandom (once, at start). */
-ngx_int_t ngx_http_onlooker_identity_init_process(ngx_cycle_t *cycle);
+/* Draws this worker's secrets (cookie-id key, a candidate day key) and,
+ * with a ring, starts the timer that keeps the day keys (once, at start). */
+ngx_int_t ngx_http_onlooker_identity_init_process(ngx_cycle_t *cycle,
+    onlooker_ring_header *ring);
 
-/* MD5(salt, UTC day, client address, User-Agent, host). */
-void ngx_http_onlooker_visitor_hash(ngx_http_request_t *r,
-    onlooker_ring_header *ring, uint64_t now_ms, u_char id[16]);
+/* SipHash-2-4 (128 bits) keyed with the UTC day's key, over the client
+ * address, User-Agent and served host. NGX_ERROR, rarely, when no key can be
+ * had without waiting (another worker stalled while installing it). */
+ngx_int_t ngx_http_onlooker_visitor_hash(ngx_http_request_t *r,
+    onlooker_ring_header *ring, ngx_str_t *host, uint64_t now_ms, u_char id[16]);
 
 /* NGX_OK with id filled when the request carries a well-formed cookie NAME
  * (32 hex digits); NGX_DECLINED otherwise. */
 ngx_int_t ngx_http_onlooker_cookie_id(ngx_http_request_t *r, ngx_str_t *name,
     u_char id[16]);
 
-/* A fresh unpredictable id: MD5 over this worker's random secret and a
- * counter. No system call. */
+/* A fresh unpredictable id: SipHash over a counter, keyed with this worker's
+ * random key. No system call. */
 void ngx_http_onlooker_new_id(u_char id[16]);
 
 /* Adds "Set-Cookie: NAME=<hex id>; Max-Age=31536000; Path=/; HttpOnly;

@@ -12,25 +12,12 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
-#include "ngx_http_onlooker_identity.h"
+#include "ngx_http_onlooker_beacon.h"
+#include "ngx_http_onlooker_beat_limit.h"
+#include "ngx_http_onlooker_client.h"
+#include "ngx_http_onlooker_module.h"
 #include "ngx_http_onlooker_record.h"
-#include "ngx_http_onlooker_zone.h"
 #include "onlooker_version.h"
-
-#define NGX_HTTP_ONLOOKER_IDENTITY_HASH    0
-#define NGX_HTTP_ONLOOKER_IDENTITY_COOKIE  1
-
-typedef struct {
-    ngx_http_onlooker_zone_t  *zone;        /* NULL without onlooker_zone */
-} ngx_http_onlooker_main_conf_t;
-
-typedef struct {
-    ngx_flag_t                 enable;
-    ngx_flag_t                 query;
-    ngx_uint_t                 identity;
-    ngx_str_t                  cookie;
-    ngx_flag_t                 beacon;
-} ngx_http_onlooker_loc_conf_t;
 
 /* Only in cookie mode, only for a view that was given a new cookie. */
 typedef struct {
@@ -51,16 +38,9 @@ static ngx_int_t ngx_http_onlooker_init_module(ngx_cycle_t *cycle);
 static ngx_int_t ngx_http_onlooker_init_process(ngx_cycle_t *cycle);
 static ngx_int_t ngx_http_onlooker_header_filter(ngx_http_request_t *r);
 static ngx_int_t ngx_http_onlooker_log_handler(ngx_http_request_t *r);
-static ngx_int_t ngx_http_onlooker_beacon_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_onlooker_visitor_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_onlooker_is_view(ngx_http_request_t *r);
-static void ngx_http_onlooker_visitor(ngx_http_request_t *r,
-    onlooker_ring_header *ring, ngx_http_onlooker_loc_conf_t *olcf,
-    uint64_t now_ms, u_char id[16]);
-static uint64_t ngx_http_onlooker_beacon_tab(ngx_http_request_t *r);
-static void ngx_http_onlooker_beacon_page(ngx_http_request_t *r,
-    ngx_str_t *page, u_char *buf, size_t size);
 
 static ngx_http_output_header_filter_pt  ngx_http_next_header_filter;
 
@@ -385,7 +365,19 @@ ngx_http_onlooker_init_module(ngx_cycle_t *cycle)
 static ngx_int_t
 ngx_http_onlooker_init_process(ngx_cycle_t *cycle)
 {
-    return ngx_http_onlooker_identity_init_process(cycle);
+    ngx_http_onlooker_main_conf_t  *omcf;
+
+    omcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_http_onlooker_module);
+    if (omcf == NULL) {
+        return NGX_OK;   /* no http block */
+    }
+
+    if (ngx_http_onlooker_beat_limit_init_process(cycle) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    return ngx_http_onlooker_identity_init_process(cycle,
+               omcf->zone ? omcf->zone->ring : NULL);
 }
 
 
@@ -427,7 +419,7 @@ ngx_http_onlooker_log_handler(ngx_http_request_t *r)
     u_char                          id[NGX_HTTP_ONLOOKER_ID_LEN];
     u_char                         *q;
     uint64_t                        now_ms;
-    ngx_str_t                       path;
+    ngx_str_t                       path, host;
     onlooker_ring_header           *ring;
     ngx_http_onlooker_loc_conf_t   *olcf;
     ngx_http_onlooker_main_conf_t  *omcf;
@@ -450,135 +442,15 @@ ngx_http_onlooker_log_handler(ngx_http_request_t *r)
         }
     }
 
-    ngx_http_onlooker_visitor(r, ring, olcf, now_ms, id);
-    ngx_http_onlooker_record(r, ring, ONLOOKER_KIND_VIEW, &path, id, 0, now_ms);
+    ngx_http_onlooker_served_host(r, &host);
+    if (ngx_http_onlooker_visitor(r, ring, olcf, &host, now_ms, id) != NGX_OK) {
+        __atomic_fetch_add(&ring->dropped, 1, __ATOMIC_RELAXED);
+        return NGX_DECLINED;
+    }
+    ngx_http_onlooker_record(r, ring, ONLOOKER_KIND_VIEW, &path, &host, id, 0,
+                             now_ms);
 
     return NGX_DECLINED;
-}
-
-
-/* GET|POST /beat?p=PAGE[&e=leave] -> 204, and a beat or leave record. */
-static ngx_int_t
-ngx_http_onlooker_beacon_handler(ngx_http_request_t *r)
-{
-    u_char                          id[NGX_HTTP_ONLOOKER_ID_LEN];
-    u_char                          page_buf[ONLOOKER_PATH_MAX];
-    uint8_t                         kind;
-    uint64_t                        now_ms;
-    ngx_int_t                       rc;
-    ngx_str_t                       event, page;
-    ngx_table_elt_t                *cache_control;
-    onlooker_ring_header           *ring;
-    ngx_http_onlooker_loc_conf_t   *olcf;
-    ngx_http_onlooker_main_conf_t  *omcf;
-
-    if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_POST))) {
-        return NGX_HTTP_NOT_ALLOWED;
-    }
-
-    rc = ngx_http_discard_request_body(r);
-    if (rc != NGX_OK) {
-        return rc;
-    }
-
-    kind = ONLOOKER_KIND_BEAT;
-    if (ngx_http_arg(r, (u_char *) "e", 1, &event) == NGX_OK
-        && event.len == 5 && ngx_strncmp(event.data, "leave", 5) == 0)
-    {
-        kind = ONLOOKER_KIND_LEAVE;
-    }
-
-    ngx_http_onlooker_beacon_page(r, &page, page_buf, sizeof(page_buf));
-
-    olcf = ngx_http_get_module_loc_conf(r, ngx_http_onlooker_module);
-    omcf = ngx_http_get_module_main_conf(r, ngx_http_onlooker_module);
-    ring = omcf->zone->ring;
-    now_ms = ngx_http_onlooker_now_ms();
-
-    r->headers_out.status = NGX_HTTP_NO_CONTENT;
-    ngx_http_onlooker_visitor(r, ring, olcf, now_ms, id);
-    ngx_http_onlooker_record(r, ring, kind, &page, id,
-                             ngx_http_onlooker_beacon_tab(r), now_ms);
-
-    cache_control = ngx_list_push(&r->headers_out.headers);
-    if (cache_control != NULL) {
-        cache_control->hash = 1;
-        ngx_str_set(&cache_control->key, "Cache-Control");
-        ngx_str_set(&cache_control->value, "no-store");
-    }
-
-    r->headers_out.content_length_n = 0;
-    r->header_only = 1;
-
-    return ngx_http_send_header(r);
-}
-
-
-/* The tab a heartbeat is from: ?t= as 16 hex digits (beacon.js's random
- * per-tab id), else 0 (none named; also for anything malformed). */
-static uint64_t
-ngx_http_onlooker_beacon_tab(ngx_http_request_t *r)
-{
-    ngx_int_t   digit;
-    ngx_str_t   arg;
-    ngx_uint_t  i;
-    uint64_t    tab;
-
-    if (ngx_http_arg(r, (u_char *) "t", 1, &arg) != NGX_OK || arg.len != 16) {
-        return 0;
-    }
-
-    tab = 0;
-    for (i = 0; i < arg.len; i++) {
-        digit = ngx_hextoi(&arg.data[i], 1);
-        if (digit == NGX_ERROR) {
-            return 0;
-        }
-        tab = tab << 4 | (uint64_t) digit;
-    }
-
-    return tab;
-}
-
-
-/* The page a heartbeat is for: ?p= (percent-decoded once, as beacon.js
- * encodes location.pathname), else the path of the Referer. */
-static void
-ngx_http_onlooker_beacon_page(ngx_http_request_t *r, ngx_str_t *page, u_char *buf,
-    size_t size)
-{
-    u_char     *src, *dst, *p, *end;
-    ngx_str_t   arg;
-
-    if (ngx_http_arg(r, (u_char *) "p", 1, &arg) == NGX_OK && arg.len > 0) {
-        src = arg.data;
-        dst = buf;
-        ngx_unescape_uri(&dst, &src, ngx_min(arg.len, size), 0);
-        page->data = buf;
-        page->len = dst - buf;
-    } else if (r->headers_in.referer != NULL) {
-        p = r->headers_in.referer->value.data;
-        end = p + r->headers_in.referer->value.len;
-        src = ngx_strlcasestrn(p, end, (u_char *) "://", 3 - 1);
-        if (src != NULL) {
-            p = ngx_strlchr(src + 3, end, '/');
-            if (p == NULL) {
-                p = end;
-            }
-        }
-        page->data = p;
-        page->len = end - p;
-    } else {
-        ngx_str_null(page);
-    }
-
-    /* a page, not a query: stop at '?' or '#' */
-    for (p = page->data, end = p + page->len; p < end; p++) {
-        if (*p == '?' || *p == '#') {
-            page->len = p - page->data;
-            break;
-        }
-    }
 }
 
 
@@ -587,18 +459,22 @@ ngx_http_onlooker_visitor_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data)
 {
     u_char                          id[NGX_HTTP_ONLOOKER_ID_LEN];
+    ngx_str_t                       host;
     ngx_http_onlooker_loc_conf_t   *olcf;
     ngx_http_onlooker_main_conf_t  *omcf;
 
     omcf = ngx_http_get_module_main_conf(r, ngx_http_onlooker_module);
-    if (omcf->zone == NULL) {
+    olcf = ngx_http_get_module_loc_conf(r, ngx_http_onlooker_module);
+    ngx_http_onlooker_served_host(r, &host);
+
+    if (omcf->zone == NULL
+        || ngx_http_onlooker_visitor(r, omcf->zone->ring, olcf, &host,
+                                     ngx_http_onlooker_now_ms(), id)
+           != NGX_OK)
+    {
         v->not_found = 1;
         return NGX_OK;
     }
-
-    olcf = ngx_http_get_module_loc_conf(r, ngx_http_onlooker_module);
-    ngx_http_onlooker_visitor(r, omcf->zone->ring, olcf,
-                              ngx_http_onlooker_now_ms(), id);
 
     v->data = ngx_pnalloc(r->pool, 2 * NGX_HTTP_ONLOOKER_ID_LEN);
     if (v->data == NULL) {
@@ -639,12 +515,11 @@ ngx_http_onlooker_is_view(ngx_http_request_t *r)
 }
 
 
-/* The id this request's visitor has: a cookie set on this very response,
- * else a valid cookie (cookie mode), else the daily hash. Without a cookie
- * in cookie mode (cookies refused) the hash stands in. */
-static void
+/* Without a cookie in cookie mode (cookies refused) the hash stands in. */
+ngx_int_t
 ngx_http_onlooker_visitor(ngx_http_request_t *r, onlooker_ring_header *ring,
-    ngx_http_onlooker_loc_conf_t *olcf, uint64_t now_ms, u_char id[16])
+    ngx_http_onlooker_loc_conf_t *olcf, ngx_str_t *host, uint64_t now_ms,
+    u_char id[16])
 {
     ngx_http_onlooker_ctx_t  *ctx;
 
@@ -652,12 +527,12 @@ ngx_http_onlooker_visitor(ngx_http_request_t *r, onlooker_ring_header *ring,
         ctx = ngx_http_get_module_ctx(r, ngx_http_onlooker_module);
         if (ctx != NULL) {
             ngx_memcpy(id, ctx->visitor, NGX_HTTP_ONLOOKER_ID_LEN);
-            return;
+            return NGX_OK;
         }
         if (ngx_http_onlooker_cookie_id(r, &olcf->cookie, id) == NGX_OK) {
-            return;
+            return NGX_OK;
         }
     }
 
-    ngx_http_onlooker_visitor_hash(r, ring, now_ms, id);
+    return ngx_http_onlooker_visitor_hash(r, ring, host, now_ms, id);
 }

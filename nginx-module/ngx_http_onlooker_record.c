@@ -7,18 +7,20 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
+#include "ngx_http_onlooker_client.h"
 #include "ngx_http_onlooker_record.h"
 
 static void ngx_http_onlooker_fill(ngx_http_request_t *r, onlooker_record *rec,
-    uint8_t kind, ngx_str_t *path, const u_char visitor[16], uint64_t tab,
-    uint64_t now_ms);
-static size_t ngx_http_onlooker_referrer(ngx_str_t *referer, u_char **start);
+    uint8_t kind, ngx_str_t *path, ngx_str_t *host, const u_char visitor[16],
+    uint64_t tab, uint64_t now_ms);
+static size_t ngx_http_onlooker_referrer(ngx_str_t *referer, u_char *buf,
+    size_t size);
 
 
 void
 ngx_http_onlooker_record(ngx_http_request_t *r, onlooker_ring_header *ring,
-    uint8_t kind, ngx_str_t *path, const u_char visitor[16], uint64_t tab,
-    uint64_t now_ms)
+    uint8_t kind, ngx_str_t *path, ngx_str_t *host, const u_char visitor[16],
+    uint64_t tab, uint64_t now_ms)
 {
     uint64_t        pos;
     onlooker_slot  *slot;
@@ -30,7 +32,8 @@ ngx_http_onlooker_record(ngx_http_request_t *r, onlooker_ring_header *ring,
 
     slot->record.generation = ring->generation;
     slot->record.seq = pos;
-    ngx_http_onlooker_fill(r, &slot->record, kind, path, visitor, tab, now_ms);
+    ngx_http_onlooker_fill(r, &slot->record, kind, path, host, visitor, tab,
+                           now_ms);
 
     if (!onlooker_ring_publish(slot, pos)) {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
@@ -53,16 +56,13 @@ ngx_http_onlooker_now_ms(void)
 
 static void
 ngx_http_onlooker_fill(ngx_http_request_t *r, onlooker_record *rec, uint8_t kind,
-    ngx_str_t *path, const u_char visitor[16], uint64_t tab, uint64_t now_ms)
+    ngx_str_t *path, ngx_str_t *host, const u_char visitor[16], uint64_t tab,
+    uint64_t now_ms)
 {
-    size_t                used, len;
-    u_char               *p;
-    ngx_str_t            *host, *ua;
-    ngx_msec_int_t        ms;
-    struct sockaddr_in   *sin;
-#if (NGX_HAVE_INET6)
-    struct sockaddr_in6  *sin6;
-#endif
+    u_char           referrer[ONLOOKER_REFERRER_MAX + 1];
+    size_t           used, len;
+    ngx_str_t       *ua;
+    ngx_msec_int_t   ms;
 
     rec->ts_ms = now_ms;
     ms = (ngx_msec_int_t) (now_ms - ((uint64_t) r->start_sec * 1000
@@ -74,34 +74,18 @@ ngx_http_onlooker_fill(ngx_http_request_t *r, onlooker_record *rec, uint8_t kind
     rec->kind = kind;
     ngx_memcpy(rec->visitor, visitor, sizeof(rec->visitor));
     rec->tab = tab;
-
-    ngx_memzero(rec->addr, sizeof(rec->addr));
-    rec->addr_family = 0;
-    switch (r->connection->sockaddr->sa_family) {
-    case AF_INET:
-        sin = (struct sockaddr_in *) r->connection->sockaddr;
-        ngx_memcpy(rec->addr, &sin->sin_addr, 4);
-        rec->addr_family = 4;
-        break;
-#if (NGX_HAVE_INET6)
-    case AF_INET6:
-        sin6 = (struct sockaddr_in6 *) r->connection->sockaddr;
-        ngx_memcpy(rec->addr, &sin6->sin6_addr, 16);
-        rec->addr_family = 6;
-        break;
-#endif
-    }
+    rec->addr_family = ngx_http_onlooker_client_address(r, rec->addr);
 
     used = 0;
-    host = &r->headers_in.server;
     rec->host_len = onlooker_record_put_text(rec, &used, host->data, host->len,
                                              ONLOOKER_HOST_MAX);
     rec->path_len = onlooker_record_put_text(rec, &used, path->data, path->len,
                                              ONLOOKER_PATH_MAX);
 
     if (r->headers_in.referer != NULL) {
-        len = ngx_http_onlooker_referrer(&r->headers_in.referer->value, &p);
-        rec->referrer_len = onlooker_record_put_text(rec, &used, p, len,
+        len = ngx_http_onlooker_referrer(&r->headers_in.referer->value,
+                                         referrer, sizeof(referrer));
+        rec->referrer_len = onlooker_record_put_text(rec, &used, referrer, len,
                                                      ONLOOKER_REFERRER_MAX);
     } else {
         rec->referrer_len = 0;
@@ -114,12 +98,17 @@ ngx_http_onlooker_fill(ngx_http_request_t *r, onlooker_record *rec, uint8_t kind
 }
 
 
-/* "https://example.com/a/b?q#f" -> "example.com/a/b": the Referer without
- * scheme, query or fragment, which may carry tokens nobody should keep. */
+/* "https://alice:pw@example.com/a;jsessionid=1/b?q#f" -> "example.com/a/b":
+ * the Referer without scheme, userinfo, `;` path parameters, query or
+ * fragment, which may carry passwords and tokens nobody should keep. Writes
+ * at most `size` bytes (one more than the field's cap, so that the cut can
+ * find a character boundary) and returns how many. */
 static size_t
-ngx_http_onlooker_referrer(ngx_str_t *referer, u_char **start)
+ngx_http_onlooker_referrer(ngx_str_t *referer, u_char *buf, size_t size)
 {
-    u_char  *p, *end, *q;
+    size_t       n;
+    u_char      *p, *end, *q, *authority_end;
+    ngx_uint_t   parameter;
 
     p = referer->data;
     end = p + referer->len;
@@ -130,7 +119,33 @@ ngx_http_onlooker_referrer(ngx_str_t *referer, u_char **start)
     }
 
     for (q = p; q < end && *q != '?' && *q != '#'; q++) { /* void */ }
+    end = q;
 
-    *start = p;
-    return (size_t) (q - p);
+    /* userinfo ends at the last '@' before the path */
+    authority_end = ngx_strlchr(p, end, '/');
+    if (authority_end == NULL) {
+        authority_end = end;
+    }
+    for (q = authority_end; q > p; q--) {
+        if (q[-1] == '@') {
+            p = q;
+            break;
+        }
+    }
+
+    /* a ';' parameter runs to the end of its path segment */
+    n = 0;
+    parameter = 0;
+    for ( /* void */ ; p < end && n < size; p++) {
+        if (*p == ';') {
+            parameter = 1;
+        } else if (*p == '/') {
+            parameter = 0;
+        }
+        if (!parameter) {
+            buf[n++] = *p;
+        }
+    }
+
+    return n;
 }

@@ -9,9 +9,9 @@
 #include <sys/file.h>
 #include <sys/mman.h>
 
+#include "ngx_http_onlooker_random.h"
 #include "ngx_http_onlooker_zone.h"
 
-static ngx_int_t ngx_http_onlooker_zone_random(u_char *buf, size_t len);
 static void ngx_http_onlooker_zone_unmap(void *data);
 static char *ngx_http_onlooker_zone_check(ngx_conf_t *cf,
     ngx_http_onlooker_zone_t *zone, const onlooker_ring_header *found,
@@ -23,7 +23,6 @@ ngx_http_onlooker_zone_map(ngx_conf_t *cf, ngx_http_onlooker_zone_t *zone)
 {
     int                    fd;
     char                  *rv;
-    u_char                 salt[32];
     uint64_t               generation;
     ngx_file_info_t        fi;
     ngx_pool_cleanup_t    *cln;
@@ -94,20 +93,18 @@ ngx_http_onlooker_zone_map(ngx_conf_t *cf, ngx_http_onlooker_zone_t *zone)
     }
 
     if (found.magic == 0) {
-        if (ngx_http_onlooker_zone_random(salt, sizeof(salt)) != NGX_OK
-            || ngx_http_onlooker_zone_random((u_char *) &generation,
-                                             sizeof(generation)) != NGX_OK)
+        if (ngx_http_onlooker_random_bytes(&generation, sizeof(generation))
+            != NGX_OK)
         {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
-                               "onlooker_zone: cannot read /dev/urandom");
+                               "onlooker_zone: getrandom() failed");
             munmap(ring, bytes);
             goto done;
         }
         tp = ngx_timeofday();
         ngx_memzero(ring, sizeof(onlooker_ring_header));
         onlooker_ring_init(ring, zone->capacity, generation,
-                           (uint64_t) tp->sec * 1000 + tp->msec, salt);
-        ngx_explicit_memzero(salt, sizeof(salt));
+                           (uint64_t) tp->sec * 1000 + tp->msec);
     }
 
     cln = ngx_pool_cleanup_add(cf->pool, 0);
@@ -135,16 +132,15 @@ static char *
 ngx_http_onlooker_zone_check(ngx_conf_t *cf, ngx_http_onlooker_zone_t *zone,
     const onlooker_ring_header *found, off_t file_size)
 {
-    if (found->magic != ONLOOKER_RING_MAGIC) {
+    switch (onlooker_ring_check(found, (uint64_t) file_size)) {
+
+    case ONLOOKER_RING_NOT_A_RING:
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "onlooker_zone: \"%V\" exists and is not an onlooker "
                            "ring; remove it or name another file", &zone->path);
         return NGX_CONF_ERROR;
-    }
 
-    if (found->layout_version != ONLOOKER_RING_LAYOUT_VERSION
-        || found->slot_size != ONLOOKER_SLOT_SIZE)
-    {
+    case ONLOOKER_RING_OTHER_LAYOUT:
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "onlooker_zone: \"%V\" holds a ring of layout "
                            "version %uD, this module writes version %uD; stop "
@@ -152,8 +148,13 @@ ngx_http_onlooker_zone_check(ngx_conf_t *cf, ngx_http_onlooker_zone_t *zone,
                            &zone->path, found->layout_version,
                            (uint32_t) ONLOOKER_RING_LAYOUT_VERSION);
         return NGX_CONF_ERROR;
+
+    case ONLOOKER_RING_BAD_SIZE:
+    case ONLOOKER_RING_OK:
+        break;
     }
 
+    /* a sound ring of another size, or a corrupt size: the same remedy */
     if (found->capacity != zone->capacity
         || file_size != (off_t) onlooker_ring_bytes(found->capacity))
     {
@@ -169,23 +170,6 @@ ngx_http_onlooker_zone_check(ngx_conf_t *cf, ngx_http_onlooker_zone_t *zone,
     }
 
     return NGX_CONF_OK;
-}
-
-
-static ngx_int_t
-ngx_http_onlooker_zone_random(u_char *buf, size_t len)
-{
-    int      fd;
-    ssize_t  n;
-
-    fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-    if (fd == -1) {
-        return NGX_ERROR;
-    }
-    n = read(fd, buf, len);
-    close(fd);
-
-    return n == (ssize_t) len ? NGX_OK : NGX_ERROR;
 }
 
 

@@ -12,12 +12,13 @@
  *
  *   0     onlooker_ring_header (512 bytes, eight cache lines)
  *           0-127   magic, layout_version, slot_size, capacity, generation,
- *                   created_ms, salt[32]                  (written once)
+ *                   created_ms                             (written once)
  *           128     head: next position a producer claims  (producers)
  *           192     tail: next position the consumer frees, torn
  *                                                         (consumer)
- *           256     dropped                               (producers, rare)
- *           320-511 reserved, zero
+ *           256     dropped, beats_limited                (producers, rare)
+ *           320     day_keys[2]: {day, key[2], pad} each  (once a day)
+ *           384-511 reserved, zero
  *   512   onlooker_slot[capacity]  (ONLOOKER_SLOT_SIZE bytes each)
  *
  * Protocol (Vyukov's bounded queue with per-slot sequence numbers):
@@ -32,8 +33,15 @@
  * counts it in `torn`; a producer that was only slow then fails its publish
  * CAS and its record is lost, but counted.
  *
- * Written records = head, dropped = dropped, torn = torn: the three counters a
- * user may ask about.
+ * The consumer zeroes the client address of each record it frees (before
+ * handing the slot back), so that an address stays in the ring only until it
+ * has been read.
+ *
+ * Written records = head, dropped = dropped, torn = torn, beats_limited: the
+ * counters a user may ask about.
+ *
+ * day_keys hold the visitor-hash key of a UTC day (see onlooker_day_key.h):
+ * the key of day d lives in day_keys[d & 1] and is wiped when day d is over.
  */
 #ifndef ONLOOKER_RING_H
 #define ONLOOKER_RING_H
@@ -75,6 +83,15 @@ enum onlooker_kind {
 #define ONLOOKER_REFERRER_MAX 224u
 #define ONLOOKER_UA_MAX 256u
 
+/* One day's visitor-hash key. `day` is the UTC day number (unix ms /
+ * 86400000) the key belongs to, 0 when the slot is empty, with
+ * ONLOOKER_DAY_KEY_BUSY set while the key is being written or wiped. */
+typedef struct onlooker_day_key {
+    uint64_t day;
+    uint64_t key[2];             /* SipHash-2-4 key, never on disk */
+    uint64_t pad;
+} onlooker_day_key;
+
 typedef struct onlooker_ring_header {
     /* lines 0-1: identity, written once when the file is created */
     uint64_t magic;              /* last field stored at creation */
@@ -83,8 +100,7 @@ typedef struct onlooker_ring_header {
     uint64_t capacity;           /* number of slots, a power of two */
     uint64_t generation;         /* random, new for every new ring file */
     uint64_t created_ms;
-    uint8_t salt[32];            /* visitor-hash key material, never on disk */
-    uint8_t pad0[2 * ONLOOKER_CACHE_LINE - 72];
+    uint8_t pad0[2 * ONLOOKER_CACHE_LINE - 40];
     /* line 2: producers */
     uint64_t head;
     uint8_t pad1[ONLOOKER_CACHE_LINE - 8];
@@ -92,10 +108,14 @@ typedef struct onlooker_ring_header {
     uint64_t tail;
     uint64_t torn;
     uint8_t pad2[ONLOOKER_CACHE_LINE - 16];
-    /* line 4: producers, only when the ring is full */
+    /* line 4: producers, only when the ring is full or a visitor beats too
+     * often (the module's per-visitor limit on beats and leaves) */
     uint64_t dropped;
-    uint8_t pad3[ONLOOKER_CACHE_LINE - 8];
-    uint8_t reserved[3 * ONLOOKER_CACHE_LINE];
+    uint64_t beats_limited;
+    uint8_t pad3[ONLOOKER_CACHE_LINE - 16];
+    /* line 5: the visitor-hash keys of today and of one neighbouring day */
+    onlooker_day_key day_keys[2];
+    uint8_t reserved[2 * ONLOOKER_CACHE_LINE];
 } onlooker_ring_header;
 
 typedef struct onlooker_record {
@@ -133,6 +153,8 @@ ONLOOKER_STATIC_ASSERT(sizeof(onlooker_ring_header) == ONLOOKER_RING_HEADER_SIZE
 ONLOOKER_STATIC_ASSERT(offsetof(onlooker_ring_header, head) == 128, "head on its own line");
 ONLOOKER_STATIC_ASSERT(offsetof(onlooker_ring_header, tail) == 192, "tail on its own line");
 ONLOOKER_STATIC_ASSERT(offsetof(onlooker_ring_header, dropped) == 256, "dropped on its own line");
+ONLOOKER_STATIC_ASSERT(offsetof(onlooker_ring_header, day_keys) == 320, "day keys on their own line");
+ONLOOKER_STATIC_ASSERT(sizeof(onlooker_day_key) == 32, "two day keys per cache line");
 ONLOOKER_STATIC_ASSERT(sizeof(onlooker_record) == ONLOOKER_RECORD_FIXED_SIZE,
                        "record fixed part");
 ONLOOKER_STATIC_ASSERT(offsetof(onlooker_slot, record) == 8, "record follows seq");
@@ -147,6 +169,37 @@ static inline uint64_t
 onlooker_ring_bytes(uint64_t capacity)
 {
     return ONLOOKER_RING_HEADER_SIZE + capacity * ONLOOKER_SLOT_SIZE;
+}
+
+/* What onlooker_ring_check finds wrong with a header read from a file. */
+enum onlooker_ring_fault {
+    ONLOOKER_RING_OK = 0,
+    ONLOOKER_RING_NOT_A_RING,    /* wrong magic number */
+    ONLOOKER_RING_OTHER_LAYOUT,  /* another layout version or slot size */
+    ONLOOKER_RING_BAD_SIZE       /* capacity not a power of two within the
+                                    limits, or not the file's size */
+};
+
+/* The one check of a ring file's header, for both sides (each words its own
+ * message): `file_size` is the size of the file the header was read from. */
+static inline enum onlooker_ring_fault
+onlooker_ring_check(const onlooker_ring_header *h, uint64_t file_size)
+{
+    if (h->magic != ONLOOKER_RING_MAGIC) {
+        return ONLOOKER_RING_NOT_A_RING;
+    }
+    if (h->layout_version != ONLOOKER_RING_LAYOUT_VERSION
+        || h->slot_size != ONLOOKER_SLOT_SIZE)
+    {
+        return ONLOOKER_RING_OTHER_LAYOUT;
+    }
+    if (h->capacity < ONLOOKER_RING_MIN_SLOTS || h->capacity > ONLOOKER_RING_MAX_SLOTS
+        || (h->capacity & (h->capacity - 1)) != 0
+        || file_size != onlooker_ring_bytes(h->capacity))
+    {
+        return ONLOOKER_RING_BAD_SIZE;
+    }
+    return ONLOOKER_RING_OK;
 }
 
 /* The largest power-of-two slot count whose slots fit in `size` bytes, or 0
@@ -178,7 +231,7 @@ onlooker_ring_slot(onlooker_ring_header *h, uint64_t pos)
  * sees a complete header. */
 static inline void
 onlooker_ring_init(onlooker_ring_header *h, uint64_t capacity, uint64_t generation,
-                   uint64_t now_ms, const uint8_t salt[32])
+                   uint64_t now_ms)
 {
     uint64_t pos;
 
@@ -187,11 +240,12 @@ onlooker_ring_init(onlooker_ring_header *h, uint64_t capacity, uint64_t generati
     h->capacity = capacity;
     h->generation = generation;
     h->created_ms = now_ms;
-    memcpy(h->salt, salt, sizeof(h->salt));
     h->head = 0;
     h->tail = 0;
     h->torn = 0;
     h->dropped = 0;
+    h->beats_limited = 0;
+    memset(h->day_keys, 0, sizeof(h->day_keys));
     for (pos = 0; pos < capacity; pos++) {
         onlooker_ring_slot(h, pos)->seq = pos;
     }
@@ -289,7 +343,10 @@ onlooker_ring_peek(onlooker_ring_header *h, uint64_t pos)
 }
 
 /* Consumer: hands the slot of pos back to producers and advances tail.
- * Positions are freed in order. */
+ * Positions are freed in order. A published record's client address is
+ * zeroed first, while the slot is still the consumer's: no address outlives
+ * its reading. (A slot skipped as torn is not touched: its late writer may
+ * still be filling it, and its next-lap writer may already own it.) */
 static inline void
 onlooker_ring_free(onlooker_ring_header *h, uint64_t pos)
 {
@@ -297,6 +354,8 @@ onlooker_ring_free(onlooker_ring_header *h, uint64_t pos)
     uint64_t seq = __atomic_load_n(&slot->seq, __ATOMIC_ACQUIRE);
 
     if (seq == pos + 1) {
+        memset(slot->record.addr, 0, sizeof(slot->record.addr));
+        slot->record.addr_family = 0;
         __atomic_store_n(&slot->seq, pos + h->capacity, __ATOMIC_RELEASE);
     }
     __atomic_store_n(&h->tail, pos + 1, __ATOMIC_RELEASE);

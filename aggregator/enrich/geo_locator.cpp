@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <maxminddb.h>
 #include <netinet/in.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -10,6 +11,8 @@
 #include <cstring>
 #include <stdexcept>
 #include <string_view>
+
+#include "onlooker_siphash.h"
 
 namespace onlooker {
 
@@ -114,6 +117,10 @@ GeoLocator::GeoLocator(const std::vector<std::string>& paths, std::size_t cache_
                        const CountryNames* names)
     : names_(names), cache_(std::max<std::size_t>(cache_capacity, 1)) {
   if (paths.empty()) throw std::runtime_error("no geolocation database given");
+  if (::getrandom(hash_key_, sizeof hash_key_, 0) != static_cast<ssize_t>(sizeof hash_key_)) {
+    throw std::runtime_error(std::string("getrandom() failed for the geo cache key: ") +
+                             std::strerror(errno));
+  }
   for (const auto& path : paths) databases_.push_back(std::make_unique<MmdbDatabase>(path));
 }
 
@@ -126,12 +133,20 @@ std::unique_ptr<GeoLocator> GeoLocator::open_optional(const std::string& path) {
 
 const GeoResult* GeoLocator::lookup(const ClientAddress& address) {
   if (address.family != 4 && address.family != 6) return nullptr;
-  AddressKey key{};
-  key[0] = address.family;
-  std::copy_n(address.bytes.begin(), address.family == 4 ? 4 : 16, key.begin() + 1);
+  const AddressKey key = cache_key(address);
   const auto* cached = cache_.find(key);
   if (!cached) cached = cache_.insert(key, lookup_uncached(address));
   return *cached ? &**cached : nullptr;
+}
+
+GeoLocator::AddressKey GeoLocator::cache_key(const ClientAddress& address) const {
+  onlooker_siphash sip;
+  onlooker_siphash_init(&sip, hash_key_);
+  onlooker_siphash_update(&sip, &address.family, 1);
+  onlooker_siphash_update(&sip, address.bytes.data(), address.family == 4 ? 4 : 16);
+  AddressKey key;
+  onlooker_siphash_final(&sip, key.data());
+  return key;
 }
 
 std::optional<GeoResult> GeoLocator::lookup_uncached(const ClientAddress& address) const {

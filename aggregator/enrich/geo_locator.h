@@ -64,13 +64,18 @@ class GeoLocator {
   std::size_t cached_addresses() const { return cache_.size(); }
 
  private:
-  // Family byte followed by the 16 address bytes (IPv4: first 4, rest zero).
-  using AddressKey = std::array<std::uint8_t, 17>;
+  // The cache is keyed by SipHash-2-4 (128 bits) of the family and address
+  // under a key drawn from getrandom() for this process only: no raw address
+  // stays in memory once its hit is enriched, and a key that is never stored
+  // cannot be brute-forced back into addresses from a memory dump alone.
+  using AddressKey = std::array<std::uint8_t, 16>;
+  AddressKey cache_key(const ClientAddress& address) const;
 
   std::optional<GeoResult> lookup_uncached(const ClientAddress& address) const;
 
   std::vector<std::unique_ptr<MmdbDatabase>> databases_;
   const CountryNames* names_;
+  std::uint64_t hash_key_[2] = {};
   // At least one entry: lookup() returns a pointer into it.
   LruCache<AddressKey, std::optional<GeoResult>> cache_;
 };

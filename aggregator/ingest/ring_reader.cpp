@@ -36,25 +36,25 @@ RingReader::RingReader(const std::string& path) {
   }
   struct stat st {};
   onlooker_ring_header found{};
-  if (::fstat(fd_, &st) != 0 || st.st_size < static_cast<off_t>(sizeof found) ||
-      ::pread(fd_, &found, sizeof found, 0) != static_cast<ssize_t>(sizeof found) ||
-      found.magic != ONLOOKER_RING_MAGIC) {
-    ::close(fd_);
-    throw RingError(path + " is not an onlooker ring (bad size or magic number)");
-  }
-  if (found.layout_version != ONLOOKER_RING_LAYOUT_VERSION ||
-      found.slot_size != ONLOOKER_SLOT_SIZE) {
-    ::close(fd_);
-    throw RingError(path + " holds a ring of layout version " +
-                    std::to_string(found.layout_version) + ", this onlookerd reads version " +
-                    std::to_string(ONLOOKER_RING_LAYOUT_VERSION) +
-                    "; upgrade nginx's module and onlookerd together");
-  }
-  const bool power_of_two = found.capacity != 0 && (found.capacity & (found.capacity - 1)) == 0;
-  if (!power_of_two || st.st_size != static_cast<off_t>(onlooker_ring_bytes(found.capacity))) {
-    ::close(fd_);
-    throw RingError(path + " has a corrupt header (capacity " + std::to_string(found.capacity) +
-                    ", file size " + std::to_string(st.st_size) + ")");
+  const bool readable = ::fstat(fd_, &st) == 0 &&
+                        st.st_size >= static_cast<off_t>(sizeof found) &&
+                        ::pread(fd_, &found, sizeof found, 0) == static_cast<ssize_t>(sizeof found);
+  const onlooker_ring_fault fault =
+      readable ? onlooker_ring_check(&found, static_cast<std::uint64_t>(st.st_size))
+               : ONLOOKER_RING_NOT_A_RING;
+  if (fault != ONLOOKER_RING_OK) ::close(fd_);
+  switch (fault) {
+    case ONLOOKER_RING_OK: break;
+    case ONLOOKER_RING_NOT_A_RING:
+      throw RingError(path + " is not an onlooker ring (bad size or magic number)");
+    case ONLOOKER_RING_OTHER_LAYOUT:
+      throw RingError(path + " holds a ring of layout version " +
+                      std::to_string(found.layout_version) + ", this onlookerd reads version " +
+                      std::to_string(ONLOOKER_RING_LAYOUT_VERSION) +
+                      "; upgrade nginx's module and onlookerd together");
+    case ONLOOKER_RING_BAD_SIZE:
+      throw RingError(path + " has a corrupt header (capacity " + std::to_string(found.capacity) +
+                      ", file size " + std::to_string(st.st_size) + ")");
   }
   mapped_ = static_cast<std::size_t>(st.st_size);
   void* map = ::mmap(nullptr, mapped_, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, 0);
@@ -84,6 +84,7 @@ RingCounters RingReader::counters() const {
       .consumed = tail(),
       .dropped = __atomic_load_n(&header_->dropped, __ATOMIC_RELAXED),
       .torn = __atomic_load_n(&header_->torn, __ATOMIC_RELAXED),
+      .beats_limited = __atomic_load_n(&header_->beats_limited, __ATOMIC_RELAXED),
       .capacity = header_->capacity,
   };
 }

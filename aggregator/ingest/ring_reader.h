@@ -21,6 +21,7 @@ struct RingCounters {
   std::uint64_t consumed = 0; // positions freed by the consumer (tail)
   std::uint64_t dropped = 0;  // records not written because the ring was full
   std::uint64_t torn = 0;     // claimed slots never published, skipped
+  std::uint64_t beats_limited = 0;  // beats and leaves the module's per-visitor limit refused
   std::uint64_t capacity = 0;
 };
 
@@ -45,12 +46,13 @@ class RingReader {
   SlotState state(std::uint64_t pos) const;
   // Valid only while state(pos) == ready and until free_until() passes pos.
   const onlooker_record& record(std::uint64_t pos) const;
-  // Frees every position in [tail(), end): they become writable again.
+  // Frees every position in [tail(), end): they become writable again, and
+  // the client address of each record in them is zeroed.
   void free_until(std::uint64_t end);
   // Skips a slot stuck in `pending`; false when it was published meanwhile.
   bool skip_torn(std::uint64_t pos);
 
-  // The salt lets tests compute visitor ids as the module does.
+  // Tests read the day keys and counters through it.
   const onlooker_ring_header& header() const { return *header_; }
 
  private:

@@ -174,6 +174,9 @@ std::string LiveHub::metrics_text() {
          ring.dropped);
   metric("onlooker_ring_torn_total", "counter", "Ring slots skipped: their writer never finished.",
          ring.torn);
+  metric("onlooker_beats_limited_total", "counter",
+         "Beats and leaves not recorded: their visitor beat more often than the module allows.",
+         ring.beats_limited);
   metric("onlooker_ring_fill", "gauge", "Records in the ring not yet committed.",
          ring.written - ring.consumed);
   metric("onlooker_ring_capacity", "gauge", "Slots in the ring.", ring.capacity);

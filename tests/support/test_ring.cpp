@@ -18,9 +18,7 @@ TestRing::TestRing(const std::string& path, std::uint64_t capacity, std::uint64_
   void* map = ::mmap(nullptr, mapped_, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, 0);
   if (map == MAP_FAILED) throw std::runtime_error("cannot map test ring");
   header_ = static_cast<onlooker_ring_header*>(map);
-  std::uint8_t salt[32];
-  std::memset(salt, 7, sizeof salt);
-  onlooker_ring_init(header_, capacity, generation, 0, salt);
+  onlooker_ring_init(header_, capacity, generation, 0);
 }
 
 TestRing::~TestRing() {

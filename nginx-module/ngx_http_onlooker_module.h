@@ -1,0 +1,39 @@
+/*
+ * What the module's files share: its configuration and the visitor id of a
+ * request (hash or cookie).
+ */
+#ifndef NGX_HTTP_ONLOOKER_MODULE_H
+#define NGX_HTTP_ONLOOKER_MODULE_H
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include "ngx_http_onlooker_identity.h"
+#include "ngx_http_onlooker_zone.h"
+
+#define NGX_HTTP_ONLOOKER_IDENTITY_HASH    0
+#define NGX_HTTP_ONLOOKER_IDENTITY_COOKIE  1
+
+typedef struct {
+    ngx_http_onlooker_zone_t  *zone;        /* NULL without onlooker_zone */
+} ngx_http_onlooker_main_conf_t;
+
+typedef struct {
+    ngx_flag_t                 enable;
+    ngx_flag_t                 query;
+    ngx_uint_t                 identity;
+    ngx_str_t                  cookie;
+    ngx_flag_t                 beacon;
+} ngx_http_onlooker_loc_conf_t;
+
+extern ngx_module_t  ngx_http_onlooker_module;
+
+/* The id this request's visitor has: a cookie set on this very response,
+ * else a valid cookie (cookie mode), else the daily hash over `host`.
+ * NGX_ERROR when the hash has no key (rare; the caller records nothing). */
+ngx_int_t ngx_http_onlooker_visitor(ngx_http_request_t *r,
+    onlooker_ring_header *ring, ngx_http_onlooker_loc_conf_t *olcf,
+    ngx_str_t *host, uint64_t now_ms, u_char id[16]);
+
+#endif /* NGX_HTTP_ONLOOKER_MODULE_H */
