@@ -14,6 +14,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libre2-dev libyaml-cpp-dev iso-codes libabsl-dev
   chromium  # the dashboard's browser tests (tests/browser), driven by npm playwright-core
+  faketime  # libfaketime: moves nginx's clock across midnight in tests/module_test.cpp
   dpkg-dev systemd  # cpack (dpkg-shlibdeps); systemd-analyze, -tmpfiles, -sysusers in tests/packaging
 )
 

@@ -45,6 +45,30 @@ TEST(Ring, PushedRecordIsReadBackWithEveryField) {
   EXPECT_EQ(reader.state(1), SlotState::empty);
 }
 
+TEST(Ring, FreeingASlotZeroesItsClientAddress) {
+  TempDir dir;
+  TestRing ring(dir.file("ring"), 64);
+  RingReader reader(dir.file("ring"));
+  ASSERT_TRUE(ring.push({.address = {198, 51, 100, 7}}));
+  ASSERT_TRUE(ring.push({.address = {203, 0, 113, 9}}));
+  EXPECT_EQ(read_hit(reader, 0).address.bytes[0], 198);
+  reader.free_until(2);
+  for (std::uint64_t pos = 0; pos < 2; ++pos) {
+    const onlooker_record& record = onlooker_ring_slot(ring.header(), pos)->record;
+    EXPECT_EQ(record.addr_family, 0) << pos;
+    for (std::uint8_t byte : record.addr) EXPECT_EQ(byte, 0) << pos;
+    EXPECT_EQ(std::string(record.text, record.host_len), "example.com");  // the rest stays
+  }
+}
+
+TEST(Ring, TheLimitedBeatsCounterIsReadBack) {
+  TempDir dir;
+  TestRing ring(dir.file("ring"), 64);
+  RingReader reader(dir.file("ring"));
+  __atomic_fetch_add(&ring.header()->beats_limited, 5, __ATOMIC_RELAXED);
+  EXPECT_EQ(reader.counters().beats_limited, 5u);
+}
+
 TEST(Ring, WrapsAroundManyLapsInOrder) {
   TempDir dir;
   TestRing ring(dir.file("ring"), 64);

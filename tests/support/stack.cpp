@@ -67,9 +67,19 @@ void Stack::start() {
   replace_all(extra, "@SITE@", dir_.file("site"));
   replace_all(conf, "        onlooker on;\n", "        onlooker on;\n" + extra + "\n");
   replace_all(conf, "size=16m;", "size=" + options_.ring_size + ";");
+  std::vector<std::string> argv;
+  if (!options_.nginx_env.empty()) {
+    argv.push_back("/usr/bin/env");
+    std::string keep;
+    for (const auto& pair : options_.nginx_env) {
+      argv.push_back(pair);
+      keep += "env " + pair.substr(0, pair.find('=')) + ";\n";
+    }
+    replace_all(conf, "worker_processes 2;\n", "worker_processes 2;\n" + keep);
+  }
   dir_.write("nginx.conf", conf);
-  std::vector<std::string> argv{"/usr/sbin/nginx", "-p", dir_.path().string(), "-c",
-                                dir_.file("nginx.conf"), "-e", dir_.file("error.log")};
+  argv.insert(argv.end(), {"/usr/sbin/nginx", "-p", dir_.path().string(), "-c",
+                           dir_.file("nginx.conf"), "-e", dir_.file("error.log")});
   if (!options_.daemon) {
     argv.push_back("-g");
     argv.push_back("daemon off;");

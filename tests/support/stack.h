@@ -21,6 +21,9 @@ struct StackOptions {
   bool daemon = false;
   std::string ring_size = "16m";  // onlooker_zone size=
   std::string db_dir;             // where onlooker.db goes; default: the stack's dir
+  // NAME=VALUE pairs in nginx's environment, kept for its workers too (an
+  // `env NAME;` directive each), e.g. libfaketime's LD_PRELOAD and FAKETIME.
+  std::vector<std::string> nginx_env;
 };
 
 class Stack {
