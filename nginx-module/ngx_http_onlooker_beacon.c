@@ -57,7 +57,7 @@ ngx_http_onlooker_beacon_handler(ngx_http_request_t *r)
     now_ms = ngx_http_onlooker_now_ms();
 
     r->headers_out.status = NGX_HTTP_NO_CONTENT;
-    ngx_http_onlooker_served_host(r, &host);
+    ngx_http_onlooker_host(r, &host);
     if (ngx_http_onlooker_visitor(r, ring, olcf, &host, now_ms, id) != NGX_OK) {
         __atomic_fetch_add(&ring->dropped, 1, __ATOMIC_RELAXED);
     } else if (!ngx_http_onlooker_beat_allowed(id, now_ms)) {

@@ -33,32 +33,68 @@ ngx_http_onlooker_client_address(ngx_http_request_t *r, u_char addr[16])
 
 
 void
-ngx_http_onlooker_served_host(ngx_http_request_t *r, ngx_str_t *host)
+ngx_http_onlooker_served_host(ngx_http_request_t *r, ngx_array_t *names,
+    ngx_str_t *host)
 {
-    ngx_str_t                 *sent;
+    ngx_str_t                 *sent, *name;
     ngx_uint_t                 i;
-    ngx_http_server_name_t    *name;
     ngx_http_core_srv_conf_t  *cscf;
 
-    cscf = ngx_http_get_module_srv_conf(r, ngx_http_core_module);
     sent = &r->headers_in.server;
+    name = names ? names->elts : NULL;
 
-    /* Exact names only: a wildcard or regex name would let a client choose
-     * any number of hosts again. server_name values are lowercase already. */
-    name = cscf->server_names.elts;
-    for (i = 0; sent->len > 0 && i < cscf->server_names.nelts; i++) {
-#if (NGX_PCRE)
-        if (name[i].regex != NULL) {
-            continue;
-        }
-#endif
-        if (name[i].name.len == sent->len
-            && ngx_strncasecmp(name[i].name.data, sent->data, sent->len) == 0)
+    for (i = 0; name != NULL && sent->len > 0 && i < names->nelts; i++) {
+        if (name[i].len == sent->len
+            && ngx_strncmp(name[i].data, sent->data, sent->len) == 0)
         {
             *host = *sent;
             return;
         }
     }
 
+    cscf = ngx_http_get_module_srv_conf(r, ngx_http_core_module);
     *host = cscf->server_name;
+}
+
+
+ngx_array_t *
+ngx_http_onlooker_served_names(ngx_conf_t *cf)
+{
+    ngx_str_t                 *copy;
+    ngx_uint_t                 i;
+    ngx_array_t               *names;
+    ngx_http_server_name_t    *name;
+    ngx_http_core_srv_conf_t  *cscf;
+
+    cscf = ngx_http_conf_get_module_srv_conf(cf, ngx_http_core_module);
+
+    names = ngx_array_create(cf->pool, cscf->server_names.nelts + 1,
+                             sizeof(ngx_str_t));
+    if (names == NULL) {
+        return NULL;
+    }
+
+    /* Exact names only: a wildcard or regex name would let a client choose
+     * any number of hosts again. server_name values are lowercase already. */
+    name = cscf->server_names.elts;
+    for (i = 0; i < cscf->server_names.nelts; i++) {
+#if (NGX_PCRE)
+        if (name[i].regex != NULL) {
+            continue;
+        }
+#endif
+        if (name[i].name.len == 0 || name[i].name.data[0] == '*'
+            || name[i].name.data[0] == '.'
+            || name[i].name.data[name[i].name.len - 1] == '*')
+        {
+            continue;
+        }
+        copy = ngx_array_push(names);
+        if (copy == NULL) {
+            return NULL;
+        }
+        *copy = name[i].name;
+    }
+
+    return names;
 }

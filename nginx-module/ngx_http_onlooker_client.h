@@ -18,9 +18,15 @@ uint8_t ngx_http_onlooker_client_address(ngx_http_request_t *r, u_char addr[16])
 #define ngx_http_onlooker_address_len(family) \
     ((family) == 4 ? 4 : (family) == 6 ? 16 : 0)
 
-/* The Host when it equals one of the matched server's server_name values
- * (nginx already lowercased it and stripped the port), else the server's
- * primary name: a client cannot make up hosts. */
-void ngx_http_onlooker_served_host(ngx_http_request_t *r, ngx_str_t *host);
+/* The Host when it equals one of `names` (the matched server's exact
+ * server_name values; nginx already lowercased the Host and stripped the
+ * port), else the server's primary name: a client cannot make up hosts. */
+void ngx_http_onlooker_served_host(ngx_http_request_t *r, ngx_array_t *names,
+    ngx_str_t *host);
+
+/* Copies the exact (not wildcard, not regex) server_name values of the
+ * server being configured into an array of ngx_str_t from cf->pool; NULL on
+ * allocation failure. For the module's merge_srv_conf. */
+ngx_array_t *ngx_http_onlooker_served_names(ngx_conf_t *cf);
 
 #endif /* NGX_HTTP_ONLOOKER_CLIENT_H */

@@ -27,6 +27,9 @@ static char *ngx_http_onlooker_beacon(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static ngx_int_t ngx_http_onlooker_add_variables(ngx_conf_t *cf);
 static void *ngx_http_onlooker_create_main_conf(ngx_conf_t *cf);
+static void *ngx_http_onlooker_create_srv_conf(ngx_conf_t *cf);
+static char *ngx_http_onlooker_merge_srv_conf(ngx_conf_t *cf, void *parent,
+    void *child);
 static void *ngx_http_onlooker_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_onlooker_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
@@ -98,8 +101,8 @@ static ngx_http_module_t  ngx_http_onlooker_module_ctx = {
     ngx_http_onlooker_create_main_conf,    /* create main configuration */
     NULL,                                  /* init main configuration */
 
-    NULL,                                  /* create server configuration */
-    NULL,                                  /* merge server configuration */
+    ngx_http_onlooker_create_srv_conf,     /* create server configuration */
+    ngx_http_onlooker_merge_srv_conf,      /* merge server configuration */
 
     ngx_http_onlooker_create_loc_conf,     /* create location configuration */
     ngx_http_onlooker_merge_loc_conf       /* merge location configuration */
@@ -254,6 +257,27 @@ ngx_http_onlooker_create_main_conf(ngx_conf_t *cf)
 
 
 static void *
+ngx_http_onlooker_create_srv_conf(ngx_conf_t *cf)
+{
+    /* names = NULL */
+    return ngx_pcalloc(cf->pool, sizeof(ngx_http_onlooker_srv_conf_t));
+}
+
+
+/* Runs for each server with that server's core configuration in cf->ctx,
+ * while nginx's own list of its names still exists. */
+static char *
+ngx_http_onlooker_merge_srv_conf(ngx_conf_t *cf, void *parent, void *child)
+{
+    ngx_http_onlooker_srv_conf_t  *conf = child;
+
+    conf->names = ngx_http_onlooker_served_names(cf);
+
+    return conf->names ? NGX_CONF_OK : NGX_CONF_ERROR;
+}
+
+
+static void *
 ngx_http_onlooker_create_loc_conf(ngx_conf_t *cf)
 {
     ngx_http_onlooker_loc_conf_t  *conf;
@@ -401,7 +425,7 @@ ngx_http_onlooker_log_handler(ngx_http_request_t *r)
         }
     }
 
-    ngx_http_onlooker_served_host(r, &host);
+    ngx_http_onlooker_host(r, &host);
     if (ngx_http_onlooker_visitor(r, ring, olcf, &host, now_ms, id) != NGX_OK) {
         __atomic_fetch_add(&ring->dropped, 1, __ATOMIC_RELAXED);
         return NGX_DECLINED;

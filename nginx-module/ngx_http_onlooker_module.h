@@ -9,6 +9,7 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
+#include "ngx_http_onlooker_client.h"
 #include "ngx_http_onlooker_identity.h"
 #include "ngx_http_onlooker_zone.h"
 
@@ -18,6 +19,13 @@
 typedef struct {
     ngx_http_onlooker_zone_t  *zone;        /* NULL without onlooker_zone */
 } ngx_http_onlooker_main_conf_t;
+
+/* The matched server's exact server_name values, copied at configuration
+ * time: nginx keeps its own list (cscf->server_names) in the configuration's
+ * temporary pool, which is gone by the time requests run. */
+typedef struct {
+    ngx_array_t               *names;       /* of ngx_str_t, lowercase */
+} ngx_http_onlooker_srv_conf_t;
 
 typedef struct {
     ngx_flag_t                 enable;
@@ -35,5 +43,15 @@ extern ngx_module_t  ngx_http_onlooker_module;
 ngx_int_t ngx_http_onlooker_visitor(ngx_http_request_t *r,
     onlooker_ring_header *ring, ngx_http_onlooker_loc_conf_t *olcf,
     ngx_str_t *host, uint64_t now_ms, u_char id[16]);
+
+/* The host to record for r: see ngx_http_onlooker_served_host. */
+static ngx_inline void
+ngx_http_onlooker_host(ngx_http_request_t *r, ngx_str_t *host)
+{
+    ngx_http_onlooker_srv_conf_t  *oscf;
+
+    oscf = ngx_http_get_module_srv_conf(r, ngx_http_onlooker_module);
+    ngx_http_onlooker_served_host(r, oscf->names, host);
+}
 
 #endif /* NGX_HTTP_ONLOOKER_MODULE_H */

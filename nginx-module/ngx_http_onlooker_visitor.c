@@ -71,7 +71,7 @@ ngx_http_onlooker_visitor_variable(ngx_http_request_t *r,
 
     omcf = ngx_http_get_module_main_conf(r, ngx_http_onlooker_module);
     olcf = ngx_http_get_module_loc_conf(r, ngx_http_onlooker_module);
-    ngx_http_onlooker_served_host(r, &host);
+    ngx_http_onlooker_host(r, &host);
 
     if (omcf->zone == NULL
         || ngx_http_onlooker_visitor(r, omcf->zone->ring, olcf, &host,

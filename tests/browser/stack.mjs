@@ -118,6 +118,9 @@ export class Stack {
     };
     for (const [key, value] of Object.entries(values)) conf = conf.split(key).join(value);
     conf = conf.replace("size=16m;", `size=${ringSize};`);
+    // The second site some tests visit (RawVisitor host "shop.example"): a name
+    // the server serves, so the module records it as a host.
+    conf = conf.replace("server_name localhost 127.0.0.1;", "server_name localhost 127.0.0.1 shop.example;");
     writeFileSync(join(this.dir, "nginx.conf"), conf);
 
     this.nginx = start(["/usr/sbin/nginx", "-p", this.dir, "-c", join(this.dir, "nginx.conf"),
