@@ -21,6 +21,9 @@ struct StackOptions {
   bool daemon = false;
   std::string ring_size = "16m";  // onlooker_zone size=
   std::string db_dir;             // where onlooker.db goes; default: the stack's dir
+  // Without --token: start onlookerd with --open (as scripts/run.sh does);
+  // false tests the installed default, private endpoints for this machine only.
+  bool open = true;
 };
 
 class Stack {
