@@ -67,7 +67,9 @@ std::string not_local_message() {
   return "no access token is set, so onlookerd shows this only to its own machine, and this "
          "request came through a proxy. To sign in from here, set a token: run `" +
          std::string(fix_command) +
-         "` (it writes one and prints the sign-in link), or start onlookerd with --token";
+         "` (it writes one and restarts onlookerd; then `sudo onlookerd --config "
+         "/etc/onlooker/onlookerd.conf --login-url` prints the sign-in link), or start onlookerd "
+         "with --token";
 }
 
 Response not_local_page(const Request& request) {
@@ -78,10 +80,10 @@ Response not_local_page(const Request& request) {
               "machine, and this request came through a proxy.</p>"
               "<p>To sign in from here, run on the server:</p><pre><code>" +
                   std::string(fix_command) +
-                  "</code></pre><p>It writes a token into /etc/onlooker/onlookerd.conf, "
-                  "restarts onlookerd and prints the sign-in link (later: <code>sudo onlookerd "
-                  "--config /etc/onlooker/onlookerd.conf --login-url</code>). Elsewhere, start "
-                  "onlookerd with <code>--token</code>.</p></body></html>\n");
+                  "</code></pre><p>It writes a token into /etc/onlooker/onlookerd.conf and "
+                  "restarts onlookerd; <code>sudo onlookerd --config "
+                  "/etc/onlooker/onlookerd.conf --login-url</code> then prints the sign-in "
+                  "link. Elsewhere, start onlookerd with <code>--token</code>.</p></body></html>\n");
 }
 
 Response refusal(const Request& request, Access access, bool is_page) {
