@@ -16,6 +16,12 @@
 
 namespace {
 
+onlooker::AccessSettings with_token() {
+  onlooker::AccessSettings settings;
+  settings.token = "a-token-of-sixteen-chars";
+  return settings;
+}
+
 struct World {
   std::string ring_path = "/tmp/onlooker-fuzz-http-ring";
   onlooker::test::TestRing ring{ring_path, 64};
@@ -23,7 +29,7 @@ struct World {
   boost::asio::io_context io;
   onlooker::LiveHub hub{io, reader, {}};
   onlooker::AccessControl open_access{{}};
-  onlooker::AccessControl token_access{{.token = "a-token-of-sixteen-chars"}};
+  onlooker::AccessControl token_access{with_token()};
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 // not, and what stays public.
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <map>
 #include <string>
 #include <vector>
@@ -118,6 +119,10 @@ TEST(Access, WithoutATokenProxiedRequestsGetNoPrivateEndpoints) {
   const auto page = http_get(port, "/onlooker/");
   EXPECT_EQ(page.status, 401);
   EXPECT_NE(page.body.find("sudo dpkg-reconfigure onlooker"), std::string::npos) << page.body;
+  // The site's real name, as nginx passes it: the explaining page too.
+  const auto named = http_get(port, "/onlooker/", {{"Host", "www.example.com"}});
+  EXPECT_EQ(named.status, 401);
+  EXPECT_NE(named.body.find("sudo dpkg-reconfigure onlooker"), std::string::npos) << named.body;
   // A client naming onlookerd's own address through nginx is still proxied.
   const std::string own = "127.0.0.1:" + std::to_string(stack.api_port());
   EXPECT_EQ(http_get(port, "/onlooker/api/live", {{"Host", own}}).status, 401);
@@ -139,7 +144,7 @@ TEST(Access, WithoutATokenProxiedRequestsGetNoPrivateEndpoints) {
   // ... unless it carries a proxy's header, or another Host (DNS rebinding).
   EXPECT_EQ(http_get(api, "/api/live", {{"X-Forwarded-For", "203.0.113.9"}}).status, 401);
   EXPECT_EQ(http_get(api, "/api/live", {{"Via", "1.1 proxy"}}).status, 401);
-  EXPECT_EQ(http_get(api, "/api/live", {{"Host", "rebound.example:80"}}).status, 403);
+  EXPECT_EQ(http_get(api, "/api/live", {{"Host", "rebound.example:80"}}).status, 401);
   EXPECT_EQ(http_get(api, "/api/live", {{"Host", "localhost:9"}}).status, 200);
 }
 
@@ -258,6 +263,35 @@ TEST(Access, LoginUrlPrintsTheSignInLinkThatTheFormPosts) {
   const auto script = http_get(stack.site_port(), "/onlooker/login.js");
   EXPECT_EQ(script.status, 200);
   EXPECT_NE(script.body.find("#token="), std::string::npos);
+}
+
+// --listen beyond loopback without a token: said loudly at start and, through
+// /api/access, on the dashboard; the private endpoints still answer only
+// this machine.
+TEST(Access, ListeningBeyondLoopbackWithoutATokenWarns) {
+  Stack stack({.start_onlookerd = false});
+  const auto port = test::free_port();
+  const auto log = stack.dir().file("wide.log");
+  test::Process wide({test::onlookerd_path(), "--ring", stack.ring_path(), "--db", stack.db_path(),
+                      "--listen", "0.0.0.0:" + std::to_string(port)},
+                     log);
+  ASSERT_TRUE(test::eventually(
+      [&] {
+        try {
+          return http_get(port, "/healthz").status == 200;
+        } catch (const std::exception&) {
+          return false;
+        }
+      },
+      10s));
+  EXPECT_NE(test::read_file(log).find("listening beyond loopback without a token"),
+            std::string::npos)
+      << test::read_file(log);
+  const auto access = nlohmann::json::parse(http_get(port, "/api/access").body);
+  EXPECT_EQ(access.at("network"), true);
+  EXPECT_EQ(access.at("token"), false);
+  EXPECT_EQ(http_get(port, "/api/live", {{"X-Real-IP", "198.51.100.7"}}).status, 401);
+  wide.stop(SIGTERM);
 }
 
 TEST(Access, HistoryEndpointValidatesItsParameters) {

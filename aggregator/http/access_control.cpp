@@ -104,13 +104,11 @@ Access AccessControl::check(const Request& request, bool peer_loopback,
     if (presented.empty()) return Access::unauthorized;  // not a guess: not counted
     return verdict(constant_time_equal(presented, settings_.token), now);
   }
-  if (!host_known(request)) return Access::unknown_host;
-  if (settings_.open) return Access::allowed;
-  if (peer_loopback && !proxied(request) &&
-      loopback_name(host_name(request[http::field::host]))) {
-    return Access::allowed;
-  }
-  return Access::not_local;
+  if (settings_.open) return host_known(request) ? Access::allowed : Access::unknown_host;
+  // A rebound name (evil.example -> 127.0.0.1) is not a loopback Host either.
+  const bool local = peer_loopback && !proxied(request) &&
+                     loopback_name(host_name(request[http::field::host]));
+  return local ? Access::allowed : Access::not_local;
 }
 
 Access AccessControl::login(std::string_view candidate, std::chrono::steady_clock::time_point now) {

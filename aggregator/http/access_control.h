@@ -4,7 +4,7 @@
 //  - with --token: `Authorization: Bearer TOKEN` or the login form's cookie;
 //    wrong tokens are answered 401 and, past a few per minute, 429;
 //  - without one: only requests from this machine itself: a loopback peer,
-//    a loopback Host (or the --listen host), and none of the headers a
+//    a loopback Host (which a DNS-rebound name is not), and none of the headers a
 //    reverse proxy adds (Forwarded, X-Forwarded-*, X-Real-IP, Via). Behind
 //    nginx every peer is loopback, so the headers and the Host are what
 //    tell a proxied request apart; the shipped location sets
