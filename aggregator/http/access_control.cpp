@@ -69,7 +69,9 @@ std::string host_name(std::string_view text) {
 }
 
 bool loopback_name(std::string_view name) {
-  return name == "localhost" || name == "::1" || name.starts_with("127.");
+  // 127.x as an address literal only: "127.evil.example" is a DNS name.
+  return name == "localhost" || name == "::1" ||
+         (name.starts_with("127.") && name.find_first_not_of("0123456789.") == name.npos);
 }
 
 AccessControl::AccessControl(AccessSettings settings) : settings_(std::move(settings)) {
