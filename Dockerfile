@@ -29,7 +29,9 @@ RUN scripts/setup.sh \
 FROM debian:12
 COPY --from=build /src/build-docker/packages/*.deb /tmp/onlooker/
 # The packages' dependencies come from Debian, as on a host. Then: the
-# bundled DB-IP database enabled in onlookerd.conf; nginx's logs on the
+# bundled DB-IP database enabled in onlookerd.conf, and the token the
+# postinst wrote there removed (the entrypoint makes each container its own);
+# nginx's logs on the
 # container's output (as in the official nginx image); the example site,
 # without its IPv6 listen (a container may have no IPv6), instead of Debian's
 # default site.
@@ -37,7 +39,7 @@ RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
       nginx tini /tmp/onlooker/onlooker_*.deb /tmp/onlooker/onlooker-dbip-city_*.deb \
  && rm -rf /var/lib/apt/lists/* /tmp/onlooker \
- && sed -i 's/^#geoip = /geoip = /' /etc/onlooker/onlookerd.conf \
+ && sed -i 's/^#geoip = /geoip = /; /^token = /d' /etc/onlooker/onlookerd.conf \
  && ln -sf /dev/stdout /var/log/nginx/access.log \
  && ln -sf /dev/stderr /var/log/nginx/error.log \
  && rm /etc/nginx/sites-enabled/default

@@ -16,6 +16,12 @@
 
 namespace {
 
+onlooker::AccessSettings with_token() {
+  onlooker::AccessSettings settings;
+  settings.token = "a-token-of-sixteen-chars";
+  return settings;
+}
+
 struct World {
   std::string ring_path = "/tmp/onlooker-fuzz-http-ring";
   onlooker::test::TestRing ring{ring_path, 64};
@@ -23,7 +29,7 @@ struct World {
   boost::asio::io_context io;
   onlooker::LiveHub hub{io, reader, {}};
   onlooker::AccessControl open_access{{}};
-  onlooker::AccessControl token_access{{"a-token-of-sixteen-chars", {}}};
+  onlooker::AccessControl token_access{with_token()};
 };
 
 }  // namespace
@@ -39,8 +45,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   parser.put(boost::asio::buffer(data, size), ec);
   if (ec || !parser.is_done()) return 0;
   const auto request = parser.release();
-  (void)onlooker::handle_request(request, world->hub, world->open_access);
-  (void)onlooker::handle_request(request, world->hub, world->token_access);
-  (void)onlooker::refuse_websocket(request, world->token_access);
+  // Both peers: a local one and one behind a proxy.
+  for (const bool loopback : {true, false}) {
+    (void)onlooker::route(request, {loopback}, world->hub, world->open_access);
+    (void)onlooker::route(request, {loopback}, world->hub, world->token_access);
+  }
   return 0;
 }

@@ -24,8 +24,42 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 
+# The dashboard's token: ONLOOKER_TOKEN if given, else a mounted config's,
+# else one made on first
+# start and kept in the history volume (the image itself holds none: the
+# Dockerfile removes the one the .deb wrote, which every container would
+# share). The sign-in link is printed once, when a token is made.
+# ONLOOKER_PUBLIC_URL (default http://localhost/onlooker/): where browsers
+# reach the dashboard, for that link and Secure cookies. The token goes into
+# a runtime copy of the config (root:onlooker 0640), not onto a command line.
+public_url=${ONLOOKER_PUBLIC_URL:-http://localhost/onlooker/}
+token_file=/var/lib/onlooker/token
+made_token=0
+configured=$(sed -n 's/^[[:space:]]*token[[:space:]]*=[[:space:]]*\([^[:space:]]*\).*/\1/p' \
+  /etc/onlooker/onlookerd.conf | tail -n 1)
+if [[ -n ${ONLOOKER_TOKEN:-} ]]; then
+  token=$ONLOOKER_TOKEN
+elif [[ -n $configured ]]; then
+  token=$configured  # a mounted onlookerd.conf of your own
+else
+  if [[ ! -s $token_file ]]; then
+    (umask 077 && od -An -N24 -tx1 /dev/urandom | tr -d ' \n' >"$token_file.new")
+    mv "$token_file.new" "$token_file"
+    made_token=1
+  fi
+  token=$(cat "$token_file")
+fi
+conf=/run/onlooker/onlookerd.conf
+(umask 027 && grep -Ev '^[[:space:]]*(token|public-url)[[:space:]]*=' /etc/onlooker/onlookerd.conf >"$conf")
+printf 'token = %s\npublic-url = %s\n' "$token" "$public_url" >>"$conf"
+chgrp onlooker "$conf"
+if ((made_token)); then
+  echo "docker-entrypoint: the dashboard needs a sign-in; a new token is in $token_file (volume)."
+  echo "docker-entrypoint: sign in at $(onlookerd --config "$conf" --login-url)"
+fi
+
 setpriv --reuid=onlooker --regid=onlooker --init-groups --no-new-privs -- \
-  onlookerd --config /etc/onlooker/onlookerd.conf &
+  onlookerd --config "$conf" &
 onlookerd_pid=$!
 
 signalled=0

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs nginx (with the module and a
 # demo site) plus onlookerd on 127.0.0.1, in the foreground. Ctrl-C stops both.
+# The dashboard is open (onlookerd --open, no token): for a developer's
+# laptop, where nginx and onlookerd listen on loopback only.
 #   --simulate N              also play N simulated visitors through nginx
 #                             (scripts/simulate.mjs), stopped with the rest
 #   ONLOOKER_PORT (8080)      the demo site, dashboard at /onlooker/
@@ -62,7 +64,7 @@ uap=$root/node_modules/uap-core/regexes.yaml
 if [[ -f $uap ]]; then enrich+=(--ua-regexes "$uap"); fi
 
 "$build/aggregator/onlookerd" --ring "$ring" --db "$run_dir/onlooker.db" \
-  --listen "127.0.0.1:$api_port" "${enrich[@]}" &
+  --listen "127.0.0.1:$api_port" --open "${enrich[@]}" &
 onlookerd_pid=$!
 
 for _ in $(seq 50); do
@@ -77,7 +79,7 @@ cat <<MSG
 
   Onlooker is running.
     demo site:  http://127.0.0.1:$port/
-    dashboard:  http://127.0.0.1:$port/onlooker/
+    dashboard:  http://127.0.0.1:$port/onlooker/  (open: no token, --open; loopback only)
     live JSON:  http://127.0.0.1:$port/onlooker/api/live
     history:    sqlite3 $run_dir/onlooker.db 'SELECT * FROM hits ORDER BY ts DESC LIMIT 10'
   Ctrl-C stops nginx and onlookerd${simulate_pid:+ and the $simulate simulated visitors}.

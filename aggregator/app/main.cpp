@@ -3,6 +3,7 @@
 //
 // Threads: one I/O thread (HTTP, WebSocket, live set, timers) and one drain
 // thread (ring -> SQLite). Blocking SQLite work never runs on the I/O thread.
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <utility>
@@ -16,6 +17,7 @@
 #include <thread>
 
 #include "access_control.h"
+#include "connection_limit.h"
 #include "drain_loop.h"
 #include "history_queries.h"
 #include "hit_enricher.h"
@@ -30,6 +32,46 @@
 
 namespace {
 
+// Every WebSocket client is a descriptor: use all the kernel allows this
+// process (the soft limit is often 1024, the hard one far more). Under
+// onlookerd.service, LimitNOFILE= sets both and setrlimit is filtered.
+void raise_descriptor_limit(std::size_t max_connections) {
+  using onlooker::log::warn;
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised{limit.rlim_max, limit.rlim_max};
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  constexpr rlim_t spare = 64;  // the ring, SQLite, logs, the listener
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < max_connections + spare) {
+    warn("msg=\"fewer file descriptors than --max-connections needs; past them accepts pause\""
+         " nofile=" + std::to_string(limit.rlim_cur) +
+         " max_connections=" + std::to_string(max_connections));
+  }
+}
+
+// Loud, because the dashboard shows every visitor: said at start and, through
+// /api/access, on the page.
+void warn_about_access(const onlooker::Options& options) {
+  using onlooker::log::warn;
+  if (!options.token.empty()) return;
+  const bool network = !onlooker::loopback_name(options.listen_host);
+  if (options.open) {
+    warn(std::string("msg=\"OPEN: no token and --open: the dashboard, /api/* and /ws answer "
+                     "anyone who reaches ") +
+         (network ? "this address from the network" : "this port, proxied or not") +
+         "; set a token (--token) before exposing it\"");
+  } else if (network) {
+    warn("msg=\"listening beyond loopback without a token: the dashboard is served only to "
+         "this machine itself; set a token (--token) to sign in from elsewhere\" listen=" +
+         options.listen_host);
+  } else {
+    onlooker::log::info("msg=\"no token: the dashboard is served only to this machine itself, "
+                        "not through a proxy; set a token to sign in through one\"");
+  }
+}
+
 int serve(const onlooker::Options& options) {
   using namespace onlooker;
   RingReader ring(options.ring);
@@ -42,10 +84,15 @@ int serve(const onlooker::Options& options) {
   const auto endpoints =
       resolver.resolve(options.listen_host, std::to_string(options.listen_port),
                        boost::asio::ip::resolver_base::passive);
-  AccessControl access({options.token, options.allowed_origins});
+  AccessControl access({.token = options.token,
+                        .allowed_origins = options.allowed_origins,
+                        .open = options.open,
+                        .listen_host = options.listen_host,
+                        .public_url = options.public_url});
+  ConnectionLimit connections(options.max_connections);
   HistoryQueries history_queries(options.db);
   boost::asio::thread_pool blocking(1);  // SQLite reads for /api/history
-  Services services{hub, access, history_queries, blocking};
+  Services services{hub, access, history_queries, blocking, connections};
   auto listener = std::make_shared<Listener>(io, endpoints.begin()->endpoint(), services);
 
   HitEnricher enricher(options.geoip, options.ua_regexes);
@@ -87,6 +134,7 @@ int serve(const onlooker::Options& options) {
             " listen=" + bound.address().to_string() + ":" + std::to_string(bound.port()) +
             " ring_generation=" + std::to_string(ring.generation()) +
             " ring_slots=" + std::to_string(ring.capacity()) + " db=" + options.db);
+  warn_about_access(options);
   io.run();
   log::info("msg=\"onlookerd stopped\" ingested=" +
             std::to_string(drain.stats().ingested.load()));
@@ -106,7 +154,9 @@ int main(int argc, char** argv) {
   ::umask(077);
   std::signal(SIGPIPE, SIG_IGN);
   try {
-    return serve(std::get<onlooker::Options>(parsed));
+    const auto& options = std::get<onlooker::Options>(parsed);
+    raise_descriptor_limit(options.max_connections);
+    return serve(options);
   } catch (const std::exception& failure) {
     onlooker::log::error(std::string("msg=\"cannot start\" error=\"") + failure.what() + "\"");
     return 1;

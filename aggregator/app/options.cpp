@@ -5,9 +5,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "access_control.h"
+#include "connection_limit.h"
 #include "onlooker_ring.h"
 #include "onlooker_version.h"
+#include "token.h"
 
 namespace onlooker {
 
@@ -65,7 +66,18 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
        "require TOKEN (16+ of [A-Za-z0-9._~-]) for the dashboard, /api/* and /ws; "
        "/api/count and /ws?count stay public")
       ("allowed-origin", po::value<std::vector<std::string>>()->value_name("ORIGIN")->composing(),
-       "an Origin allowed to open /ws (repeatable; default: the request's own host)");
+       "an Origin allowed to open /ws (repeatable; default: the request's own host)")
+      ("open", po::bool_switch(),
+       "without --token, serve the dashboard, /api/* and /ws to anyone whose Host is a known "
+       "name, proxied or not (a developer's laptop; scripts/run.sh); default: only to this "
+       "machine itself")
+      ("public-url", po::value<std::string>()->value_name("URL"),
+       "the dashboard's address as browsers see it (e.g. https://example.com/onlooker/): the "
+       "sign-in link, a Host this server answers to, Secure cookies when https")
+      ("login-url", "print the dashboard's sign-in link (with the token) and exit")
+      ("max-connections", po::value<long long>()->value_name("N")->default_value(
+                              static_cast<long long>(ConnectionLimit::default_max)),
+       "open HTTP and WebSocket connections at most; beyond, 503 (1..1000000)");
 
   auto usage = [&] {
     std::ostringstream text;
@@ -139,7 +151,38 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
       }
     }
   }
+  options.open = values["open"].as<bool>();
+  if (values.count("public-url")) {
+    options.public_url = values["public-url"].as<std::string>();
+    if (options.public_url.rfind("http://", 0) != 0 && options.public_url.rfind("https://", 0) != 0) {
+      return bad("invalid --public-url '" + options.public_url + "': expected http(s)://host/path/");
+    }
+  }
+  const auto max_connections = values["max-connections"].as<long long>();
+  if (max_connections < 1 || max_connections > 1000000) {
+    return bad("invalid --max-connections " + std::to_string(max_connections) +
+               ": expected 1..1000000");
+  }
+  options.max_connections = static_cast<std::size_t>(max_connections);
+  if (values.count("login-url")) {
+    if (options.token.empty()) {
+      return ParseExit{1, "onlookerd: no token is set (token = ... in the config, or --token), "
+                          "so there is no sign-in link\n"};
+    }
+    return ParseExit{0, login_url(options) + "\n"};
+  }
   return options;
+}
+
+std::string login_url(const Options& options) {
+  std::string base = options.public_url;
+  if (base.empty()) {
+    const bool v6 = options.listen_host.find(':') != std::string::npos;
+    base = "http://" + (v6 ? "[" + options.listen_host + "]" : options.listen_host) + ":" +
+           std::to_string(options.listen_port) + "/";
+  }
+  if (base.back() != '/') base += '/';
+  return base + "login#token=" + options.token;
 }
 
 }  // namespace onlooker

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <variant>
@@ -21,7 +22,14 @@ struct Options {
   int retention_days = 0;   // 0 keeps history forever
   std::string token;        // empty: no token needed
   std::vector<std::string> allowed_origins;
+  bool open = false;          // no token: the private endpoints for anyone (a developer's laptop)
+  std::string public_url;     // the dashboard's address in browsers, e.g. https://example.com/onlooker/
+  std::size_t max_connections = 16384;  // open HTTP + WebSocket connections; 503 beyond
 };
+
+// The sign-in link `onlookerd --login-url` prints: --public-url (or the
+// --listen address) + "login#token=" + the token.
+std::string login_url(const Options& options);
 
 // What parsing produced: options to run with, or a text to print and the
 // exit status to leave with (0 for --help and --version, 2 for bad input).

@@ -1,6 +1,6 @@
 // What a connection needs to answer requests: the live view, the access
-// rules, and history queries with the thread they run on (SQLite reads
-// block, so they never run on the I/O thread).
+// rules, history queries with the thread they run on (SQLite reads block,
+// so they never run on the I/O thread), and the count of open connections.
 #pragma once
 
 namespace boost::asio {
@@ -10,6 +10,7 @@ class thread_pool;
 namespace onlooker {
 
 class AccessControl;
+class ConnectionLimit;
 class HistoryQueries;
 class LiveHub;
 
@@ -18,6 +19,7 @@ struct Services {
   AccessControl& access;
   HistoryQueries& history;
   boost::asio::thread_pool& blocking;
+  ConnectionLimit& connections;
 };
 
 }  // namespace onlooker

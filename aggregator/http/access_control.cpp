@@ -1,27 +1,13 @@
 #include "access_control.h"
 
 #include <algorithm>
+#include <cctype>
+
+#include "token.h"
 
 namespace onlooker {
 
 namespace http = boost::beast::http;
-
-bool constant_time_equal(std::string_view a, std::string_view b) {
-  // Length is not secret; the content is, so every byte is compared.
-  if (a.size() != b.size()) return false;
-  unsigned char difference = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    difference |= static_cast<unsigned char>(a[i] ^ b[i]);
-  }
-  return difference == 0;
-}
-
-bool valid_token(std::string_view token) {
-  return token.size() >= 16 && std::all_of(token.begin(), token.end(), [](char c) {
-           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                  c == '.' || c == '_' || c == '~' || c == '-';
-         });
-}
 
 namespace {
 
@@ -50,7 +36,49 @@ std::string_view cookie_token(const Request& request) {
   return {};
 }
 
+// Headers a reverse proxy adds and a direct client has no reason to send.
+bool proxied(const Request& request) {
+  for (const std::string_view name :
+       {"Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Real-IP",
+        "Via"}) {
+    if (request.find(name) != request.end()) return true;
+  }
+  return false;
+}
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
 }  // namespace
+
+std::string host_name(std::string_view text) {
+  if (const auto scheme = text.find("://"); scheme != std::string_view::npos) {
+    text.remove_prefix(scheme + 3);
+    text = text.substr(0, text.find_first_of("/?#"));
+  }
+  if (const auto at = text.rfind('@'); at != std::string_view::npos) text.remove_prefix(at + 1);
+  if (!text.empty() && text.front() == '[') {
+    const auto close = text.find(']');
+    return lower(text.substr(1, close == std::string_view::npos ? text.npos : close - 1));
+  }
+  return lower(text.substr(0, text.find(':')));
+}
+
+bool loopback_name(std::string_view name) {
+  // 127.x as an address literal only: "127.evil.example" is a DNS name.
+  return name == "localhost" || name == "::1" ||
+         (name.starts_with("127.") && name.find_first_not_of("0123456789.") == name.npos);
+}
+
+AccessControl::AccessControl(AccessSettings settings) : settings_(std::move(settings)) {
+  if (!settings_.listen_host.empty()) known_hosts_.push_back(lower(settings_.listen_host));  // bare: "::1"
+  if (!settings_.public_url.empty()) known_hosts_.push_back(host_name(settings_.public_url));
+  for (const auto& origin : settings_.allowed_origins) known_hosts_.push_back(host_name(origin));
+}
 
 Access AccessControl::verdict(bool matches, std::chrono::steady_clock::time_point now) {
   while (!failures_.empty() && now - failures_.front() > std::chrono::minutes(1)) {
@@ -64,12 +92,25 @@ Access AccessControl::verdict(bool matches, std::chrono::steady_clock::time_poin
   return Access::unauthorized;
 }
 
-Access AccessControl::check(const Request& request, std::chrono::steady_clock::time_point now) {
-  if (!token_required()) return Access::allowed;
-  std::string_view presented = bearer_token(request);
-  if (presented.empty()) presented = cookie_token(request);
-  if (presented.empty()) return Access::unauthorized;  // not a guess: not counted
-  return verdict(constant_time_equal(presented, settings_.token), now);
+bool AccessControl::host_known(const Request& request) const {
+  const std::string name = host_name(request[http::field::host]);
+  if (loopback_name(name)) return true;
+  return std::find(known_hosts_.begin(), known_hosts_.end(), name) != known_hosts_.end();
+}
+
+Access AccessControl::check(const Request& request, bool peer_loopback,
+                            std::chrono::steady_clock::time_point now) {
+  if (token_required()) {
+    std::string_view presented = bearer_token(request);
+    if (presented.empty()) presented = cookie_token(request);
+    if (presented.empty()) return Access::unauthorized;  // not a guess: not counted
+    return verdict(constant_time_equal(presented, settings_.token), now);
+  }
+  if (settings_.open) return host_known(request) ? Access::allowed : Access::unknown_host;
+  // A rebound name (evil.example -> 127.0.0.1) is not a loopback Host either.
+  const bool local = peer_loopback && !proxied(request) &&
+                     loopback_name(host_name(request[http::field::host]));
+  return local ? Access::allowed : Access::not_local;
 }
 
 Access AccessControl::login(std::string_view candidate, std::chrono::steady_clock::time_point now) {
@@ -77,20 +118,42 @@ Access AccessControl::login(std::string_view candidate, std::chrono::steady_cloc
   return verdict(constant_time_equal(candidate, settings_.token), now);
 }
 
+std::string AccessControl::site_scheme(const Request& request) const {
+  const auto forwarded = request["X-Forwarded-Proto"];
+  if (!forwarded.empty()) return lower(forwarded.substr(0, forwarded.find(',')));
+  return settings_.public_url.starts_with("https://") ? "https" : "http";
+}
+
 bool AccessControl::origin_allowed(const Request& request) const {
   const auto origin = request[http::field::origin];
   if (origin.empty()) return true;  // not a browser: nothing to hijack
   if (settings_.allowed_origins.empty()) {
-    const auto host = request[http::field::host];
-    return origin == "http://" + std::string(host) || origin == "https://" + std::string(host);
+    // The scheme must match too: an https page is another origin than an http site.
+    return origin == site_scheme(request) + "://" + std::string(request[http::field::host]);
   }
   return std::find(settings_.allowed_origins.begin(), settings_.allowed_origins.end(),
                    std::string(origin)) != settings_.allowed_origins.end();
 }
 
-std::string AccessControl::session_cookie() const {
+bool AccessControl::same_origin_post(const Request& request) const {
+  const auto fetch_site = request["Sec-Fetch-Site"];
+  if (!fetch_site.empty() && fetch_site != "same-origin" && fetch_site != "none") return false;
+  const auto origin = request[http::field::origin];
+  if (origin.empty()) return true;  // curl and the like: no cookies to ride on
+  return origin_allowed(request);
+}
+
+std::string AccessControl::session_cookie(const Request& request) const {
   return std::string(cookie_name) + "=" + settings_.token +
-         "; Path=/; HttpOnly; SameSite=Strict; Max-Age=2592000";
+         "; Path=/; HttpOnly; SameSite=Strict; Max-Age=2592000" +
+         (site_scheme(request) == "https" ? "; Secure" : "");
+}
+
+std::string AccessControl::status_json() const {
+  const bool network = !loopback_name(lower(settings_.listen_host));
+  return std::string("{\"token\":") + (token_required() ? "true" : "false") +
+         ",\"open\":" + (settings_.open && !token_required() ? "true" : "false") +
+         ",\"network\":" + (network ? "true" : "false") + "}";
 }
 
 }  // namespace onlooker

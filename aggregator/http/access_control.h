@@ -1,9 +1,18 @@
-// Who may see what. With --token, everything but the public endpoints
-// (/healthz, /api/count, /ws?count, /beacon.js, the login form) needs the
-// token: `Authorization: Bearer TOKEN`, or the cookie the login form sets.
-// Wrong tokens are answered 401 and, past a few per minute, 429.
-// WebSocket upgrades must come from an allowed Origin (default: the
-// request's own host), which stops cross-site WebSocket hijacking.
+// Who may see what (docs/SECURITY.md, "Access"). Public endpoints
+// (/healthz, /api/count, /ws?count, /beacon.js, /widget.js, the login form)
+// answer anyone. The private ones (the dashboard, /api/*, /metrics, /ws):
+//  - with --token: `Authorization: Bearer TOKEN` or the login form's cookie;
+//    wrong tokens are answered 401 and, past a few per minute, 429;
+//  - without one: only requests from this machine itself: a loopback peer,
+//    a loopback Host (which a DNS-rebound name is not), and none of the headers a
+//    reverse proxy adds (Forwarded, X-Forwarded-*, X-Real-IP, Via). Behind
+//    nginx every peer is loopback, so the headers and the Host are what
+//    tell a proxied request apart; the shipped location sets
+//    X-Forwarded-Proto, which a client cannot remove;
+//  - without one and with --open: anyone whose Host is a known name (DNS
+//    rebinding: a page on evil.example resolving to 127.0.0.1 is refused).
+// WebSocket upgrades of /ws must come from an allowed Origin (default: the
+// site's own scheme and host), which stops cross-site WebSocket hijacking.
 #pragma once
 
 #include <chrono>
@@ -12,43 +21,57 @@
 #include <string_view>
 #include <vector>
 
-#include "http_routes.h"
+#include "http_message.h"
 
 namespace onlooker {
 
 struct AccessSettings {
   std::string token;                         // empty: no token needed
   std::vector<std::string> allowed_origins;  // empty: the request's own host
+  bool open = false;         // no token: private endpoints for any known Host
+  std::string listen_host;   // --listen's host, a name this server answers to
+  std::string public_url;    // --public-url: another name, and https or not
 };
 
-enum class Access { allowed, unauthorized, rate_limited };
+enum class Access { allowed, unauthorized, rate_limited, not_local, unknown_host };
 
 class AccessControl {
  public:
-  explicit AccessControl(AccessSettings settings) : settings_(std::move(settings)) {}
+  explicit AccessControl(AccessSettings settings);
 
   bool token_required() const { return !settings_.token.empty(); }
-  // For a protected route: does the request carry the token?
-  Access check(const Request& request, std::chrono::steady_clock::time_point now);
+  // For a private route: may this request see it? `peer_loopback`: the TCP
+  // peer is 127.0.0.0/8 or ::1.
+  Access check(const Request& request, bool peer_loopback,
+               std::chrono::steady_clock::time_point now);
   // A login attempt with `candidate`.
   Access login(std::string_view candidate, std::chrono::steady_clock::time_point now);
   bool origin_allowed(const Request& request) const;
-  // Set-Cookie value after a successful login.
-  std::string session_cookie() const;
+  // A form POST a browser sent from this site (Origin / Sec-Fetch-Site), or
+  // from no browser at all: cross-site posts are refused.
+  bool same_origin_post(const Request& request) const;
+  // Set-Cookie value after a successful login; Secure when the site is https.
+  std::string session_cookie(const Request& request) const;
+  // {"token":…,"open":…,"network":…} for the dashboard's banner.
+  std::string status_json() const;
 
   static constexpr std::string_view cookie_name = "onlooker_token";
   static constexpr int failures_per_minute = 5;
 
  private:
   Access verdict(bool matches, std::chrono::steady_clock::time_point now);
+  bool host_known(const Request& request) const;
+  std::string site_scheme(const Request& request) const;
 
   AccessSettings settings_;
+  std::vector<std::string> known_hosts_;  // lower-case names, no ports
   std::deque<std::chrono::steady_clock::time_point> failures_;
 };
 
-// Compares without leaking, through timing, how much of a guess was right.
-bool constant_time_equal(std::string_view a, std::string_view b);
-// A token must be 16+ characters of [A-Za-z0-9._~-] (safe in a cookie).
-bool valid_token(std::string_view token);
+// "Example.com:8080" -> "example.com", "[::1]:9190" -> "::1", and the same
+// for the authority of "https://example.com/x".
+std::string host_name(std::string_view host_or_url);
+// A name or address that only reaches this machine.
+bool loopback_name(std::string_view name);
 
 }  // namespace onlooker

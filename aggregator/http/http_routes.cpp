@@ -1,6 +1,9 @@
 #include "http_routes.h"
 
 #include <boost/beast/http/verb.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+
+#include <nlohmann/json.hpp>
 
 #include "access_control.h"
 #include "embedded_assets.h"
@@ -29,91 +32,142 @@ Response make_response(const Request& request, http::status status, std::string_
 
 Response error(const Request& request, http::status status, std::string_view message) {
   return make_response(request, status, "application/json",
-                       std::string("{\"error\":\"") + std::string(message) + "\"}");
+                       nlohmann::json{{"error", message}}.dump());
 }
 
-constexpr std::string_view login_page = R"html(<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Onlooker — sign in</title>
-<style>:root{color-scheme:light dark}body{font:16px system-ui,sans-serif;display:grid;place-items:center;min-height:90vh}
-form{display:grid;gap:.6rem;min-width:16rem}input,button{font:inherit;padding:.5rem}</style></head>
-<body><form method="post" action="login"><h1>Onlooker</h1>
-<label for="token">Access token</label><input id="token" name="token" type="password" autocomplete="current-password" required autofocus>
-<button type="submit">Sign in</button></form></body></html>
-)html";
+// Every HTML page: no framing (clickjacking), scripts only from files.
+Response page(const Request& request, http::status status, std::string body) {
+  auto response = make_response(request, status, "text/html; charset=utf-8", std::move(body));
+  response.set("Content-Security-Policy",
+               "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; "
+               "style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; "
+               "form-action 'self'; base-uri 'none'");
+  response.set("X-Frame-Options", "DENY");
+  return response;
+}
 
 Response asset_response(const Request& request, const assets::Asset& asset) {
+  if (asset.content_type.starts_with("text/html")) {
+    auto response = page(request, http::status::ok, std::string(asset.body));
+    // Revalidated: after an upgrade, a page must not meet last version's modules.
+    response.set(http::field::cache_control, "no-cache");
+    return response;
+  }
   auto response = make_response(request, http::status::ok, asset.content_type,
                                 std::string(asset.body));
-  // The dashboard's own files are revalidated (after an upgrade, a page must
-  // not meet last version's modules); the scripts sites embed for their
-  // visitors may be cached for an hour.
-  const bool page = asset.content_type.starts_with("text/html");
+  // The scripts sites embed for their visitors may be cached for an hour.
   const bool embedded = asset.path == "/beacon.js" || asset.path == "/widget.js";
   response.set(http::field::cache_control, embedded ? "public, max-age=3600" : "no-cache");
-  if (page) {
-    response.set("Content-Security-Policy",
-                 "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; "
-                 "style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'");
-  }
   return response;
 }
 
-Response refusal(const Request& request, Access access) {
-  auto response = error(request,
-                        access == Access::rate_limited ? http::status::too_many_requests
-                                                       : http::status::unauthorized,
-                        access == Access::rate_limited ? "too many wrong tokens; wait a minute"
-                                                       : "token required");
-  if (access == Access::unauthorized) response.set(http::field::www_authenticate, "Bearer");
-  if (access == Access::rate_limited) response.set(http::field::retry_after, "60");
-  return response;
+constexpr std::string_view fix_command = "sudo dpkg-reconfigure onlooker";
+
+std::string not_local_message() {
+  return "no access token is set, so onlookerd shows this only to its own machine, and this "
+         "request came through a proxy. To sign in from here, set a token: run `" +
+         std::string(fix_command) +
+         "` (it writes one and restarts onlookerd; then `sudo onlookerd --config "
+         "/etc/onlooker/onlookerd.conf --login-url` prints the sign-in link), or start onlookerd "
+         "with --token";
+}
+
+Response not_local_page(const Request& request) {
+  return page(request, http::status::unauthorized,
+              "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+              "<title>Onlooker — sign-in needed</title></head><body><h1>Onlooker</h1>"
+              "<p>No access token is set, so onlookerd shows the dashboard only to its own "
+              "machine, and this request came through a proxy.</p>"
+              "<p>To sign in from here, run on the server:</p><pre><code>" +
+                  std::string(fix_command) +
+                  "</code></pre><p>It writes a token into /etc/onlooker/onlookerd.conf and "
+                  "restarts onlookerd; <code>sudo onlookerd --config "
+                  "/etc/onlooker/onlookerd.conf --login-url</code> then prints the sign-in "
+                  "link. Elsewhere, start onlookerd with <code>--token</code>.</p></body></html>\n");
+}
+
+Response refusal(const Request& request, Access access, bool is_page) {
+  switch (access) {
+    case Access::rate_limited: {
+      auto response = error(request, http::status::too_many_requests,
+                            "too many wrong tokens; wait a minute");
+      response.set(http::field::retry_after, "60");
+      return response;
+    }
+    case Access::unknown_host:
+      return error(request, http::status::forbidden,
+                   "unknown Host: without a token onlookerd answers only to its own names "
+                   "(--listen, --public-url, --allowed-origin)");
+    case Access::not_local:
+      return is_page ? not_local_page(request)
+                     : error(request, http::status::unauthorized, not_local_message());
+    default: {
+      if (is_page) {  // a person at the dashboard: to the sign-in form
+        auto response = make_response(request, http::status::see_other, "text/plain", "");
+        response.set(http::field::location, "login");
+        return response;
+      }
+      auto response = error(request, http::status::unauthorized, "token required");
+      response.set(http::field::www_authenticate, "Bearer");
+      return response;
+    }
+  }
 }
 
 Response login(const Request& request, AccessControl& access) {
   if (request.method() != http::verb::post) {
-    auto response = make_response(request, http::status::ok, "text/html; charset=utf-8",
-                                  std::string(login_page));
-    return response;
+    return asset_response(request, *assets::find("/login.html"));
+  }
+  if (!access.same_origin_post(request)) {
+    return error(request, http::status::forbidden, "sign-in from another site");
   }
   const auto token = query_param(request.body(), "token").value_or("");
   const Access verdict = access.login(token, std::chrono::steady_clock::now());
-  if (verdict != Access::allowed) return refusal(request, verdict);
+  if (verdict != Access::allowed) return refusal(request, verdict, false);
   auto response = make_response(request, http::status::see_other, "text/plain", "");
   response.set(http::field::location, "./");
-  response.set(http::field::set_cookie, access.session_cookie());
+  response.set(http::field::set_cookie, access.session_cookie(request));
   return response;
+}
+
+bool is_public_file(std::string_view path) {
+  return path == "/beacon.js" || path == "/widget.js" || path == "/login.js" ||
+         path == "/login.css";
+}
+
+Routed websocket(const Request& request, const Target& target, const Caller& caller,
+                 AccessControl& access) {
+  WebSocketUpgrade upgrade{query_param(target.query, "host").value_or(""),
+                           query_param(target.query, "count").has_value()};
+  // The count is public like /api/count: any origin may read it.
+  if (upgrade.count_only) return upgrade;
+  if (!access.origin_allowed(request)) {
+    return error(request, http::status::forbidden, "WebSocket from another origin");
+  }
+  const Access verdict = access.check(request, caller.loopback, std::chrono::steady_clock::now());
+  if (verdict != Access::allowed) return refusal(request, verdict, false);
+  return upgrade;
 }
 
 }  // namespace
 
-std::optional<Response> refuse_protected(const Request& request, AccessControl& access) {
-  const Access verdict = access.check(request, std::chrono::steady_clock::now());
-  if (verdict != Access::allowed) return refusal(request, verdict);
-  return std::nullopt;
+Response bad_request() {
+  Response response{http::status::bad_request, 11};
+  response.set(http::field::connection, "close");
+  response.body() = "bad request\n";
+  response.prepare_payload();
+  return response;
 }
 
 Response json_answer(const Request& request, http::status status, std::string body) {
   return make_response(request, status, "application/json", std::move(body));
 }
 
-std::optional<Response> refuse_websocket(const Request& request, AccessControl& access) {
-  if (!access.origin_allowed(request)) {
-    return error(request, http::status::forbidden, "WebSocket from another origin");
+Routed route(const Request& request, const Caller& caller, LiveHub& hub, AccessControl& access) {
+  const Target target = split_target(request.target());
+  if (target.path == "/ws" && boost::beast::websocket::is_upgrade(request)) {
+    return websocket(request, target, caller, access);
   }
-  const Target target = split_target(request.target());
-  if (query_param(target.query, "count")) return std::nullopt;  // public
-  const Access verdict = access.check(request, std::chrono::steady_clock::now());
-  if (verdict != Access::allowed) return refusal(request, verdict);
-  return std::nullopt;
-}
-
-bool is_websocket_route(const Request& request) {
-  return split_target(request.target()).path == "/ws";
-}
-
-Response handle_request(const Request& request, LiveHub& hub, AccessControl& access) {
-  const Target target = split_target(request.target());
   if (target.path == "/login") return login(request, access);
   if (request.method() != http::verb::get && request.method() != http::verb::head) {
     auto response = error(request, http::status::method_not_allowed, "only GET is supported");
@@ -123,11 +177,10 @@ Response handle_request(const Request& request, LiveHub& hub, AccessControl& acc
   if (target.path == "/healthz") {
     return make_response(request, http::status::ok, "text/plain; charset=utf-8", "ok\n");
   }
-  // Public scripts a site embeds for its visitors.
-  if (target.path == "/beacon.js" || target.path == "/widget.js") {
+  // Public scripts a site embeds for its visitors, and the sign-in form's.
+  if (is_public_file(target.path)) {
     if (const auto* asset = assets::find(target.path)) return asset_response(request, *asset);
   }
-
   if (target.path == "/api/count") {
     auto response = make_response(request, http::status::ok, "application/json",
                                   hub.count_json(query_param(target.query, "host").value_or(""),
@@ -136,28 +189,33 @@ Response handle_request(const Request& request, LiveHub& hub, AccessControl& acc
     response.set(http::field::access_control_allow_origin, "*");
     return response;
   }
-  // Everything below needs the token when one is set.
-  const Access verdict = access.check(request, std::chrono::steady_clock::now());
-  if (verdict != Access::allowed) {
-    if (verdict == Access::unauthorized && (target.path == "/" || target.path == "/index.html")) {
-      auto response = make_response(request, http::status::see_other, "text/plain", "");
-      response.set(http::field::location, "login");
-      return response;
-    }
-    return refusal(request, verdict);
-  }
+
+  // Everything below is private.
+  const bool is_page = target.path == "/" || target.path == "/index.html";
+  const Access verdict = access.check(request, caller.loopback, std::chrono::steady_clock::now());
+  if (verdict != Access::allowed) return refusal(request, verdict, is_page);
 
   if (target.path == "/api/live") {
     const std::string host = query_param(target.query, "host").value_or("");
     return make_response(request, http::status::ok, "application/json",
                          hub.snapshot_json(host, false));
   }
+  if (target.path == "/api/history") {
+    auto parsed = parse_history_request(target.query, unix_now_ms());
+    if (auto* problem = std::get_if<std::string>(&parsed)) {
+      return error(request, http::status::bad_request, *problem);
+    }
+    return HistoryJob{std::get<HistoryRequest>(std::move(parsed))};
+  }
+  if (target.path == "/api/access") {
+    return make_response(request, http::status::ok, "application/json", access.status_json());
+  }
   if (target.path == "/metrics") {
     return make_response(request, http::status::ok, "text/plain; version=0.0.4; charset=utf-8",
                          hub.metrics_text());
   }
-  if (const auto* asset = assets::find(target.path == "/" ? "/index.html" : target.path)) {
-    return asset_response(request, *asset);
+  if (const auto* asset = assets::find(is_page ? "/index.html" : target.path)) {
+    if (target.path != "/login.html") return asset_response(request, *asset);
   }
   if (target.path == "/ws") {
     return error(request, http::status::upgrade_required, "WebSocket upgrade required");

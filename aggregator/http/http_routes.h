@@ -1,29 +1,43 @@
-// What onlookerd answers to plain HTTP requests. WebSocket upgrades of /ws
-// are recognised here but carried out by the HTTP session.
+// The router: what onlookerd does with one parsed request, decided in one
+// place and without I/O. The answer is a response to write, a WebSocket
+// upgrade to carry out, or a history query to run off the I/O thread;
+// HttpSession only reads, writes and dispatches.
 #pragma once
 
-#include <optional>
-#include <utility>
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
+#include <cstdint>
+#include <string>
+#include <variant>
+
+#include "history_queries.h"
+#include "http_message.h"
 
 namespace onlooker {
 
 class LiveHub;
 class AccessControl;
 
-using Request = boost::beast::http::request<boost::beast::http::string_body>;
-using Response = boost::beast::http::response<boost::beast::http::string_body>;
+// Who sent the request, as far as the socket tells.
+struct Caller {
+  bool loopback = false;  // the TCP peer is 127.0.0.0/8 or ::1
+};
 
-bool is_websocket_route(const Request& request);
-Response handle_request(const Request& request, LiveHub& hub, AccessControl& access);
-// For protected routes handled elsewhere (/api/history): the refusal, or
-// nothing when the request may proceed.
-std::optional<Response> refuse_protected(const Request& request, AccessControl& access);
+// /ws, checked: the session upgrades the connection and streams to it.
+struct WebSocketUpgrade {
+  std::string host;         // ?host= filter; empty: every site
+  bool count_only = false;  // /ws?count: the public count stream
+};
+
+// /api/history, checked and parsed: the session runs it on the blocking pool.
+struct HistoryJob {
+  HistoryRequest query;
+};
+
+using Routed = std::variant<Response, WebSocketUpgrade, HistoryJob>;
+
+Routed route(const Request& request, const Caller& caller, LiveHub& hub, AccessControl& access);
+
+// The answer to a request that could not be parsed (malformed, too large).
+Response bad_request();
 Response json_answer(const Request& request, boost::beast::http::status status, std::string body);
-
-// The refusal of a WebSocket upgrade that failed the origin or token check,
-// or nothing when it may proceed.
-std::optional<Response> refuse_websocket(const Request& request, AccessControl& access);
 
 }  // namespace onlooker

@@ -3,14 +3,9 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
-#include <boost/beast/websocket/rfc6455.hpp>
-
-#include <nlohmann/json.hpp>
 
 #include "history_queries.h"
-#include "live_hub.h"
 #include "log.h"
-#include "query_string.h"
 #include "services.h"
 #include "websocket_session.h"
 
@@ -26,10 +21,25 @@ constexpr std::size_t max_header_bytes = 8 * 1024;
 constexpr std::size_t max_body_bytes = 1024;
 constexpr auto read_timeout = std::chrono::seconds(30);
 
+bool is_loopback(const boost::asio::ip::tcp::socket& socket) {
+  boost::system::error_code ec;
+  const auto peer = socket.remote_endpoint(ec);
+  if (ec) return false;
+  const auto address = peer.address();
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6())
+        .is_loopback();
+  }
+  return address.is_loopback();
+}
+
 }  // namespace
 
-HttpSession::HttpSession(boost::asio::ip::tcp::socket&& socket, Services& services)
-    : stream_(std::move(socket)), services_(services) {}
+HttpSession::HttpSession(boost::asio::ip::tcp::socket&& socket, Services& services,
+                         ConnectionSlot slot)
+    : stream_(std::move(socket)), services_(services), slot_(std::move(slot)) {
+  peer_loopback_ = is_loopback(stream_.socket());
+}
 
 void HttpSession::run() {
   boost::asio::dispatch(stream_.get_executor(),
@@ -52,45 +62,29 @@ void HttpSession::on_read(beast::error_code ec) {
   if (ec) {
     if (ec != beast::error::timeout && ec != boost::asio::error::operation_aborted &&
         ec != boost::asio::error::connection_reset) {
-      // A malformed or oversized request: answer 400 and close.
-      Response response{http::status::bad_request, 11};
-      response.set(http::field::connection, "close");
-      response.body() = "bad request\n";
-      response.prepare_payload();
-      response_ = std::make_shared<Response>(std::move(response));
-      http::async_write(stream_, *response_,
-                        [self = shared_from_this()](beast::error_code, std::size_t) {
-                          self->do_close();
-                        });
+      write(bad_request());  // malformed or oversized: answer and close
     }
     return;
   }
-
   Request request = parser_->release();
-  if (beast::websocket::is_upgrade(request) && is_websocket_route(request)) {
-    if (auto refused = refuse_websocket(request, services_.access)) {
-      refused->keep_alive(false);
-      response_ = std::make_shared<Response>(std::move(*refused));
-      http::async_write(stream_, *response_,
-                        [self = shared_from_this()](beast::error_code, std::size_t) {
-                          self->do_close();
-                        });
-      return;
-    }
-    const auto target = split_target(request.target());
-    auto host = query_param(target.query, "host").value_or("");
-    const bool count_only = query_param(target.query, "count").has_value();
-    std::make_shared<WebSocketSession>(stream_.release_socket(), services_.hub, std::move(host),
-                                       count_only)
-        ->run(std::move(request));
-    return;
+  auto routed = route(request, Caller{peer_loopback_}, services_.hub, services_.access);
+  if (auto* upgrading = std::get_if<WebSocketUpgrade>(&routed)) {
+    return upgrade(std::move(request), std::move(*upgrading));
   }
+  if (auto* job = std::get_if<HistoryJob>(&routed)) {
+    return run_history(std::move(request), std::move(*job));
+  }
+  auto& response = std::get<Response>(routed);
+  // A refused upgrade closes: the client expected to leave HTTP behind.
+  if (beast::websocket::is_upgrade(request)) response.keep_alive(false);
+  write(std::move(response));
+}
 
-  if (split_target(request.target()).path == "/api/history" &&
-      request.method() == http::verb::get) {
-    return answer_history(std::move(request));
-  }
-  write(handle_request(request, services_.hub, services_.access));
+void HttpSession::upgrade(Request request, WebSocketUpgrade upgrade) {
+  std::make_shared<WebSocketSession>(stream_.release_socket(), services_.hub,
+                                     std::move(upgrade.host), upgrade.count_only,
+                                     std::move(slot_))
+      ->run(std::move(request));
 }
 
 void HttpSession::write(Response response) {
@@ -102,17 +96,10 @@ void HttpSession::write(Response response) {
                     });
 }
 
-// Validated here; queried on the blocking pool; answered back on this
-// session's executor.
-void HttpSession::answer_history(Request request) {
-  if (auto refused = refuse_protected(request, services_.access)) return write(std::move(*refused));
-  auto parsed = parse_history_request(split_target(request.target()).query, unix_now_ms());
-  if (auto* problem = std::get_if<std::string>(&parsed)) {
-    nlohmann::json error{{"error", *problem}};
-    return write(json_answer(request, http::status::bad_request, error.dump()));
-  }
+// Queried on the blocking pool; answered back on this session's executor.
+void HttpSession::run_history(Request request, HistoryJob job) {
   boost::asio::post(services_.blocking, [self = shared_from_this(), request = std::move(request),
-                                         query = std::get<HistoryRequest>(parsed)]() mutable {
+                                         query = std::move(job.query)]() mutable {
     Response response;
     try {
       response = json_answer(request, http::status::ok, self->services_.history.run(query));

@@ -25,11 +25,13 @@ void fail(beast::error_code ec, const char* what) {
 }  // namespace
 
 WebSocketSession::WebSocketSession(boost::asio::ip::tcp::socket&& socket, LiveHub& hub,
-                                   std::string host_filter, bool count_only)
+                                   std::string host_filter, bool count_only,
+                                   ConnectionSlot slot)
     : ws_(std::move(socket)),
       hub_(hub),
       host_filter_(std::move(host_filter)),
-      count_only_(count_only) {}
+      count_only_(count_only),
+      slot_(std::move(slot)) {}
 
 void WebSocketSession::run(beast::http::request<beast::http::string_body> upgrade) {
   // Pings an idle client and closes one that stops answering.

@@ -12,6 +12,8 @@
 #include <memory>
 #include <string>
 
+#include "connection_limit.h"
+
 namespace onlooker {
 
 class LiveHub;
@@ -19,8 +21,9 @@ class LiveHub;
 class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
  public:
   // `count_only`: the public /ws?count stream, {"type":"count","active":n}.
+  // `slot`: this connection's place under --max-connections.
   WebSocketSession(boost::asio::ip::tcp::socket&& socket, LiveHub& hub, std::string host_filter,
-                   bool count_only);
+                   bool count_only, ConnectionSlot slot);
 
   void run(boost::beast::http::request<boost::beast::http::string_body> upgrade);
   void send(std::shared_ptr<const std::string> message);
@@ -40,6 +43,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   std::string host_filter_;
   bool count_only_;
   bool open_ = false;
+  ConnectionSlot slot_;
   std::shared_ptr<const std::string> writing_;
   std::shared_ptr<const std::string> next_;
 };

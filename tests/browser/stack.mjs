@@ -131,6 +131,8 @@ export class Stack {
       "--listen", `127.0.0.1:${this.apiPort}`, "--active-window", String(activeWindow),
       "--push-interval", "200", "--geoip", env("ONLOOKER_GEOIP"),
       "--ua-regexes", env("ONLOOKER_UAP_REGEXES"), ...onlookerdArgs,
+      // Like scripts/run.sh: a developer's stack, open through its own nginx.
+      ...(onlookerdArgs.includes("--token") ? [] : ["--open"]),
     ];
     await this.startOnlookerd();
   }

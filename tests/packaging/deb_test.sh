@@ -254,11 +254,26 @@ if "${as_onlooker[@]}" ln -s /etc/passwd "$root/run/onlooker/planted" 2>/dev/nul
 fi
 ok "user onlooker cannot create entries in /run/onlooker"
 
+# Without a token (the packaged file has none; the postinst writes one, see
+# step 8), the private endpoints answer this machine only, not through nginx.
+site=http://127.0.0.1:$port/onlooker
+code() { curl -sS -o /dev/null -w '%{http_code}' "$@"; }
+websocket=(-H "Connection: Upgrade" -H "Upgrade: websocket" -H "Sec-WebSocket-Version: 13"
+           -H "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==")
+for path in /api/live /api/history /metrics /; do
+  [[ $(code "$site$path") == 401 ]] || fail "no token: $path through nginx answered $(code "$site$path"), expected 401"
+done
+[[ $(code "${websocket[@]}" "$site/ws") == 401 ]] || fail "no token: /ws through nginx not 401"
+for path in /api/count /widget.js /beacon.js; do
+  [[ $(code "$site$path") == 200 ]] || fail "public $path through nginx answered $(code "$site$path")"
+done
+ok "no token: dashboard, /api/live, /api/history, /metrics, /ws 401 through nginx; count and scripts 200"
+
 chrome="Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36"
 curl -fsS -o /dev/null -A "$chrome" "http://127.0.0.1:$port/"
 live=
 for _ in $(seq 50); do
-  live=$(curl -fsS "http://127.0.0.1:$port/onlooker/api/live")
+  live=$(curl -fsS "http://127.0.0.1:$api_port/api/live")  # this machine itself
   grep -Eq '"active": ?1[,}]' <<<"$live" && break
   sleep 0.1
 done
@@ -266,6 +281,32 @@ grep -Eq '"active": ?1[,}]' <<<"$live" || fail "no active visitor: $live"
 grep -Eq '"device": ?"desktop"' <<<"$live" && grep -Eq '"browser": ?"Chrome"' <<<"$live" ||
   fail "the packaged regexes did not classify the visitor: $live"
 ok "a page view: active 1, desktop Chrome (packaged uap-core regexes)"
+
+# With a token (as the postinst writes it): through nginx only with it.
+kill -TERM "$onlookerd_pid"
+wait "$onlookerd_pid" || fail "onlookerd exited $? on SIGTERM"
+token=$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')
+printf 'token = %s\n' "$token" >>"$config"
+"${as_onlooker[@]}" "$root/usr/sbin/onlookerd" --config "$config" 2>>"$tmp/onlookerd.log" &
+onlookerd_pid=$!
+for _ in $(seq 100); do
+  curl -fsS -o /dev/null "$site/healthz" 2>/dev/null && break
+  sleep 0.1
+done
+bearer=(-H "Authorization: Bearer $token")
+for path in /api/live /api/history /metrics; do
+  [[ $(code "$site$path") == 401 ]] || fail "token set: $path without it answered $(code "$site$path")"
+  [[ $(code "${bearer[@]}" "$site$path") == 200 ]] || fail "token set: $path with it not 200"
+done
+[[ $(code "$site/") == 303 && $(code "${bearer[@]}" "$site/") == 200 ]] ||
+  fail "token set: the dashboard answered $(code "$site/") / $(code "${bearer[@]}" "$site/")"
+[[ $(code "${websocket[@]}" "$site/ws") == 401 ]] || fail "token set: /ws without it not 401"
+[[ $(code --max-time 2 "${websocket[@]}" "${bearer[@]}" "$site/ws" || true) == 101 ]] ||
+  fail "token set: /ws with it not 101"
+[[ $(code "$site/api/count") == 200 && $(code "$site/widget.js") == 200 ]] || fail "token set: public paths"
+[[ $("$root/usr/sbin/onlookerd" --config "$config" --login-url) == "http://127.0.0.1:$api_port/login#token=$token" ]] ||
+  fail "--login-url: $("$root/usr/sbin/onlookerd" --config "$config" --login-url)"
+ok "token set: private paths 401 without it, 200 with it (dashboard 303 to sign-in); --login-url"
 
 kill -TERM "$onlookerd_pid"
 status=0
@@ -313,7 +354,7 @@ ok "systemd-analyze verify: clean; security exposure $exposure"
 
 # --- 8. maintainer scripts -------------------------------------------------------
 unshare --mount --propagation private \
-  "$here/maintainer_scripts.sh" "$tmp/control" "$tmp/maintainer" ||
+  "$here/maintainer_scripts.sh" "$tmp/control" "$tmp/maintainer" "$root/etc/onlooker/onlookerd.conf" ||
   fail "maintainer scripts"
 ok "maintainer scripts: user, stat override, tmpfiles, module link, trigger, service"
 

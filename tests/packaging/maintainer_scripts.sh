@@ -5,11 +5,12 @@
 # change the system (adduser, dpkg-statoverride, systemd-tmpfiles,
 # dpkg-trigger, deb-systemd-helper, deb-systemd-invoke, systemctl) is a stub
 # that records its arguments. Nothing outlives the namespace.
-#   maintainer_scripts.sh CONTROL_DIR WORK_DIR
+#   maintainer_scripts.sh CONTROL_DIR WORK_DIR PACKAGED_ONLOOKERD_CONF
 set -euo pipefail
 
 control=$1
 work=$2
+packaged_conf=$3
 fail() {
   echo "FAIL (maintainer scripts): $*" >&2
   exit 1
@@ -38,7 +39,7 @@ STUB
   chmod 0755 "$work/stubs/$command"
 done
 # For the run without systemd: the stubs and the few tools the scripts use.
-for tool in sh install ln rm mv rmdir; do
+for tool in sh install ln rm mv rmdir grep od tr sed cat; do
   ln -sf "$(command -v "$tool")" "$work/bin/$tool"
 done
 for stub in adduser dpkg-statoverride dpkg-trigger deb-systemd-helper getent; do
@@ -47,7 +48,8 @@ done
 
 run() {  # SCRIPT ARGS...
   : >"$work/calls"
-  PATH=$work/stubs:$PATH sh "$control/$1" "${@:2}" || fail "$1 $* exited $?"
+  PATH=$work/stubs:$PATH sh "$control/$1" "${@:2}" >"$work/output" 2>&1 ||
+    fail "$1 $* exited $?: $(cat "$work/output")"
 }
 called() {
   grep -qxF -- "$1" "$work/calls" || fail "expected call '$1'; calls were: $(cat "$work/calls")"
@@ -58,9 +60,28 @@ not_called() {
 link=/etc/nginx/modules-enabled/50-mod-http-onlooker.conf
 target=/usr/share/nginx/modules-available/mod-http-onlooker.conf
 
+conf=/etc/onlooker/onlookerd.conf
+fresh_conf() {  # what dpkg unpacks, with the mode dpkg-statoverride gives it
+  mkdir -p /etc/onlooker
+  cp "$packaged_conf" "$conf"
+  chmod 0640 "$conf"
+}
+token_in_conf() {
+  sed -n 's/^token = \([0-9a-f]*\)$/\1/p' "$conf"
+}
+grep -Eq '^[[:space:]]*token[[:space:]]*=' "$packaged_conf" && fail "the packaged config sets a token"
+
 # A fresh install on a system running systemd.
 mkdir -p /run/systemd/system
+fresh_conf
+inode=$(stat -c %i "$conf")
 run postinst configure
+first=$(token_in_conf)
+[[ ${#first} -eq 48 ]] || fail "postinst wrote no 192-bit token into $conf: '$first'"
+[[ $(grep -c '^token = ' "$conf") -eq 1 ]] || fail "more than one token line"
+[[ $(stat -c '%i %a' "$conf") == "$inode 640" ]] || fail "postinst replaced $conf or changed its mode"
+grep -qF -- "--login-url" "$work/output" || fail "postinst did not say how to sign in: $(cat "$work/output")"
+grep -qF -- "$first" "$work/output" && fail "postinst printed the token into the install output"
 called "adduser --quiet --system --group --no-create-home --home /var/lib/onlooker --gecos Onlooker analytics daemon onlooker"
 called "dpkg-statoverride --quiet --update --add root onlooker 0640 /etc/onlooker/onlookerd.conf"
 called "systemd-tmpfiles --create onlooker.conf"
@@ -78,8 +99,10 @@ run postrm remove
 called "dpkg-trigger --no-await nginx-reload"
 called "deb-systemd-helper mask onlookerd.service"
 
-# Reinstall after that removal: the link comes back, the service restarts.
+# Reinstall after that removal: the link comes back, the service restarts,
+# the token stays.
 run postinst configure 0.0.1
+[[ $(token_in_conf) == "$first" ]] || fail "an upgrade changed the token"
 [[ $(readlink "$link") == "$target" && ! -e $link.removed ]] || fail "reinstall did not restore the link"
 called "deb-systemd-invoke restart onlookerd.service"
 
@@ -95,6 +118,17 @@ run postrm purge
 [[ ! -e $link && ! -e $link.removed ]] || fail "purge left the module links"
 called "deb-systemd-helper purge onlookerd.service"
 
+# Another machine's install: another token. An explicit `open = true` is kept.
+fresh_conf
+run postinst configure
+second=$(token_in_conf)
+[[ ${#second} -eq 48 && $second != "$first" ]] || fail "two installs, tokens '$first' and '$second'"
+fresh_conf
+echo "open = true" >>"$conf"
+run postinst configure
+[[ -z $(token_in_conf) ]] || fail "postinst set a token although open = true"
+fresh_conf
+
 # Without systemd (a container): the postinst makes /run/onlooker itself,
 # with the same ownership as tmpfiles.d/onlooker.conf.
 rm -rf /run/systemd /run/onlooker
@@ -105,5 +139,7 @@ PATH=$work/bin sh "$control/postinst" configure || fail "postinst without system
 not_called systemctl
 [[ $(stat -c '%u:%g %a' /run/onlooker) == "0:64123 750" ]] ||
   fail "without systemd, /run/onlooker is $(stat -c '%u:%g %a' /run/onlooker)"
+
+[[ $(token_in_conf | wc -c) -eq 49 ]] || fail "without systemd, no token written"
 
 echo "maintainer scripts: all checks passed"

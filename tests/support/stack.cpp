@@ -1,5 +1,7 @@
 #include "stack.h"
 
+#include <algorithm>
+
 #include <signal.h>
 
 #include <cstdio>
@@ -153,6 +155,9 @@ void Stack::start_onlookerd() {
   std::vector<std::string> argv{onlookerd_path(), "--ring", ring_path(), "--db", db_path(),
                                 "--listen", "127.0.0.1:" + std::to_string(api_port_)};
   argv.insert(argv.end(), options_.onlookerd_args.begin(), options_.onlookerd_args.end());
+  // Like scripts/run.sh: a developer's stack, open through its own nginx.
+  const bool has_token = std::find(argv.begin(), argv.end(), "--token") != argv.end();
+  if (options_.open && !has_token) argv.push_back("--open");
   onlookerd_ = std::make_unique<Process>(argv, dir_.file("onlookerd.log"));
   if (!eventually([&] { return healthy(api_port_, "/healthz"); }, std::chrono::seconds(10))) {
     throw std::runtime_error("onlookerd did not start:\n" + onlookerd_log());

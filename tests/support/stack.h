@@ -24,6 +24,9 @@ struct StackOptions {
   // NAME=VALUE pairs in nginx's environment, kept for its workers too (an
   // `env NAME;` directive each), e.g. libfaketime's LD_PRELOAD and FAKETIME.
   std::vector<std::string> nginx_env;
+  // Without --token: start onlookerd with --open (as scripts/run.sh does);
+  // false tests the installed default, private endpoints for this machine only.
+  bool open = true;
 };
 
 class Stack {

@@ -1,0 +1,56 @@
+// Signing in with the link `onlookerd --login-url` prints: the browser lands
+// on the live dashboard with a cookie, the token gone from the address bar;
+// and the banner that says when the dashboard is open.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { after, before, describe, it } from "node:test";
+import { Stack } from "./stack.mjs";
+import { DEMO_PAGES, eventually, launch, openDashboard } from "./helpers.mjs";
+
+const TOKEN = "browser-test-token-0123456789";
+
+describe("sign-in link", { timeout: 60000 }, () => {
+  let stack, open, browser;
+
+  before(async () => {
+    stack = await Stack.start({ pages: DEMO_PAGES, onlookerdArgs: ["--token", TOKEN] });
+    open = await Stack.start({ pages: DEMO_PAGES });
+    browser = await launch();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await stack?.stop();
+    await open?.stop();
+  });
+
+  it("signs in from the printed link and leaves no token in the address bar", async () => {
+    const link = execFileSync(stack.onlookerdArgv[0],
+      [...stack.onlookerdArgv.slice(1), "--public-url", stack.dashboardUrl, "--login-url"],
+      { encoding: "utf8" }).trim();
+    assert.equal(link, `${stack.dashboardUrl}login#token=${TOKEN}`);
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const problems = [];
+    page.on("console", (message) => { if (message.type() === "error") problems.push(message.text()); });
+    await page.goto(link);
+    await page.waitForSelector('#connection[data-phase="live"]', { timeout: 10000 });
+    assert.equal(new URL(page.url()).pathname, "/onlooker/");
+    assert.ok(!page.url().includes(TOKEN), `the token stayed in the address: ${page.url()}`);
+    const cookies = await context.cookies();
+    assert.ok(cookies.some((c) => c.name === "onlooker_token" && c.httpOnly), "the session cookie");
+    assert.equal(await page.isHidden("#access-warning"), true, "no banner with a token");
+    assert.deepEqual(problems, [], "no CSP violations or script errors");
+    await context.close();
+  });
+
+  it("without a token and with --open, the dashboard says it is open", async () => {
+    const { context, page, problems } = await openDashboard(browser, open);
+    await eventually("the banner", async () => !(await page.isHidden("#access-warning")));
+    assert.match(await page.textContent("#access-warning"), /Open dashboard: no access token is set; anyone/);
+    assert.match(await page.textContent("#access-warning"), /sudo dpkg-reconfigure onlooker/);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
