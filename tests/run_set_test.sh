@@ -3,16 +3,19 @@
 # directory, builds the run.sh target set (onlooker_run_set) and checks that
 # the only binaries made are onlookerd, the module and the two libraries
 # onlookerd links: no test, benchmark or fuzz binary.
-#   run_set_test.sh SOURCE_DIR [cmake configure args, e.g. compiler launchers]
+#   run_set_test.sh SOURCE_DIR BUILD_DIR [cmake configure args, e.g. launchers]
+# BUILD_DIR is emptied first and removed after. A fixed path (inside the
+# parent build) lets ccache with CCACHE_BASEDIR hit on the next run.
 set -euo pipefail
-source_dir=$1; shift
-build=$(mktemp -d "${TMPDIR:-/tmp}/onlooker-run-set-XXXXXX")
+source_dir=$1 build=$2; shift 2
+rm -rf "$build"
+mkdir -p "$build"
 trap 'rm -rf "$build"' EXIT
 
-cmake -S "$source_dir" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >"$build.configure.log" 2>&1 \
-  || { cat "$build.configure.log"; rm -f "$build.configure.log"; exit 1; }
-rm -f "$build.configure.log"
-cmake --build "$build" -j2 --target onlooker_run_set >/dev/null
+cmake -S "$source_dir" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >"$build/configure.out" 2>&1 \
+  || { cat "$build/configure.out"; exit 1; }
+cmake --build "$build" -j2 --target onlooker_run_set >"$build/build.out" 2>&1 \
+  || { tail -40 "$build/build.out"; exit 1; }
 
 # Every ELF file and static archive outside CMake's own probes (CMakeFiles).
 built=$(cd "$build" && find . -path '*/CMakeFiles' -prune -o -type f -print | sort |
