@@ -8,7 +8,8 @@ build_type=${ONLOOKER_BUILD_TYPE:-RelWithDebInfo}
 # Configure only a new (or half-configured) build directory, new settings or
 # another build type: otherwise `cmake --build` re-runs CMake itself when a
 # CMakeLists.txt changed.
-configured_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build/CMakeCache.txt" 2>/dev/null || true)
+configured_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build/CMakeCache.txt" 2>/dev/null ||
+  true)
 if (($#)) || [[ $configured_type != "$build_type" ]] ||
    [[ ! -f $build/Makefile && ! -f $build/build.ninja ]]; then
   cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE="$build_type" "$@" >/dev/null

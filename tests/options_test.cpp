@@ -153,7 +153,8 @@ std::map<std::string, FlagDoc> help_flags(const std::string& help) {
   std::map<std::string, FlagDoc> flags;
   std::istringstream lines(help);
   std::string line;
-  const std::regex option(R"(^  (?:-\w \[ )?--([a-z][a-z-]*)(?: \])?(?: ([^ (]+))?(?: \(=([^)]*)\))?)");
+  const std::regex option(
+      R"(^  (?:-\w \[ )?--([a-z][a-z-]*)(?: \])?(?: ([^ (]+))?(?: \(=([^)]*)\))?)");
   while (std::getline(lines, line)) {
     std::smatch parts;
     if (!std::regex_search(line, parts, option)) continue;

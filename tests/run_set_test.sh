@@ -12,7 +12,8 @@ rm -rf "$build"
 mkdir -p "$build"
 trap 'rm -rf "$build"' EXIT
 
-cmake -S "$source_dir" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >"$build/configure.out" 2>&1 \
+cmake -S "$source_dir" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" \
+  >"$build/configure.out" 2>&1 \
   || { cat "$build/configure.out"; exit 1; }
 cmake --build "$build" -j2 --target onlooker_run_set >"$build/build.out" 2>&1 \
   || { tail -40 "$build/build.out"; exit 1; }

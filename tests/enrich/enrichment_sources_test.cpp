@@ -19,7 +19,8 @@ using Kind = UaRegexesSource::Kind;
 class DataDir {
  public:
   DataDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "onlooker-data-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "onlooker-data-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
     path_ = pattern;
   }
