@@ -150,9 +150,9 @@ void BM_DrainEnrichCommit(benchmark::State& state) {
   NullFeed feed;
   std::unique_ptr<HitEnricher> enricher;
   if (enrich) {
-    enricher = std::make_unique<HitEnricher>(
-        std::vector<std::string>{ONLOOKER_BENCH_DBIP_V4, ONLOOKER_BENCH_DBIP_V6},
-        ONLOOKER_BENCH_UAP_REGEXES);
+    enricher = std::make_unique<HitEnricher>(EnrichmentSources{
+        .geo_paths = {ONLOOKER_BENCH_DBIP_V4, ONLOOKER_BENCH_DBIP_V6},
+        .ua = {UaRegexesSource::Kind::file, ONLOOKER_BENCH_UAP_REGEXES}});
   }
   DrainLoop drain(reader, history, feed,
                   {.max_batch = 4096, .commit_interval = std::chrono::milliseconds(0)},

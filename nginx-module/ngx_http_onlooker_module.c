@@ -134,7 +134,7 @@ ngx_http_onlooker_zone(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_onlooker_main_conf_t  *omcf = conf;
 
-    ssize_t                    size;
+    off_t                      size;
     ngx_str_t                 *value, s;
     struct group              *grp;
     ngx_http_onlooker_zone_t  *zone;
@@ -161,7 +161,7 @@ ngx_http_onlooker_zone(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     s.data = value[2].data + 5;
     s.len = value[2].len - 5;
-    size = ngx_parse_size(&s);
+    size = ngx_parse_offset(&s);  /* takes k, m and g, as the README does */
 
     zone = ngx_pcalloc(cf->pool, sizeof(ngx_http_onlooker_zone_t));
     if (zone == NULL) {
@@ -194,10 +194,10 @@ ngx_http_onlooker_zone(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     if (zone->capacity == 0) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "invalid onlooker_zone size \"%V\": between %uDk "
-                           "and %uDm", &value[2],
+                           "and %uDg", &value[2],
                            ONLOOKER_RING_MIN_SLOTS * ONLOOKER_SLOT_SIZE / 1024,
                            (uint32_t) ((uint64_t) ONLOOKER_RING_MAX_SLOTS
-                                       * ONLOOKER_SLOT_SIZE >> 20));
+                                       * ONLOOKER_SLOT_SIZE >> 30));
         return NGX_CONF_ERROR;
     }
 

@@ -32,7 +32,8 @@ set(ONLOOKER_TMPFILES_DIR /usr/lib/tmpfiles.d)
 set(ONLOOKER_SYSUSERS_DIR /usr/lib/sysusers.d)
 set(ONLOOKER_SBIN_DIR /usr/sbin)
 set(ONLOOKER_CONF_DIR /etc/onlooker)
-set(ONLOOKER_DATA_DIR /usr/share/onlooker)
+# ONLOOKER_DATA_DIR (/usr/share/onlooker) comes from the top CMakeLists.txt:
+# onlookerd looks there for the geo databases.
 set(ONLOOKER_DOC_DIR /usr/share/doc/onlooker)
 configure_file(${CMAKE_CURRENT_LIST_DIR}/onlookerd.conf.in
                ${PROJECT_BINARY_DIR}/packaging/onlookerd.conf @ONLY)

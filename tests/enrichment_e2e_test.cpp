@@ -147,8 +147,34 @@ TEST(Enrichment, BadConfigurationIsRefusedAtStartWithAReason) {
   EXPECT_NE(bad_geo.status, 0);
 }
 
-TEST(Enrichment, WithoutDatabasesGeoAndDeviceAreNull) {
+// A newcomer's onlookerd: only --ring, --db (and the stack's --listen). The
+// uap-core regexes built into the binary classify devices and bots.
+TEST(Enrichment, WithNoDataFlagsTheBuiltInRegexesClassifyDevicesAndBots) {
   Stack stack;
+  visit(stack, "203.0.113.5", iphone);
+  visit(stack, "198.51.100.3", googlebot);
+  json live;
+  ASSERT_TRUE(eventually([&] {
+    live = json::parse(http_get(stack.site_port(), "/onlooker/api/live").body);
+    return live.at("active") == 1 && live.at("bots") == 1;
+  }, 3s)) << live.dump(1);
+  EXPECT_EQ(find(live.at("devices"), "name", "mobile").at("viewers"), 1) << live.at("devices");
+  EXPECT_FALSE(find(live.at("os"), "name", "iOS").is_null()) << live.at("os");
+  EXPECT_EQ(live.at("visitors").at(0).at("device"), "mobile");
+
+  sqlite::Database db(stack.db_path(), SQLITE_OPEN_READONLY);
+  ASSERT_TRUE(eventually([&] { return db.query_int("SELECT count(*) FROM hits") == 2; }, 2s));
+  EXPECT_EQ(db.query_int("SELECT count(*) FROM hits WHERE device = 'bot'"), 1);
+  EXPECT_EQ(db.query_int("SELECT count(*) FROM hits WHERE device = 'mobile' AND browser = "
+                         "'Mobile Safari'"), 1);
+  const std::string log = stack.onlookerd_log();
+  EXPECT_NE(log.find("msg=\"User-Agent regexes in use\" source=\"built-in uap-core "),
+            std::string::npos) << log;
+  EXPECT_NE(log.find("msg=\"no geo database"), std::string::npos) << log;
+}
+
+TEST(Enrichment, NoneSwitchesGeoAndDevicesOff) {
+  Stack stack({.onlookerd_args = {"--geoip", "none", "--ua-regexes", "none"}});
   visit(stack, "81.2.69.10", chrome_windows);
   json live;
   ASSERT_TRUE(eventually([&] {
@@ -158,6 +184,8 @@ TEST(Enrichment, WithoutDatabasesGeoAndDeviceAreNull) {
   EXPECT_TRUE(live.at("countries").empty());
   EXPECT_TRUE(live.at("visitors").at(0).at("country").is_null());
   EXPECT_TRUE(live.at("visitors").at(0).at("device").is_null());
+  EXPECT_NE(stack.onlookerd_log().find("msg=\"no User-Agent regexes"), std::string::npos)
+      << stack.onlookerd_log();
 }
 
 }  // namespace

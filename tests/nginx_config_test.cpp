@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <filesystem>
+
 #include "support/process.h"
 #include "support/stack.h"
 #include "support/temp_dir.h"
@@ -33,6 +35,22 @@ TEST(NginxConfig, ValidConfigurationPassesAndCreatesTheRing) {
                                       " size=1m;\nserver { listen 127.0.0.1:1; onlooker on; }");
   EXPECT_EQ(check.status, 0) << check.output;
   EXPECT_EQ(test::read_file(dir.file("ring")).size(), 512u + 1024u * 1024u);
+}
+
+// The README gives the range as "64k to 16g": g is accepted, and the refusal
+// names the same units.
+TEST(NginxConfig, ZoneSizeTakesGigabytesAndTheRefusalUsesTheReadmeUnits) {
+  TempDir dir;
+  const auto check = nginx_t(dir, "onlooker_zone " + dir.file("ring") + " size=1g;");
+  EXPECT_EQ(check.status, 0) << check.output;
+  EXPECT_EQ(std::filesystem::file_size(dir.file("ring")), 512u + (1u << 30));
+  std::filesystem::remove(dir.file("ring"));
+
+  const auto too_big = nginx_t(dir, "onlooker_zone " + dir.file("ring") + " size=17g;");
+  EXPECT_NE(too_big.status, 0);
+  EXPECT_NE(too_big.output.find("invalid onlooker_zone size \"size=17g\": between 64k and 16g"),
+            std::string::npos)
+      << too_big.output;
 }
 
 TEST(NginxConfig, TheRingIsOwnerOnlyOrSharedWithOneGroup) {

@@ -1,7 +1,13 @@
 #include <gtest/gtest.h>
 
+#include <map>
+#include <regex>
+#include <sstream>
+
 #include "onlooker_ring.h"
 #include "options.h"
+#include "support/process.h"
+#include "support/stack.h"
 #include "support/temp_dir.h"
 #include "onlooker_version.h"
 
@@ -75,6 +81,105 @@ TEST(Options, ConfigFileUsesTheSameKeysAndFlagsWin) {
   EXPECT_EQ(options.ring, "/from/file");
   EXPECT_EQ(options.db, "/file.db");
   EXPECT_EQ(options.active_window, std::chrono::seconds(30));
+}
+
+TEST(Options, DataFlagsAreDefaultsFilesOrNone) {
+  using Choice = DataFiles::Choice;
+  auto options_of = [](std::vector<std::string> extra) {
+    extra.insert(extra.begin(), {"--ring", "/r", "--db", "/d"});
+    const auto parsed = parse(extra);
+    EXPECT_TRUE(std::holds_alternative<Options>(parsed)) << exit_text(parsed);
+    return std::holds_alternative<Options>(parsed) ? std::get<Options>(parsed) : Options{};
+  };
+  const auto plain = options_of({});
+  EXPECT_EQ(plain.geoip, (DataFiles{Choice::defaults, {}}));
+  EXPECT_EQ(plain.ua_regexes, (DataFiles{Choice::defaults, {}}));
+
+  const auto named = options_of({"--geoip", "/v4.mmdb", "--geoip", "/v6.mmdb", "--ua-regexes",
+                                 "/regexes.yaml"});
+  EXPECT_EQ(named.geoip, (DataFiles{Choice::files, {"/v4.mmdb", "/v6.mmdb"}}));
+  EXPECT_EQ(named.ua_regexes, (DataFiles{Choice::files, {"/regexes.yaml"}}));
+
+  const auto off = options_of({"--geoip", "none", "--ua-regexes", "none"});
+  EXPECT_EQ(off.geoip, (DataFiles{Choice::none, {}}));
+  EXPECT_EQ(off.ua_regexes, (DataFiles{Choice::none, {}}));
+
+  const auto mixed = parse({"--ring", "/r", "--db", "/d", "--geoip", "none", "--geoip", "/a"});
+  EXPECT_EQ(exit_status(mixed), 2);
+  EXPECT_NE(exit_text(mixed).find("invalid --geoip"), std::string::npos) << exit_text(mixed);
+}
+
+// One flag as documented: its argument name and its default (empty: none).
+struct FlagDoc {
+  std::string argument;
+  std::string default_value;
+  bool operator==(const FlagDoc&) const = default;
+};
+
+std::ostream& operator<<(std::ostream& out, const FlagDoc& doc) {
+  return out << "{argument \"" << doc.argument << "\", default \"" << doc.default_value << "\"}";
+}
+
+// README.md's flag table: rows "| `--flag ARG` | default | meaning |" after
+// the "| flag | default | meaning |" header. The default is the cell's first
+// `code` span ("`0` (keep)" is 0); prose such as "none" or "(required)" is
+// no default.
+std::map<std::string, FlagDoc> readme_flags(const std::string& readme) {
+  std::map<std::string, FlagDoc> flags;
+  std::istringstream lines(readme);
+  std::string line;
+  bool in_table = false;
+  const std::regex row(R"(^\| `--([a-z][a-z-]*) ?([^`]*)` \|([^|]*)\|)");
+  const std::regex code_span("`([^`]*)`");
+  while (std::getline(lines, line)) {
+    if (line.starts_with("| flag | default | meaning |")) {
+      in_table = true;
+      continue;
+    }
+    if (!in_table) continue;
+    if (!line.starts_with("|")) break;
+    std::smatch cells;
+    if (!std::regex_search(line, cells, row)) continue;  // the |---| line
+    std::smatch code;
+    const std::string default_cell = cells[3];
+    flags[cells[1]] = {cells[2], std::regex_search(default_cell, code, code_span) ? code[1].str()
+                                                                                  : ""};
+  }
+  return flags;
+}
+
+// `onlookerd --help`: option lines "  --flag ARG (=default)  meaning".
+std::map<std::string, FlagDoc> help_flags(const std::string& help) {
+  std::map<std::string, FlagDoc> flags;
+  std::istringstream lines(help);
+  std::string line;
+  const std::regex option(
+      R"(^  (?:-\w \[ )?--([a-z][a-z-]*)(?: \])?(?: ([^ (]+))?(?: \(=([^)]*)\))?)");
+  while (std::getline(lines, line)) {
+    std::smatch parts;
+    if (!std::regex_search(line, parts, option)) continue;
+    if (parts[1] == "help" || parts[1] == "version") continue;  // not settings
+    flags[parts[1]] = {parts[2], parts[3]};
+  }
+  return flags;
+}
+
+TEST(Options, HelpAndTheReadmeFlagTableAgreeOnEveryFlagAndDefault) {
+  const auto readme = readme_flags(test::read_file(test::source_dir() + "/README.md"));
+  const auto help = help_flags(exit_text(parse({"--help"})));
+  ASSERT_GE(help.size(), 10u) << exit_text(parse({"--help"}));
+  ASSERT_GE(readme.size(), 10u) << "README.md's flag table was not found";
+  for (const auto& [flag, doc] : help) {
+    const auto row = readme.find(flag);
+    if (row == readme.end()) {
+      ADD_FAILURE() << "--" << flag << " is in --help but not in README.md's flag table";
+      continue;
+    }
+    EXPECT_EQ(row->second, doc) << "--" << flag << ": README.md (left) vs --help (right)";
+  }
+  for (const auto& [flag, doc] : readme) {
+    EXPECT_TRUE(help.contains(flag)) << "--" << flag << " is in README.md but not in --help";
+  }
 }
 
 }  // namespace

@@ -20,6 +20,7 @@
 #include "connection_limit.h"
 #include "drain_loop.h"
 #include "history_queries.h"
+#include "enrichment_sources.h"
 #include "hit_enricher.h"
 #include "services.h"
 #include "listener.h"
@@ -95,7 +96,7 @@ int serve(const onlooker::Options& options) {
   Services services{hub, access, history_queries, blocking, connections};
   auto listener = std::make_shared<Listener>(io, endpoints.begin()->endpoint(), services);
 
-  HitEnricher enricher(options.geoip, options.ua_regexes);
+  HitEnricher enricher(enrichment_sources(options.geoip, options.ua_regexes));
   DrainLoop drain(ring, history, hub,
                   {.active_window = options.active_window,
                    .retention_days = options.retention_days},

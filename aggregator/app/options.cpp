@@ -2,7 +2,9 @@
 
 #include <boost/program_options.hpp>
 
+#include <algorithm>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "connection_limit.h"
@@ -36,6 +38,14 @@ bool parse_listen(const std::string& text, std::string& host, std::uint16_t& por
   return true;
 }
 
+// "none" alone switches the enrichment off; otherwise the values are paths.
+std::optional<DataFiles> data_files(std::vector<std::string> values) {
+  const auto none = std::count(values.begin(), values.end(), "none");
+  if (none == 0) return DataFiles{DataFiles::Choice::files, std::move(values)};
+  if (values.size() == 1) return DataFiles{DataFiles::Choice::none, {}};
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& args) {
@@ -57,9 +67,11 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
        "the most often a WebSocket snapshot is pushed (10..60000)")
       ("geoip", po::value<std::vector<std::string>>()->value_name("PATH.mmdb")->composing(),
        "GeoIP2/GeoLite2/DB-IP City database (repeatable: DB-IP Lite comes as an IPv4 and an "
-       "IPv6 file); without one, geo fields are null")
+       "IPv6 file); default: DB-IP's files from the onlooker-dbip-city package if installed; "
+       "none: geo fields are null")
       ("ua-regexes", po::value<std::string>()->value_name("PATH"),
-       "uap-core regexes.yaml for browser, OS and device classes")
+       "uap-core regexes.yaml for browser, OS and device classes; default: the copy built "
+       "into onlookerd; none: no classes")
       ("retention-days", po::value<long long>()->value_name("N")->default_value(0),
        "delete history older than N days (0 keeps everything)")
       ("token", po::value<std::string>()->value_name("TOKEN"),
@@ -129,8 +141,14 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
     return bad("invalid --push-interval " + std::to_string(push) + ": expected 10..60000 ms");
   }
   options.push_interval = std::chrono::milliseconds(push);
-  if (values.count("geoip")) options.geoip = values["geoip"].as<std::vector<std::string>>();
-  if (values.count("ua-regexes")) options.ua_regexes = values["ua-regexes"].as<std::string>();
+  if (values.count("geoip")) {
+    const auto geoip = data_files(values["geoip"].as<std::vector<std::string>>());
+    if (!geoip) return bad("invalid --geoip: \"none\" cannot go with database paths");
+    options.geoip = *geoip;
+  }
+  if (values.count("ua-regexes")) {
+    options.ua_regexes = *data_files({values["ua-regexes"].as<std::string>()});
+  }
   const auto retention = values["retention-days"].as<long long>();
   if (retention < 0 || retention > 36500) {
     return bad("invalid --retention-days " + std::to_string(retention) +

@@ -10,6 +10,16 @@
 
 namespace onlooker {
 
+// A data-file flag (--geoip, --ua-regexes): not given (onlookerd's defaults,
+// see enrichment_sources.h), files named, or "none" (that enrichment off).
+struct DataFiles {
+  enum class Choice { defaults, files, none };
+  Choice choice = Choice::defaults;
+  std::vector<std::string> paths;  // Choice::files only
+
+  bool operator==(const DataFiles&) const = default;
+};
+
 struct Options {
   std::string ring;
   std::string db;
@@ -17,8 +27,8 @@ struct Options {
   std::uint16_t listen_port = 9190;
   std::chrono::seconds active_window{300};
   std::chrono::milliseconds push_interval{1000};
-  std::vector<std::string> geoip;  // City .mmdb files, first hit wins; none: no geo
-  std::string ua_regexes;   // uap-core regexes.yaml; empty: no device classes
+  DataFiles geoip;          // City .mmdb files, first hit wins
+  DataFiles ua_regexes;     // uap-core regexes.yaml (one path)
   int retention_days = 0;   // 0 keeps history forever
   std::string token;        // empty: no token needed
   std::vector<std::string> allowed_origins;

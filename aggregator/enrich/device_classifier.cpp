@@ -29,17 +29,23 @@ constexpr std::array<UapField, 3> device_fields{
 // client sending huge headers cannot make the cache hold megabytes.
 constexpr std::size_t max_cached_user_agent = 1024;
 
+// `source` is a stream or the text itself, `name` what to call it in errors.
+template <typename Source>
+YAML::Node parse_yaml(Source&& source, const std::string& name) {
+  try {
+    return YAML::Load(source);
+  } catch (const YAML::Exception& error) {
+    throw std::runtime_error("cannot parse User-Agent regexes \"" + name + "\": " + error.what());
+  }
+}
+
 YAML::Node load_yaml(const std::string& path) {
   std::ifstream file(path);
   if (!file) {
     throw std::runtime_error("cannot open User-Agent regexes \"" + path +
                              "\": " + std::strerror(errno));
   }
-  try {
-    return YAML::Load(file);
-  } catch (const YAML::Exception& error) {
-    throw std::runtime_error("cannot parse User-Agent regexes \"" + path + "\": " + error.what());
-  }
+  return parse_yaml(file, path);
 }
 
 std::unique_ptr<UapParserList> load_list(const YAML::Node& root, const char* section,
@@ -133,11 +139,21 @@ std::string device_class_of(std::string_view ua, std::string_view browser, std::
 
 DeviceClassifier::DeviceClassifier(const std::string& regexes_yaml_path,
                                    std::size_t cache_capacity)
+    : DeviceClassifier(load_yaml(regexes_yaml_path), regexes_yaml_path, cache_capacity) {}
+
+std::unique_ptr<DeviceClassifier> DeviceClassifier::from_text(std::string_view regexes_yaml,
+                                                              const std::string& name,
+                                                              std::size_t cache_capacity) {
+  const YAML::Node root = parse_yaml(std::string(regexes_yaml), name);
+  return std::unique_ptr<DeviceClassifier>(new DeviceClassifier(root, name, cache_capacity));
+}
+
+DeviceClassifier::DeviceClassifier(const YAML::Node& root, const std::string& name,
+                                   std::size_t cache_capacity)
     : cache_(cache_capacity) {
-  const YAML::Node root = load_yaml(regexes_yaml_path);
-  browsers_ = load_list(root, "user_agent_parsers", browser_fields, regexes_yaml_path);
-  systems_ = load_list(root, "os_parsers", os_fields, regexes_yaml_path);
-  devices_ = load_list(root, "device_parsers", device_fields, regexes_yaml_path);
+  browsers_ = load_list(root, "user_agent_parsers", browser_fields, name);
+  systems_ = load_list(root, "os_parsers", os_fields, name);
+  devices_ = load_list(root, "device_parsers", device_fields, name);
 }
 
 DeviceClassifier::~DeviceClassifier() = default;

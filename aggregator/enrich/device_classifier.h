@@ -20,6 +20,13 @@ struct Device {
 };
 
 class UapParserList;
+}  // namespace onlooker
+
+namespace YAML {
+class Node;
+}  // namespace YAML
+
+namespace onlooker {
 
 // Not thread-safe (the cache is updated on every call): one instance per
 // thread, e.g. owned by the drain loop. Construction compiles ~1200 regexes
@@ -32,6 +39,11 @@ class DeviceClassifier {
   // a uap-core regexes.yaml.
   explicit DeviceClassifier(const std::string& regexes_yaml_path,
                             std::size_t cache_capacity = default_cache_capacity);
+  // The same from the file's text (e.g. builtin_uap::regexes_yaml()); `name`
+  // says where it came from in error messages.
+  static std::unique_ptr<DeviceClassifier> from_text(
+      std::string_view regexes_yaml, const std::string& name,
+      std::size_t cache_capacity = default_cache_capacity);
   ~DeviceClassifier();
 
   DeviceClassifier(const DeviceClassifier&) = delete;
@@ -45,6 +57,8 @@ class DeviceClassifier {
   std::size_t cached_user_agents() const { return cache_.size(); }
 
  private:
+  DeviceClassifier(const YAML::Node& root, const std::string& name, std::size_t cache_capacity);
+
   Device classify_uncached(std::string_view user_agent) const;
 
   std::unique_ptr<UapParserList> browsers_;

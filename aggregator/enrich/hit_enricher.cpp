@@ -1,13 +1,47 @@
 #include "hit_enricher.h"
 
+#include "builtin_uap_regexes.h"
 #include "log.h"
 
 namespace onlooker {
 
-HitEnricher::HitEnricher(std::vector<std::string> geo_paths, const std::string& ua_regexes)
-    : geo_paths_(std::move(geo_paths)) {
+namespace {
+
+std::string name_of(const UaRegexesSource& source) {
+  if (source.kind == UaRegexesSource::Kind::file) return source.path;
+  return "built-in uap-core " + std::string(builtin_uap::version());
+}
+
+std::unique_ptr<DeviceClassifier> open_devices(const UaRegexesSource& source) {
+  switch (source.kind) {
+    case UaRegexesSource::Kind::builtin:
+      return DeviceClassifier::from_text(builtin_uap::regexes_yaml(), name_of(source));
+    case UaRegexesSource::Kind::file: return std::make_unique<DeviceClassifier>(source.path);
+    case UaRegexesSource::Kind::none: break;
+  }
+  return nullptr;
+}
+
+std::string joined(const std::vector<std::string>& paths) {
+  std::string text;
+  for (const auto& path : paths) text += (text.empty() ? "" : ",") + path;
+  return text;
+}
+
+}  // namespace
+
+HitEnricher::HitEnricher(EnrichmentSources sources)
+    : geo_paths_(std::move(sources.geo_paths)), devices_(open_devices(sources.ua)) {
   if (!geo_paths_.empty()) geo_ = open_geo();
-  if (!ua_regexes.empty()) devices_ = std::make_unique<DeviceClassifier>(ua_regexes);
+  log::info(geo_ ? "msg=\"geo databases in use\" files=\"" + joined(geo_paths_) + "\""
+                 : std::string("msg=\"no geo database: country and city stay null\""));
+  if (!devices_) {
+    log::info("msg=\"no User-Agent regexes: device, browser and OS stay empty\"");
+  } else {
+    log::info("msg=\"User-Agent regexes in use\" source=\"" + name_of(sources.ua) +
+              "\" patterns=" + std::to_string(devices_->pattern_count()) +
+              " skipped=" + std::to_string(devices_->skipped_patterns()));
+  }
 }
 
 std::unique_ptr<GeoLocator> HitEnricher::open_geo() const {

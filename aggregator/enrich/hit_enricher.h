@@ -13,6 +13,7 @@
 #include "country_names.h"
 #include "device_classifier.h"
 #include "enricher.h"
+#include "enrichment_sources.h"
 #include "geo_locator.h"
 
 namespace onlooker {
@@ -20,8 +21,9 @@ namespace onlooker {
 class HitEnricher final : public Enricher {
  public:
   // Throws std::runtime_error naming the file when a database or the regex
-  // file cannot be loaded. Empty `geo_paths`/`ua_regexes`: that part is off.
-  HitEnricher(std::vector<std::string> geo_paths, const std::string& ua_regexes);
+  // file cannot be loaded. Logs one line for each part: the files in use, or
+  // that it is off.
+  explicit HitEnricher(EnrichmentSources sources);
 
   void enrich(Hit& hit) override;
   void reload_geo() { reload_requested_.store(true, std::memory_order_relaxed); }
