@@ -1,6 +1,6 @@
 // What a connection needs to answer requests: the live view, the access
-// rules, and history queries with the thread they run on (SQLite reads
-// block, so they never run on the I/O thread).
+// rules, history queries with the thread they run on (store reads block,
+// so they never run on the I/O thread), and what /metrics shows.
 #pragma once
 
 namespace boost::asio {
@@ -10,14 +10,16 @@ class thread_pool;
 namespace onlooker {
 
 class AccessControl;
-class HistoryQueries;
+class HistoryApi;
 class LiveHub;
+class Metrics;
 
 struct Services {
   LiveHub& hub;
   AccessControl& access;
-  HistoryQueries& history;
+  HistoryApi& history;
   boost::asio::thread_pool& blocking;
+  const Metrics& metrics;
 };
 
 }  // namespace onlooker

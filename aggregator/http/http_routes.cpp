@@ -5,6 +5,7 @@
 #include "access_control.h"
 #include "embedded_assets.h"
 #include "live_hub.h"
+#include "metrics.h"
 #include "query_string.h"
 
 namespace onlooker {
@@ -112,7 +113,8 @@ bool is_websocket_route(const Request& request) {
   return split_target(request.target()).path == "/ws";
 }
 
-Response handle_request(const Request& request, LiveHub& hub, AccessControl& access) {
+Response handle_request(const Request& request, LiveHub& hub, AccessControl& access,
+                        const Metrics& metrics) {
   const Target target = split_target(request.target());
   if (target.path == "/login") return login(request, access);
   if (request.method() != http::verb::get && request.method() != http::verb::head) {
@@ -154,7 +156,7 @@ Response handle_request(const Request& request, LiveHub& hub, AccessControl& acc
   }
   if (target.path == "/metrics") {
     return make_response(request, http::status::ok, "text/plain; version=0.0.4; charset=utf-8",
-                         hub.metrics_text());
+                         metrics.render());
   }
   if (const auto* asset = assets::find(target.path == "/" ? "/index.html" : target.path)) {
     return asset_response(request, *asset);

@@ -11,12 +11,14 @@ namespace onlooker {
 
 class LiveHub;
 class AccessControl;
+class Metrics;
 
 using Request = boost::beast::http::request<boost::beast::http::string_body>;
 using Response = boost::beast::http::response<boost::beast::http::string_body>;
 
 bool is_websocket_route(const Request& request);
-Response handle_request(const Request& request, LiveHub& hub, AccessControl& access);
+Response handle_request(const Request& request, LiveHub& hub, AccessControl& access,
+                        const Metrics& metrics);
 // For protected routes handled elsewhere (/api/history): the refusal, or
 // nothing when the request may proceed.
 std::optional<Response> refuse_protected(const Request& request, AccessControl& access);

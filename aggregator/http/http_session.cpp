@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "history_queries.h"
+#include "history_api.h"
 #include "live_hub.h"
 #include "log.h"
 #include "query_string.h"
@@ -90,7 +90,7 @@ void HttpSession::on_read(beast::error_code ec) {
       request.method() == http::verb::get) {
     return answer_history(std::move(request));
   }
-  write(handle_request(request, services_.hub, services_.access));
+  write(handle_request(request, services_.hub, services_.access, services_.metrics));
 }
 
 void HttpSession::write(Response response) {
