@@ -1,7 +1,5 @@
 #include "history_rollups.h"
 
-#include "person_view.h"
-
 #include <algorithm>
 #include <array>
 #include <cstring>
@@ -9,6 +7,8 @@
 #include <stdexcept>
 
 #include <absl/container/flat_hash_map.h>
+
+#include "person_view.h"
 
 namespace onlooker {
 

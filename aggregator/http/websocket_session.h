@@ -12,20 +12,23 @@
 #include <memory>
 #include <string>
 
+#include "live_client.h"
+
 namespace onlooker {
 
 class LiveHub;
 
-class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
+class WebSocketSession final : public LiveClient,
+                               public std::enable_shared_from_this<WebSocketSession> {
  public:
   // `count_only`: the public /ws?count stream, {"type":"count","active":n}.
   WebSocketSession(boost::asio::ip::tcp::socket&& socket, LiveHub& hub, std::string host_filter,
                    bool count_only);
 
   void run(boost::beast::http::request<boost::beast::http::string_body> upgrade);
-  void send(std::shared_ptr<const std::string> message);
-  const std::string& host_filter() const { return host_filter_; }
-  bool count_only() const { return count_only_; }
+  void send(std::shared_ptr<const std::string> message) override;
+  const std::string& host_filter() const override { return host_filter_; }
+  bool count_only() const override { return count_only_; }
 
  private:
   void on_accept(boost::beast::error_code ec);

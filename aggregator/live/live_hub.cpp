@@ -5,7 +5,6 @@
 #include <nlohmann/json.hpp>
 
 #include "metrics.h"
-#include "websocket_session.h"
 
 namespace onlooker {
 
@@ -129,7 +128,7 @@ std::string LiveHub::count_json(const std::string& host, bool with_type) const {
   return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-void LiveHub::join(const std::shared_ptr<WebSocketSession>& session) {
+void LiveHub::join(const std::shared_ptr<LiveClient>& session) {
   sessions_.push_back(session);
   session->send(std::make_shared<const std::string>(
       session->count_only() ? count_json(session->host_filter(), true)

@@ -18,13 +18,13 @@
 
 #include "clock.h"
 #include "hit_feed.h"
+#include "live_client.h"
 #include "live_set.h"
 #include "snapshot_json.h"
 
 namespace onlooker {
 
 class Metrics;
-class WebSocketSession;
 
 struct LiveSettings {
   std::chrono::seconds active_window{300};
@@ -46,7 +46,7 @@ class LiveHub final : public HitFeed {
   std::string snapshot_json(const std::string& host, bool with_type) const;
   // {"active": n}, or with the type, the /ws?count message.
   std::string count_json(const std::string& host, bool with_type) const;
-  void join(const std::shared_ptr<WebSocketSession>& session);
+  void join(const std::shared_ptr<LiveClient>& session);
   std::size_t client_count();
   // Registers the live view's gauges for /metrics (read on the I/O thread).
   void add_metrics(Metrics& metrics);
@@ -63,7 +63,7 @@ class LiveHub final : public HitFeed {
   std::function<RingCounters()> ring_counters_;
   LiveSettings settings_;
   LiveSet live_;
-  std::vector<std::weak_ptr<WebSocketSession>> sessions_;
+  std::vector<std::weak_ptr<LiveClient>> sessions_;
   boost::asio::steady_timer push_timer_;
   boost::asio::steady_timer tick_timer_;
   // Active people per second for the last 30 minutes; key "" is all hosts.
