@@ -11,9 +11,10 @@
 #include <string>
 #include <vector>
 
-#include "history_queries.h"
+#include "history_api.h"
 #include "hit.h"
 #include "sqlite_history.h"
+#include "sqlite_history_reader.h"
 
 using namespace onlooker;
 
@@ -133,10 +134,11 @@ int main(int argc, char** argv) {
                 median_ms(db, report.sql, report.runs));
   }
   // The dashboard's history endpoint over the last week and 60 days.
-  HistoryQueries queries(path);
-  for (const auto& [days, bucket] : {std::pair{7, HistoryRequest::Bucket::day},
-                                    std::pair{60, HistoryRequest::Bucket::day},
-                                    std::pair{31, HistoryRequest::Bucket::hour}}) {
+  SqliteHistoryReader reader(path);
+  HistoryApi queries(reader);
+  for (const auto& [days, bucket] : {std::pair{7, RollupSpan::day},
+                                    std::pair{60, RollupSpan::day},
+                                    std::pair{31, RollupSpan::hour}}) {
     HistoryRequest request;
     request.from_ms = end - days * 86'400'000LL;
     request.to_ms = end;
@@ -150,7 +152,7 @@ int main(int argc, char** argv) {
     }
     std::sort(times.begin(), times.end());
     std::printf("/api/history, %2d days, by %-4s                          median of 5: %8.1f ms\n",
-                days, bucket == HistoryRequest::Bucket::day ? "day" : "hour", times[2]);
+                days, std::string(to_string(bucket)).c_str(), times[2]);
   }
   return 0;
 }

@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "clock.h"
 #include "drain_loop.h"
 #include "hit_enricher.h"
 #include "live_set.h"
@@ -93,12 +94,6 @@ void BM_LiveSetApply(benchmark::State& state) {
 }
 BENCHMARK(BM_LiveSetApply)->Arg(1'000)->Arg(10'000)->Arg(100'000)->Arg(1'000'000);
 
-std::int64_t wall_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // Drained into the live set: decode each ring record and apply it, as the
 // live view does with every hit (no enrichment, no SQLite).
 void BM_DrainIntoLiveSet(benchmark::State& state) {
@@ -169,7 +164,7 @@ void BM_DrainEnrichCommit(benchmark::State& state) {
       ++n;
       const auto visitor = static_cast<std::uint32_t>(n / 5000 * 1000 + n % 1000 + 1);
       const bool leaves = n / 1000 % 5 == 4;
-      Hit hit = make_hit(random, visitor, wall_ms());
+      Hit hit = make_hit(random, visitor, unix_now_ms());
       test::TestRecord record{.kind = leaves ? std::uint8_t{ONLOOKER_KIND_LEAVE}
                                              : std::uint8_t{ONLOOKER_KIND_VIEW},
                               .status = 200,

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "history_queries.h"
+#include "history_api.h"
 #include "query_string.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

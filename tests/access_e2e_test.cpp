@@ -302,6 +302,10 @@ TEST(Access, HistoryEndpointValidatesItsParameters) {
   const auto good = http_get(stack.site_port(), "/onlooker/api/history?bucket=day");
   EXPECT_EQ(good.status, 200);
   EXPECT_EQ(nlohmann::json::parse(good.body).at("bucket"), "day");
+  // Widening `to` to a whole bucket overflowed: 200 with a negative `to`.
+  const auto huge = http_get(stack.site_port(),
+                             "/onlooker/api/history?from=9223372036854775806&to=9223372036854775807");
+  EXPECT_EQ(huge.status, 400) << huge.body;
 }
 
 }  // namespace

@@ -19,16 +19,18 @@
 #include "access_control.h"
 #include "connection_limit.h"
 #include "drain_loop.h"
-#include "history_queries.h"
+#include "history_api.h"
 #include "enrichment_sources.h"
 #include "hit_enricher.h"
 #include "services.h"
 #include "listener.h"
 #include "live_hub.h"
 #include "log.h"
+#include "metrics.h"
 #include "options.h"
 #include "ring_reader.h"
 #include "sqlite_history.h"
+#include "sqlite_history_reader.h"
 #include "onlooker_version.h"
 
 namespace {
@@ -79,7 +81,8 @@ int serve(const onlooker::Options& options) {
   SqliteHistory history(options.db);
 
   boost::asio::io_context io{1};
-  LiveHub hub(io, ring, LiveSettings{options.active_window, options.push_interval});
+  LiveHub hub(io, [&ring] { return ring.counters(); },
+              LiveSettings{options.active_window, options.push_interval});
 
   boost::asio::ip::tcp::resolver resolver(io);
   const auto endpoints =
@@ -91,9 +94,11 @@ int serve(const onlooker::Options& options) {
                         .listen_host = options.listen_host,
                         .public_url = options.public_url});
   ConnectionLimit connections(options.max_connections);
-  HistoryQueries history_queries(options.db);
+  SqliteHistoryReader history_reader(options.db);
+  HistoryApi history_api(history_reader);
   boost::asio::thread_pool blocking(1);  // SQLite reads for /api/history
-  Services services{hub, access, history_queries, blocking, connections};
+  Metrics metrics;
+  Services services{hub, access, history_api, blocking, connections, metrics};
   auto listener = std::make_shared<Listener>(io, endpoints.begin()->endpoint(), services);
 
   HitEnricher enricher(enrichment_sources(options.geoip, options.ua_regexes));
@@ -101,7 +106,8 @@ int serve(const onlooker::Options& options) {
                   {.active_window = options.active_window,
                    .retention_days = options.retention_days},
                   &enricher);
-  hub.set_drain_stats(&drain.stats());
+  drain.add_metrics(metrics);
+  hub.add_metrics(metrics);
   hub.start();
   listener->run();
   std::jthread drain_thread([&drain](std::stop_token stop) { drain.run(stop); });

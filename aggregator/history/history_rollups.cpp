@@ -8,32 +8,11 @@
 
 #include <absl/container/flat_hash_map.h>
 
+#include "person_view.h"
+
 namespace onlooker {
 
-std::string_view to_string(RollupSpan span) { return span == RollupSpan::hour ? "hour" : "day"; }
-
-std::string_view to_string(RollupDimension dimension) {
-  switch (dimension) {
-    case RollupDimension::all: return "all";
-    case RollupDimension::path: return "path";
-    case RollupDimension::country: return "country";
-  }
-  return "all";
-}
-
-std::int64_t span_ms(RollupSpan span) {
-  return span == RollupSpan::hour ? 3'600'000 : 86'400'000;
-}
-
 namespace {
-
-constexpr RollupSpan spans[] = {RollupSpan::hour, RollupSpan::day};
-
-std::int64_t bucket_start(RollupSpan span, std::int64_t ts_ms) {
-  const auto width = span_ms(span);
-  const auto start = ts_ms / width * width;
-  return start > ts_ms ? start - width : start;  // floor for times before 1970 too
-}
 
 // splitmix64's finaliser: spreads every input bit over the result.
 std::uint64_t mix(std::uint64_t x) {
@@ -105,11 +84,11 @@ std::vector<RollupBucket> HistoryRollups::missing(std::span<const Hit> hits) con
   std::vector<RollupBucket> buckets;
   // A batch's hits mostly share their hour: look up a bucket only when it
   // differs from the previous hit's.
-  std::array<std::optional<std::int64_t>, std::size(spans)> previous;
+  std::array<std::optional<std::int64_t>, std::size(rollup_spans)> previous;
   for (const Hit& hit : hits) {
-    if (hit.kind != HitKind::view || hit.is_bot()) continue;
-    for (std::size_t i = 0; i < std::size(spans); ++i) {
-      const RollupBucket bucket{spans[i], bucket_start(spans[i], hit.ts_ms)};
+    if (!is_person_view(hit)) continue;
+    for (std::size_t i = 0; i < std::size(rollup_spans); ++i) {
+      const RollupBucket bucket{rollup_spans[i], bucket_start(rollup_spans[i], hit.ts_ms)};
       if (previous[i] == bucket.start_ms) continue;
       previous[i] = bucket.start_ms;
       if (!seen_.contains(bucket) &&
@@ -138,9 +117,9 @@ std::vector<RollupDelta> HistoryRollups::add(std::span<const Hit> hits) {
   };
   std::vector<Count> counts;
   for (const Hit& hit : hits) {
-    if (hit.kind != HitKind::view || hit.is_bot()) continue;
+    if (!is_person_view(hit)) continue;
     const auto rows = rows_of(hit.host, hit.path, hit.country_code);
-    for (const RollupSpan span : spans) {
+    for (const RollupSpan span : rollup_spans) {
       const auto start = bucket_start(span, hit.ts_ms);
       auto& newest = span == RollupSpan::hour ? newest_hour_ : newest_day_;
       newest = std::max(newest, start);

@@ -21,16 +21,10 @@
 
 #include <absl/container/flat_hash_set.h>
 
+#include "calendar.h"
 #include "hit.h"
 
 namespace onlooker {
-
-enum class RollupSpan : std::uint8_t { hour, day };
-enum class RollupDimension : std::uint8_t { all, path, country };
-
-std::string_view to_string(RollupSpan span);
-std::string_view to_string(RollupDimension dimension);
-std::int64_t span_ms(RollupSpan span);
 
 // What one batch adds to one rollup row. Views point into the batch's hits.
 struct RollupDelta {

@@ -7,7 +7,9 @@
 
 #include "access_control.h"
 #include "embedded_assets.h"
+#include "history_api.h"
 #include "live_hub.h"
+#include "metrics.h"
 #include "query_string.h"
 
 namespace onlooker {
@@ -163,7 +165,8 @@ Response json_answer(const Request& request, http::status status, std::string bo
   return make_response(request, status, "application/json", std::move(body));
 }
 
-Routed route(const Request& request, const Caller& caller, LiveHub& hub, AccessControl& access) {
+Routed route(const Request& request, const Caller& caller, LiveHub& hub, AccessControl& access,
+             const Metrics& metrics) {
   const Target target = split_target(request.target());
   if (target.path == "/ws" && boost::beast::websocket::is_upgrade(request)) {
     return websocket(request, target, caller, access);
@@ -212,7 +215,7 @@ Routed route(const Request& request, const Caller& caller, LiveHub& hub, AccessC
   }
   if (target.path == "/metrics") {
     return make_response(request, http::status::ok, "text/plain; version=0.0.4; charset=utf-8",
-                         hub.metrics_text());
+                         metrics.render());
   }
   if (const auto* asset = assets::find(is_page ? "/index.html" : target.path)) {
     if (target.path != "/login.html") return asset_response(request, *asset);

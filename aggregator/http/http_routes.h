@@ -8,13 +8,14 @@
 #include <string>
 #include <variant>
 
-#include "history_queries.h"
+#include "history_reader.h"
 #include "http_message.h"
 
 namespace onlooker {
 
 class LiveHub;
 class AccessControl;
+class Metrics;
 
 // Who sent the request, as far as the socket tells.
 struct Caller {
@@ -34,7 +35,8 @@ struct HistoryJob {
 
 using Routed = std::variant<Response, WebSocketUpgrade, HistoryJob>;
 
-Routed route(const Request& request, const Caller& caller, LiveHub& hub, AccessControl& access);
+Routed route(const Request& request, const Caller& caller, LiveHub& hub, AccessControl& access,
+             const Metrics& metrics);
 
 // The answer to a request that could not be parsed (malformed, too large).
 Response bad_request();

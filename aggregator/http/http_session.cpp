@@ -4,7 +4,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 
-#include "history_queries.h"
+#include "history_api.h"
 #include "log.h"
 #include "services.h"
 #include "websocket_session.h"
@@ -67,7 +67,8 @@ void HttpSession::on_read(beast::error_code ec) {
     return;
   }
   Request request = parser_->release();
-  auto routed = route(request, Caller{peer_loopback_}, services_.hub, services_.access);
+  auto routed =
+      route(request, Caller{peer_loopback_}, services_.hub, services_.access, services_.metrics);
   if (auto* upgrading = std::get_if<WebSocketUpgrade>(&routed)) {
     return upgrade(std::move(request), std::move(*upgrading));
   }

@@ -13,12 +13,14 @@
 #include <string>
 
 #include "connection_limit.h"
+#include "live_client.h"
 
 namespace onlooker {
 
 class LiveHub;
 
-class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
+class WebSocketSession final : public LiveClient,
+                               public std::enable_shared_from_this<WebSocketSession> {
  public:
   // `count_only`: the public /ws?count stream, {"type":"count","active":n}.
   // `slot`: this connection's place under --max-connections.
@@ -26,9 +28,9 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
                    bool count_only, ConnectionSlot slot);
 
   void run(boost::beast::http::request<boost::beast::http::string_body> upgrade);
-  void send(std::shared_ptr<const std::string> message);
-  const std::string& host_filter() const { return host_filter_; }
-  bool count_only() const { return count_only_; }
+  void send(std::shared_ptr<const std::string> message) override;
+  const std::string& host_filter() const override { return host_filter_; }
+  bool count_only() const override { return count_only_; }
 
  private:
   void on_accept(boost::beast::error_code ec);

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <thread>
 
+#include "clock.h"
 #include "log.h"
+#include "metrics.h"
 #include "record_decoder.h"
 
 namespace onlooker {
@@ -19,16 +21,6 @@ DrainLoop::DrainLoop(RingReader& ring, HistorySink& history, HitFeed& feed,
       retry_backoff_(settings.first_retry_backoff) {
   resume();
 }
-
-namespace {
-
-std::int64_t wall_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
 
 // Aligns the read position with what history already holds: slots between
 // the ring's tail and the committed position were committed by a previous
@@ -152,7 +144,7 @@ void DrainLoop::apply_retention() {
   if (settings_.retention_days <= 0) return;
   const auto now = std::chrono::steady_clock::now();
   if (now < next_retention_) return;
-  const std::int64_t cutoff = wall_ms() - std::int64_t{settings_.retention_days} * 86'400'000;
+  const std::int64_t cutoff = unix_now_ms() - std::int64_t{settings_.retention_days} * 86'400'000;
   const std::size_t deleted = history_.delete_before(cutoff, settings_.retention_batch);
   // More to delete: go on at the next idle moment; else look again in a minute.
   next_retention_ = now + (deleted >= settings_.retention_batch ? std::chrono::milliseconds(0)
@@ -164,7 +156,7 @@ void DrainLoop::apply_retention() {
 
 std::size_t DrainLoop::step() {
   const std::size_t read = read_batch();
-  visits_.expire(wall_ms(), closed_visits_);
+  visits_.expire(unix_now_ms(), closed_visits_);
   if (pending_end_ <= ring_.tail() && closed_visits_.empty()) {
     const auto now = std::chrono::steady_clock::now();
     if (now >= retry_at_) {
@@ -204,6 +196,43 @@ void DrainLoop::back_off(std::chrono::steady_clock::time_point now) {
   stats_.commit_failures.fetch_add(1, std::memory_order_relaxed);
   retry_at_ = now + retry_backoff_;
   retry_backoff_ = std::min(retry_backoff_ * 2, settings_.max_retry_backoff);
+}
+
+void DrainLoop::add_metrics(Metrics& metrics) const {
+  using Type = Metrics::Type;
+  const DrainStats& stats = stats_;
+  metrics.add("onlooker_hits_ingested_total", Type::counter, "Records drained from the ring.",
+              [&stats] { return stats.ingested.load(); });
+  metrics.add("onlooker_corrupt_records_total", Type::counter,
+              "Ring records that failed to decode.", [&stats] { return stats.corrupt.load(); });
+  metrics.add("onlooker_sqlite_commit_failures_total", Type::counter,
+              "Failed history commits (retried).",
+              [&stats] { return stats.commit_failures.load(); });
+  metrics.add("onlooker_sqlite_batch_seconds", Type::gauge, "Duration of the last history commit.",
+              [&stats] { return static_cast<double>(stats.last_commit_us.load()) / 1e6; });
+  metrics.add("onlooker_rollups_behind", Type::gauge,
+              "Hits stored but not yet counted in the hourly and daily rollups (after a start, "
+              "while the visitors already counted today load).",
+              [&stats] { return stats.catch_up_backlog.load(); });
+  const RingReader& ring = ring_;
+  metrics.add("onlooker_ring_written_total", Type::counter, "Records written by nginx workers.",
+              [&ring] { return ring.counters().written; });
+  metrics.add("onlooker_ring_dropped_total", Type::counter,
+              "Records dropped because the ring was full.",
+              [&ring] { return ring.counters().dropped; });
+  metrics.add("onlooker_ring_torn_total", Type::counter,
+              "Ring slots skipped: their writer never finished.",
+              [&ring] { return ring.counters().torn; });
+  metrics.add("onlooker_beats_limited_total", Type::counter,
+              "Beats and leaves not recorded: their visitor beat more often than the module allows.",
+              [&ring] { return ring.counters().beats_limited; });
+  metrics.add("onlooker_ring_fill", Type::gauge, "Records in the ring not yet committed.",
+              [&ring] {
+                const RingCounters counters = ring.counters();
+                return counters.written - counters.consumed;
+              });
+  metrics.add("onlooker_ring_capacity", Type::gauge, "Slots in the ring.",
+              [&ring] { return ring.counters().capacity; });
 }
 
 void DrainLoop::run(std::stop_token stop) {

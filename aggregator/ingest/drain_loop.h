@@ -21,6 +21,8 @@
 
 namespace onlooker {
 
+class Metrics;
+
 struct DrainSettings {
   std::size_t max_batch = 4096;
   std::chrono::milliseconds idle_poll{10};
@@ -67,6 +69,9 @@ class DrainLoop {
   void close_open_visits();
 
   const DrainStats& stats() const { return stats_; }
+  // Registers the drain's and the ring's counters for /metrics (read on
+  // the I/O thread: atomics only).
+  void add_metrics(Metrics& metrics) const;
   std::uint64_t read_position() const { return read_pos_; }
 
  private:

@@ -3,10 +3,8 @@
 #include <boost/asio/post.hpp>
 
 #include <nlohmann/json.hpp>
-#include <sstream>
 
-#include "drain_loop.h"
-#include "websocket_session.h"
+#include "metrics.h"
 
 namespace onlooker {
 
@@ -16,15 +14,10 @@ constexpr std::size_t series_seconds = 30 * 60;
 
 }  // namespace
 
-std::int64_t unix_now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-LiveHub::LiveHub(boost::asio::io_context& io, const RingReader& ring, LiveSettings settings)
+LiveHub::LiveHub(boost::asio::io_context& io, std::function<RingCounters()> ring_counters,
+                 LiveSettings settings)
     : io_(io),
-      ring_(ring),
+      ring_counters_(std::move(ring_counters)),
       settings_(settings),
       live_(std::chrono::duration_cast<std::chrono::milliseconds>(settings.active_window).count()),
       push_timer_(io),
@@ -121,7 +114,7 @@ Series LiveHub::series(const std::string& host) const {
 
 std::string LiveHub::snapshot_json(const std::string& host, bool with_type) const {
   const SnapshotContext context{
-      ring_.counters(),
+      ring_counters_(),
       static_cast<std::int64_t>(settings_.active_window.count()),
       series(host),
   };
@@ -135,7 +128,7 @@ std::string LiveHub::count_json(const std::string& host, bool with_type) const {
   return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-void LiveHub::join(const std::shared_ptr<WebSocketSession>& session) {
+void LiveHub::join(const std::shared_ptr<LiveClient>& session) {
   sessions_.push_back(session);
   session->send(std::make_shared<const std::string>(
       session->count_only() ? count_json(session->host_filter(), true)
@@ -147,44 +140,15 @@ std::size_t LiveHub::client_count() {
   return sessions_.size();
 }
 
-std::string LiveHub::metrics_text() {
-  const RingCounters ring = ring_.counters();
-  std::ostringstream out;
-  auto metric = [&out](const char* name, const char* type, const char* help, auto value) {
-    out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n'
-        << name << ' ' << value << '\n';
-  };
-  if (drain_stats_) {
-    metric("onlooker_hits_ingested_total", "counter", "Records drained from the ring.",
-           drain_stats_->ingested.load());
-    metric("onlooker_corrupt_records_total", "counter", "Ring records that failed to decode.",
-           drain_stats_->corrupt.load());
-    metric("onlooker_sqlite_commit_failures_total", "counter", "Failed history commits (retried).",
-           drain_stats_->commit_failures.load());
-    metric("onlooker_sqlite_batch_seconds", "gauge", "Duration of the last history commit.",
-           static_cast<double>(drain_stats_->last_commit_us.load()) / 1e6);
-    metric("onlooker_rollups_behind", "gauge",
-           "Hits stored but not yet counted in the hourly and daily rollups (after a start, "
-           "while the visitors already counted today load).",
-           drain_stats_->catch_up_backlog.load());
-  }
-  metric("onlooker_ring_written_total", "counter", "Records written by nginx workers.",
-         ring.written);
-  metric("onlooker_ring_dropped_total", "counter", "Records dropped because the ring was full.",
-         ring.dropped);
-  metric("onlooker_ring_torn_total", "counter", "Ring slots skipped: their writer never finished.",
-         ring.torn);
-  metric("onlooker_beats_limited_total", "counter",
-         "Beats and leaves not recorded: their visitor beat more often than the module allows.",
-         ring.beats_limited);
-  metric("onlooker_ring_fill", "gauge", "Records in the ring not yet committed.",
-         ring.written - ring.consumed);
-  metric("onlooker_ring_capacity", "gauge", "Slots in the ring.", ring.capacity);
-  metric("onlooker_active_visitors", "gauge", "People in the live set.", live_.people());
-  metric("onlooker_live_bots", "gauge", "Bots in the live set.",
-         static_cast<std::int64_t>(live_.size()) - live_.people());
-  metric("onlooker_websocket_clients", "gauge", "Connected WebSocket clients.", client_count());
-  return out.str();
+void LiveHub::add_metrics(Metrics& metrics) {
+  using Type = Metrics::Type;
+  metrics.add("onlooker_active_visitors", Type::gauge, "People in the live set.",
+              [this] { return live_.people(); });
+  metrics.add("onlooker_live_bots", Type::gauge, "Bots in the live set.", [this] {
+    return static_cast<std::int64_t>(live_.size()) - live_.people();
+  });
+  metrics.add("onlooker_websocket_clients", Type::gauge, "Connected WebSocket clients.",
+              [this] { return client_count(); });
 }
 
 }  // namespace onlooker

@@ -9,21 +9,22 @@
 
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "clock.h"
 #include "hit_feed.h"
+#include "live_client.h"
 #include "live_set.h"
-#include "ring_reader.h"
 #include "snapshot_json.h"
 
 namespace onlooker {
 
-class WebSocketSession;
-struct DrainStats;
+class Metrics;
 
 struct LiveSettings {
   std::chrono::seconds active_window{300};
@@ -32,7 +33,9 @@ struct LiveSettings {
 
 class LiveHub final : public HitFeed {
  public:
-  LiveHub(boost::asio::io_context& io, const RingReader& ring, LiveSettings settings);
+  // `ring_counters` reads the ring's counters for the snapshots (any thread).
+  LiveHub(boost::asio::io_context& io, std::function<RingCounters()> ring_counters,
+          LiveSettings settings);
 
   void start();
   void stop();
@@ -43,10 +46,10 @@ class LiveHub final : public HitFeed {
   std::string snapshot_json(const std::string& host, bool with_type) const;
   // {"active": n}, or with the type, the /ws?count message.
   std::string count_json(const std::string& host, bool with_type) const;
-  std::string metrics_text();
-  void join(const std::shared_ptr<WebSocketSession>& session);
+  void join(const std::shared_ptr<LiveClient>& session);
   std::size_t client_count();
-  void set_drain_stats(const DrainStats* stats) { drain_stats_ = stats; }
+  // Registers the live view's gauges for /metrics (read on the I/O thread).
+  void add_metrics(Metrics& metrics);
 
  private:
   void apply(const std::vector<Hit>& hits);
@@ -57,13 +60,12 @@ class LiveHub final : public HitFeed {
   Series series(const std::string& host) const;
 
   boost::asio::io_context& io_;
-  const RingReader& ring_;
+  std::function<RingCounters()> ring_counters_;
   LiveSettings settings_;
   LiveSet live_;
-  std::vector<std::weak_ptr<WebSocketSession>> sessions_;
+  std::vector<std::weak_ptr<LiveClient>> sessions_;
   boost::asio::steady_timer push_timer_;
   boost::asio::steady_timer tick_timer_;
-  const DrainStats* drain_stats_ = nullptr;
   // Active people per second for the last 30 minutes; key "" is all hosts.
   std::unordered_map<std::string, std::deque<std::int64_t>> series_;
   std::int64_t series_end_s_ = 0;
@@ -71,7 +73,5 @@ class LiveHub final : public HitFeed {
   bool changed_ = false;
   std::chrono::steady_clock::time_point last_push_{};
 };
-
-std::int64_t unix_now_ms();
 
 }  // namespace onlooker

@@ -1,6 +1,7 @@
 // What a connection needs to answer requests: the live view, the access
-// rules, history queries with the thread they run on (SQLite reads block,
-// so they never run on the I/O thread), and the count of open connections.
+// rules, history queries with the thread they run on (store reads block,
+// so they never run on the I/O thread), the count of open connections and
+// what /metrics shows.
 #pragma once
 
 namespace boost::asio {
@@ -11,15 +12,18 @@ namespace onlooker {
 
 class AccessControl;
 class ConnectionLimit;
-class HistoryQueries;
+
+class HistoryApi;
 class LiveHub;
+class Metrics;
 
 struct Services {
   LiveHub& hub;
   AccessControl& access;
-  HistoryQueries& history;
+  HistoryApi& history;
   boost::asio::thread_pool& blocking;
   ConnectionLimit& connections;
+  const Metrics& metrics;
 };
 
 }  // namespace onlooker

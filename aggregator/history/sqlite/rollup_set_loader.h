@@ -15,11 +15,13 @@
 #include <thread>
 #include <vector>
 
-#include <sqlite3.h>
-
 #include "history_rollups.h"
 
 namespace onlooker {
+
+namespace sqlite {
+class Database;
+}
 
 class RollupSetLoader {
  public:
@@ -56,7 +58,7 @@ class RollupSetLoader {
   std::condition_variable_any wake_;
   std::deque<Request> requests_;
   std::vector<Loaded> loaded_;
-  sqlite3* reading_ = nullptr;  // the connection of the load under way, if any
+  sqlite::Database* reading_ = nullptr;  // the connection of the load under way, if any
   std::jthread thread_;  // last: it starts once the members it uses exist
 };
 

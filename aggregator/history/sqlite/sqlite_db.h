@@ -32,9 +32,16 @@ class Database {
 
   void exec(const std::string& sql);
   std::int64_t query_int(const std::string& sql);
-  sqlite3* handle() const { return db_; }
+  // Rows changed by the last INSERT, UPDATE or DELETE.
+  std::int64_t changes() const;
+  // The rowid of the last row inserted through this connection.
+  std::int64_t last_insert_rowid() const;
+  // Any thread, while the connection is open: makes the statement running
+  // on it fail with SQLITE_INTERRUPT (used to stop a long read at shutdown).
+  void interrupt();
 
  private:
+  friend class Statement;
   sqlite3* db_ = nullptr;
 };
 

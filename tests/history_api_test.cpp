@@ -2,8 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "history_queries.h"
+#include "history_api.h"
 #include "sqlite_history.h"
+#include "sqlite_history_reader.h"
 #include "support/temp_dir.h"
 
 namespace onlooker {
@@ -23,10 +24,10 @@ TEST(HistoryRequest, DefaultsToTheLastWeekByDay) {
   // Widened to whole UTC days: today up to its end, back to 7 days ago's start.
   EXPECT_EQ(request.to_ms, (now / day + 1) * day);
   EXPECT_EQ(request.from_ms, (now - 7 * day) / day * day);
-  EXPECT_EQ(request.bucket, HistoryRequest::Bucket::day);
+  EXPECT_EQ(request.bucket, RollupSpan::day);
   const auto short_range = std::get<HistoryRequest>(
       parse_history_request("from=" + std::to_string(now - day), now));
-  EXPECT_EQ(short_range.bucket, HistoryRequest::Bucket::hour);
+  EXPECT_EQ(short_range.bucket, RollupSpan::hour);
 }
 
 TEST(HistoryRequest, CoversWholeHoursOrDays) {
@@ -57,7 +58,23 @@ TEST(HistoryRequest, BadParametersAreRefusedWithAReason) {
   EXPECT_EQ(error_of("from=1&to=2&host=a.example&bucket=hour"), "");
 }
 
-TEST(HistoryQueries, CountsViewsAndPeoplePerBucketPageAndCountry) {
+// Widening `to` to a whole bucket overflowed: the answer was 200 with a
+// negative `to`.
+TEST(HistoryRequest, TimesNearTheEndOfInt64AreRefused) {
+  EXPECT_EQ(error_of("from=9223372036854775806&to=9223372036854775807"),
+            "to must be unix time in milliseconds");
+  EXPECT_EQ(error_of("from=9223372036854775806"), "from must be unix time in milliseconds");
+  EXPECT_EQ(error_of("from=0&to=" + std::to_string(latest_history_ms + 1)),
+            "to must be unix time in milliseconds");
+  const auto latest = std::get<HistoryRequest>(parse_history_request(
+      "from=" + std::to_string(latest_history_ms - day) + "&to=" +
+          std::to_string(latest_history_ms),
+      now));
+  EXPECT_GT(latest.to_ms, latest.from_ms);
+  EXPECT_EQ(latest.to_ms, latest_history_ms + 1);  // the end of 9999-12-31, a whole hour
+}
+
+TEST(HistoryApi, CountsViewsAndPeoplePerBucketPageAndCountry) {
   test::TempDir dir;
   {
     SqliteHistory history(dir.file("db"));
@@ -86,7 +103,8 @@ TEST(HistoryQueries, CountsViewsAndPeoplePerBucketPageAndCountry) {
     add(today - 30 * day, 6, "/ancient", "GB");              // outside the range
     history.commit({hits, {}, {1, hits.size()}});
   }
-  HistoryQueries queries(dir.file("db"));
+  SqliteHistoryReader reader(dir.file("db"));
+  HistoryApi queries(reader);
   const auto request = std::get<HistoryRequest>(
       parse_history_request("from=" + std::to_string(now - 2 * day) + "&bucket=day", now));
   const auto out = nlohmann::json::parse(queries.run(request));

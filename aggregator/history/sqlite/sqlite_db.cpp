@@ -38,7 +38,13 @@ std::int64_t Database::query_int(const std::string& sql) {
   return statement.column_int(0);
 }
 
-Statement::Statement(Database& db, std::string_view sql) : db_(db.handle()) {
+std::int64_t Database::changes() const { return sqlite3_changes64(db_); }
+
+std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+
+void Database::interrupt() { sqlite3_interrupt(db_); }
+
+Statement::Statement(Database& db, std::string_view sql) : db_(db.db_) {
   const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
                                     SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
   if (rc != SQLITE_OK) fail(db_, rc, "prepare " + std::string(sql.substr(0, 60)));
@@ -103,7 +109,12 @@ bool Statement::column_is_null(int index) const {
 Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
 
 Transaction::~Transaction() {
-  if (!done_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+  if (done_) return;
+  try {
+    db_.exec("ROLLBACK");
+  } catch (const SqliteError&) {
+    // No transaction left to roll back (SQLite ended it on the error).
+  }
 }
 
 void Transaction::commit() {

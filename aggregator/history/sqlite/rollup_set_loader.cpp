@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "log.h"
+#include "person_view.h"
 #include "sqlite_db.h"
 
 namespace onlooker {
@@ -14,7 +15,7 @@ RollupSetLoader::~RollupSetLoader() {
   thread_.request_stop();
   {
     std::lock_guard lock(mutex_);
-    if (reading_) sqlite3_interrupt(reading_);
+    if (reading_) reading_->interrupt();
   }
   thread_.join();
 }
@@ -52,19 +53,18 @@ RollupSetLoader::Loaded RollupSetLoader::load(const Request& request) {
     // Published for the destructor's interrupt until the load ends.
     struct Reading {
       RollupSetLoader& loader;
-      Reading(RollupSetLoader& loader, sqlite3* db) : loader(loader) { set(db); }
+      Reading(RollupSetLoader& loader, sqlite::Database* db) : loader(loader) { set(db); }
       ~Reading() { set(nullptr); }
-      void set(sqlite3* db) {
+      void set(sqlite::Database* db) {
         std::lock_guard lock(loader.mutex_);
         loader.reading_ = db;
       }
-    } reading(*this, db.handle());
+    } reading(*this, &db);
     db.exec("PRAGMA busy_timeout = 5000");
-    sqlite::Statement select(
-        db,
-        "SELECT host, path, coalesce(country, ''), visitor FROM hits "
-        "WHERE ts >= ?1 AND ts < ?2 AND rowid <= ?3 AND kind = 'view' "
-        "AND coalesce(device, '') <> 'bot'");
+    sqlite::Statement select(db,
+                             "SELECT host, path, coalesce(country, ''), visitor FROM hits "
+                             "WHERE ts >= ?1 AND ts < ?2 AND rowid <= ?3 AND " +
+                                 std::string(person_view_sql));
     select.bind(1, request.bucket.start_ms);
     select.bind(2, request.bucket.end_ms());
     select.bind(3, request.last_hit);

@@ -1,0 +1,52 @@
+// The read side of history: the reports behind GET /api/history, as plain
+// structs (the HTTP side parses the request and shapes the JSON,
+// http/history_api.h). SQLite is the one reader today
+// (sqlite/sqlite_history_reader.h); another backend implements the same
+// call. Reads block: callers run them off the I/O thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "calendar.h"
+
+namespace onlooker {
+
+// A range of whole buckets (UTC hours or days) of one site or all.
+struct HistoryRequest {
+  std::int64_t from_ms = 0;
+  std::int64_t to_ms = 0;
+  std::string host;  // empty: every site
+  RollupSpan bucket = RollupSpan::day;
+};
+
+// People's page views (bots left out). Visitors are unique per bucket; a
+// list's visitors are those counts summed over the range's buckets.
+struct HistoryReport {
+  struct Point {
+    std::int64_t start_ms = 0;
+    std::int64_t views = 0;
+    std::int64_t visitors = 0;
+  };
+  struct Entry {
+    std::string value;  // the path or country code
+    std::int64_t views = 0;
+    std::int64_t visitors = 0;
+  };
+  std::vector<Point> series;      // one point per bucket with views, in time order
+  std::vector<Entry> pages;       // the top pages, most viewed first
+  std::vector<Entry> countries;   // the top countries (located views only)
+};
+
+class HistoryReader {
+ public:
+  virtual ~HistoryReader() = default;
+  // Throws when the store fails (the caller answers 503).
+  virtual HistoryReport report(const HistoryRequest& request) = 0;
+
+  static constexpr std::size_t top_entries = 10;
+  static constexpr std::int64_t max_range_ms = 366 * day_ms;
+};
+
+}  // namespace onlooker

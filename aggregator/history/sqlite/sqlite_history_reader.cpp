@@ -1,0 +1,55 @@
+#include "sqlite_history_reader.h"
+
+namespace onlooker {
+
+sqlite::Database& SqliteHistoryReader::db() {
+  if (!db_) {
+    db_ = std::make_unique<sqlite::Database>(db_path_, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX);
+    db_->exec("PRAGMA busy_timeout = 2000");
+  }
+  return *db_;
+}
+
+HistoryReport SqliteHistoryReader::report(const HistoryRequest& request) {
+  // Rollups hold people's page views (bots left out) per hour and UTC day.
+  const std::string where =
+      " FROM rollups WHERE span = ?4 AND dimension = ?5 AND start >= ?1 AND start < ?2"
+      " AND (?3 = '' OR host = ?3)";
+  const std::string limit = " LIMIT " + std::to_string(top_entries);
+  auto bind = [&](sqlite::Statement& statement, RollupDimension dimension) {
+    statement.bind(1, request.from_ms);
+    statement.bind(2, request.to_ms);
+    statement.bind(3, request.host);
+    statement.bind(4, to_string(request.bucket));
+    statement.bind(5, to_string(dimension));
+  };
+  auto entries = [&](sqlite::Statement& statement) {
+    std::vector<HistoryReport::Entry> out;
+    while (statement.step()) {
+      out.push_back({statement.column_text(0), statement.column_int(1), statement.column_int(2)});
+    }
+    return out;
+  };
+
+  HistoryReport report;
+  sqlite::Statement series(db(), "SELECT start, sum(views), sum(visitors)" + where +
+                                     " GROUP BY start ORDER BY start");
+  bind(series, RollupDimension::all);
+  while (series.step()) {
+    report.series.push_back({series.column_int(0), series.column_int(1), series.column_int(2)});
+  }
+
+  sqlite::Statement pages(db(), "SELECT value, sum(views) AS total, sum(visitors)" + where +
+                                    " GROUP BY value ORDER BY total DESC, value" + limit);
+  bind(pages, RollupDimension::path);
+  report.pages = entries(pages);
+
+  sqlite::Statement countries(db(), "SELECT value, sum(views) AS total, sum(visitors)" + where +
+                                        " AND value <> '' GROUP BY value "
+                                        "ORDER BY total DESC, value" + limit);
+  bind(countries, RollupDimension::country);
+  report.countries = entries(countries);
+  return report;
+}
+
+}  // namespace onlooker

@@ -1,0 +1,26 @@
+// The SQLite history's reports (history_reader.h), read from the rollups on
+// a read-only connection of their own, opened on first use.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "history_reader.h"
+#include "sqlite_db.h"
+
+namespace onlooker {
+
+class SqliteHistoryReader final : public HistoryReader {
+ public:
+  explicit SqliteHistoryReader(std::string db_path) : db_path_(std::move(db_path)) {}
+  // Throws sqlite::SqliteError when the database fails.
+  HistoryReport report(const HistoryRequest& request) override;
+
+ private:
+  sqlite::Database& db();
+
+  std::string db_path_;
+  std::unique_ptr<sqlite::Database> db_;
+};
+
+}  // namespace onlooker

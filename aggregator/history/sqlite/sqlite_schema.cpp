@@ -1,0 +1,192 @@
+#include "sqlite_schema.h"
+
+#include <array>
+#include <string_view>
+
+#include "calendar.h"
+#include "log.h"
+#include "person_view.h"
+
+namespace onlooker {
+namespace {
+
+// Step N moves the schema from user_version N to N + 1. Never edit a step
+// that has shipped; add one.
+constexpr std::array<const char*, sqlite_schema_version> migrations = {
+    R"sql(
+    CREATE TABLE hits (
+      ts         INTEGER NOT NULL,  -- unix time, milliseconds
+      visitor    TEXT    NOT NULL,  -- salted hash or cookie id, hex
+      kind       TEXT    NOT NULL,  -- view | beat | leave
+      host       TEXT    NOT NULL,
+      path       TEXT    NOT NULL,  -- without the query string
+      referrer   TEXT,              -- host and path, no scheme or query
+      status     INTEGER NOT NULL,
+      country    TEXT,
+      city       TEXT,
+      device     TEXT,
+      browser    TEXT,
+      os         TEXT,
+      bytes      INTEGER,
+      request_ms INTEGER
+    );
+    CREATE INDEX hits_ts ON hits (ts);
+    -- Where the drain loop resumes; written in the same transaction as the
+    -- rows it covers.
+    CREATE TABLE ring_cursor (
+      id         INTEGER PRIMARY KEY CHECK (id = 1),
+      generation INTEGER NOT NULL,
+      next_seq   INTEGER NOT NULL
+    );
+    )sql",
+    R"sql(
+    CREATE TABLE visits (
+      visitor    TEXT    NOT NULL,
+      host       TEXT    NOT NULL,
+      start      INTEGER NOT NULL,  -- unix ms of the first hit
+      end        INTEGER NOT NULL,  -- unix ms of the last hit
+      pages      INTEGER NOT NULL,  -- page views in the visit
+      entry_page TEXT    NOT NULL,
+      exit_page  TEXT    NOT NULL,
+      country    TEXT,
+      device     TEXT
+    );
+    CREATE INDEX visits_start ON visits (start);
+    CREATE INDEX hits_host_ts ON hits (host, ts);
+    -- Covering index for reports by day and country.
+    CREATE INDEX hits_ts_kind_country ON hits (ts, kind, country, visitor);
+
+    CREATE VIEW daily_views AS
+      SELECT date(ts / 1000, 'unixepoch') AS day, host,
+             count(*) AS views, count(DISTINCT visitor) AS visitors
+        FROM hits WHERE kind = 'view' GROUP BY day, host;
+    CREATE VIEW daily_countries AS
+      SELECT date(ts / 1000, 'unixepoch') AS day, host, country,
+             count(*) AS views, count(DISTINCT visitor) AS visitors
+        FROM hits WHERE kind = 'view' GROUP BY day, host, country;
+    CREATE VIEW top_pages AS
+      SELECT host, path, count(*) AS views, count(DISTINCT visitor) AS visitors
+        FROM hits WHERE kind = 'view' GROUP BY host, path ORDER BY views DESC;
+    CREATE VIEW daily_visits AS
+      SELECT date(start / 1000, 'unixepoch') AS day, host, count(*) AS visits,
+             avg((end - start) / 1000.0) AS avg_seconds, avg(pages) AS avg_pages
+        FROM visits GROUP BY day, host;
+    )sql",
+    // Rollups: reports read these instead of scanning hits. Built with this
+    // step from the hits already stored (build_rollups_from_hits); kept up to
+    // date by every batch from then on.
+    R"sql(
+    CREATE TABLE rollups (
+      span      TEXT    NOT NULL,  -- hour | day (UTC)
+      start     INTEGER NOT NULL,  -- unix ms at which the hour or day begins
+      dimension TEXT    NOT NULL,  -- all | path | country
+      host      TEXT    NOT NULL,
+      value     TEXT    NOT NULL,  -- the path or country code; '' for all, or no country
+      views     INTEGER NOT NULL,  -- people's page views (bots left out)
+      visitors  INTEGER NOT NULL,  -- unique visitors within the hour or day
+      PRIMARY KEY (span, dimension, start, host, value)
+    ) WITHOUT ROWID;
+    -- Reports read the rollups now: these two indexes only slowed inserts.
+    DROP INDEX IF EXISTS hits_host_ts;
+    DROP INDEX IF EXISTS hits_ts_kind_country;
+    CREATE TABLE visit_rollups (
+      start       INTEGER NOT NULL,  -- unix ms at which the UTC day begins
+      host        TEXT    NOT NULL,
+      visits      INTEGER NOT NULL,
+      duration_ms INTEGER NOT NULL,  -- summed over the visits
+      pages       INTEGER NOT NULL,  -- summed over the visits
+      PRIMARY KEY (start, host)
+    ) WITHOUT ROWID;
+
+    INSERT INTO visit_rollups
+      SELECT start / 86400000 * 86400000, host, count(*), sum(end - start), sum(pages)
+        FROM visits GROUP BY 1, host;
+
+    DROP VIEW daily_views;
+    DROP VIEW daily_countries;
+    DROP VIEW top_pages;
+    DROP VIEW daily_visits;
+    CREATE VIEW hourly_views AS
+      SELECT datetime(start / 1000, 'unixepoch') AS hour, host, views, visitors
+        FROM rollups WHERE span = 'hour' AND dimension = 'all';
+    CREATE VIEW daily_views AS
+      SELECT date(start / 1000, 'unixepoch') AS day, host, views, visitors
+        FROM rollups WHERE span = 'day' AND dimension = 'all';
+    CREATE VIEW daily_countries AS
+      SELECT date(start / 1000, 'unixepoch') AS day, host, nullif(value, '') AS country,
+             views, visitors
+        FROM rollups WHERE span = 'day' AND dimension = 'country';
+    CREATE VIEW daily_pages AS
+      SELECT date(start / 1000, 'unixepoch') AS day, host, value AS path, views, visitors
+        FROM rollups WHERE span = 'day' AND dimension = 'path';
+    -- visitors: unique per day, summed over the days.
+    CREATE VIEW top_pages AS
+      SELECT host, value AS path, sum(views) AS views, sum(visitors) AS visitors
+        FROM rollups WHERE span = 'day' AND dimension = 'path'
+       GROUP BY host, value ORDER BY views DESC;
+    CREATE VIEW daily_visits AS
+      SELECT date(start / 1000, 'unixepoch') AS day, host, visits,
+             duration_ms / 1000.0 / visits AS avg_seconds, pages * 1.0 / visits AS avg_pages
+        FROM visit_rollups;
+    )sql",
+    // The rollups count each hit once, in rowid order, up to this hit. They
+    // may lag behind `hits` after a restart, while the visitors a bucket has
+    // already counted load in the background (sqlite_history.h).
+    R"sql(
+    CREATE TABLE rollup_cursor (
+      id  INTEGER PRIMARY KEY CHECK (id = 1),
+      hit INTEGER NOT NULL  -- rowid of the last hit counted in the rollups
+    );
+    INSERT INTO rollup_cursor VALUES (1, coalesce((SELECT max(rowid) FROM hits), 0));
+    )sql",
+};
+
+// Schema 3's one-off build of the rollups from the hits already stored, one
+// statement per (span, dimension): the same figures each batch adds later.
+std::string_view rollup_value_sql(RollupDimension dimension) {
+  switch (dimension) {
+    case RollupDimension::all: return "''";
+    case RollupDimension::path: return "path";
+    case RollupDimension::country: return "coalesce(country, '')";
+  }
+  return "''";
+}
+
+void build_rollups_from_hits(sqlite::Database& db) {
+  for (const RollupSpan span : rollup_spans) {
+    const std::string width = std::to_string(span_ms(span));
+    for (const RollupDimension dimension : rollup_dimensions) {
+      db.exec("INSERT INTO rollups SELECT '" + std::string(to_string(span)) + "', ts / " + width +
+              " * " + width + " AS start, '" + std::string(to_string(dimension)) + "', host, " +
+              std::string(rollup_value_sql(dimension)) +
+              " AS value, count(*), count(DISTINCT visitor) FROM hits WHERE " +
+              std::string(person_view_sql) + " GROUP BY start, host, value");
+    }
+  }
+}
+
+}  // namespace
+
+void migrate_sqlite_schema(sqlite::Database& db, const std::string& path) {
+  const auto version = db.query_int("PRAGMA user_version");
+  if (version > sqlite_schema_version) {
+    throw sqlite::SqliteError("database schema version " + std::to_string(version) +
+                                  " is newer than this onlookerd (" +
+                                  std::to_string(sqlite_schema_version) + ")",
+                              SQLITE_ERROR);
+  }
+  for (auto step = version; step < sqlite_schema_version; ++step) {
+    if (step == 2 && version > 0) {
+      log::info("msg=\"building hourly and daily rollups from the stored hits (schema 3); "
+                "this runs once\" db=" + path + " hits=" +
+                std::to_string(db.query_int("SELECT count(*) FROM hits")));
+    }
+    sqlite::Transaction transaction(db);
+    db.exec(migrations[static_cast<std::size_t>(step)]);
+    if (step == 2) build_rollups_from_hits(db);
+    db.exec("PRAGMA user_version = " + std::to_string(step + 1));
+    transaction.commit();
+  }
+}
+
+}  // namespace onlooker

@@ -1,0 +1,93 @@
+#include "history_api.h"
+
+#include <charconv>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "query_string.h"
+
+namespace onlooker {
+
+namespace {
+
+std::optional<std::int64_t> parse_ms(const std::string& text) {
+  std::int64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value < 0 ||
+      value > latest_history_ms) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+}  // namespace
+
+std::variant<HistoryRequest, std::string> parse_history_request(std::string_view query,
+                                                                std::int64_t now_ms) {
+  HistoryRequest request;
+  request.to_ms = now_ms;
+  request.from_ms = now_ms - 7 * day_ms;
+  if (auto to = query_param(query, "to"); to && !to->empty()) {
+    const auto value = parse_ms(*to);
+    if (!value) return "to must be unix time in milliseconds";
+    request.to_ms = *value;
+  }
+  if (auto from = query_param(query, "from"); from && !from->empty()) {
+    const auto value = parse_ms(*from);
+    if (!value) return "from must be unix time in milliseconds";
+    request.from_ms = *value;
+  }
+  if (request.from_ms >= request.to_ms) return "from must be before to";
+  if (request.to_ms - request.from_ms > HistoryReader::max_range_ms) {
+    return "the range is at most 366 days";
+  }
+  request.host = query_param(query, "host").value_or("");
+  if (request.host.size() > 255) return "host is too long";
+  const auto bucket = query_param(query, "bucket");
+  if (!bucket || bucket->empty()) {
+    request.bucket = request.to_ms - request.from_ms <= 3 * day_ms ? RollupSpan::hour
+                                                                   : RollupSpan::day;
+  } else if (const auto span = span_from_string(*bucket)) {
+    request.bucket = *span;
+    if (*span == RollupSpan::hour && request.to_ms - request.from_ms > 31 * day_ms) {
+      return "hourly buckets cover at most 31 days";
+    }
+  } else {
+    return "bucket must be hour or day";
+  }
+  // The answer covers whole buckets: the rollups count unique visitors per
+  // hour or UTC day, so a bucket cannot be cut.
+  request.from_ms = bucket_start(request.bucket, request.from_ms);
+  request.to_ms = bucket_ceil(request.bucket, request.to_ms);
+  return request;
+}
+
+std::string history_json(const HistoryRequest& request, const HistoryReport& report,
+                         const CountryNames& country_names) {
+  using Json = nlohmann::ordered_json;
+  Json out;
+  out["from"] = request.from_ms;
+  out["to"] = request.to_ms;
+  out["bucket"] = to_string(request.bucket);
+  out["host"] = request.host.empty() ? Json() : Json(request.host);
+  out["series"] = Json::array();
+  for (const auto& point : report.series) {
+    out["series"].push_back(
+        {{"t", point.start_ms}, {"views", point.views}, {"visitors", point.visitors}});
+  }
+  out["pages"] = Json::array();
+  for (const auto& page : report.pages) {
+    out["pages"].push_back(
+        {{"path", page.value}, {"views", page.views}, {"visitors", page.visitors}});
+  }
+  out["countries"] = Json::array();
+  for (const auto& country : report.countries) {
+    out["countries"].push_back({{"code", country.value},
+                                {"name", std::string(country_names.name(country.value))},
+                                {"views", country.views},
+                                {"visitors", country.visitors}});
+  }
+  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace onlooker

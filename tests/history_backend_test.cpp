@@ -1,0 +1,168 @@
+// What every history backend must do, through the interfaces alone
+// (HistorySink to write, HistoryReader to read): one typed suite, run for
+// each backend listed in Backends. A PostgreSQL backend adds a struct like
+// SqliteBackend (start its server in the constructor) and its name to the
+// list.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "history_reader.h"
+#include "history_sink.h"
+#include "sqlite_history.h"
+#include "sqlite_history_reader.h"
+#include "support/temp_dir.h"
+
+namespace onlooker {
+namespace {
+
+// A fresh, empty store per test; sink() may be called again to reopen it
+// (a restart of onlookerd).
+struct SqliteBackend {
+  test::TempDir dir;
+  std::unique_ptr<HistorySink> sink() { return std::make_unique<SqliteHistory>(dir.file("db")); }
+  std::unique_ptr<HistoryReader> reader() {
+    return std::make_unique<SqliteHistoryReader>(dir.file("db"));
+  }
+};
+
+template <class Backend>
+class HistoryBackend : public ::testing::Test {
+ protected:
+  Backend backend;
+};
+
+using Backends = ::testing::Types<SqliteBackend>;
+TYPED_TEST_SUITE(HistoryBackend, Backends);
+
+constexpr std::int64_t midnight = 1'794'960'000'000;  // a UTC midnight
+
+Hit view(std::int64_t ts, std::uint8_t who, const char* path, const char* country = "GB",
+         const char* device = "desktop", const char* host = "a.example") {
+  Hit hit;
+  hit.ts_ms = ts;
+  hit.visitor.fill(who);
+  hit.kind = HitKind::view;
+  hit.path = path;
+  hit.country_code = country;
+  hit.device = device;
+  hit.host = host;
+  hit.status = 200;
+  return hit;
+}
+
+// Lets the backend count what it put off, as the idle drain loop does.
+void catch_up(HistorySink& sink) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (sink.catch_up_backlog() > 0 && std::chrono::steady_clock::now() < give_up) {
+    sink.catch_up();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_EQ(sink.catch_up_backlog(), 0u);
+}
+
+HistoryRequest whole_day(std::string host = "") {
+  return {midnight, midnight + day_ms, std::move(host), RollupSpan::day};
+}
+
+TYPED_TEST(HistoryBackend, StoresThePositionWithTheRowsAndKeepsItAcrossARestart) {
+  const std::uint64_t big_generation = 0xF000000000000001ULL;  // above INT64_MAX
+  {
+    auto sink = this->backend.sink();
+    EXPECT_FALSE(sink->committed_position().has_value());
+    const std::vector<Hit> hits{view(midnight + 1, 1, "/"), view(midnight + 2, 2, "/")};
+    sink->commit({hits, {}, {big_generation, 2}});
+    EXPECT_EQ(sink->committed_position(), (RingPosition{big_generation, 2}));
+  }
+  auto again = this->backend.sink();
+  EXPECT_EQ(again->committed_position(), (RingPosition{big_generation, 2}));
+  const std::vector<Hit> more{view(midnight + 3, 3, "/")};
+  again->commit({more, {}, {big_generation, 3}});
+  EXPECT_EQ(again->committed_position(), (RingPosition{big_generation, 3}));
+  catch_up(*again);
+  const auto report = this->backend.reader()->report(whole_day());
+  ASSERT_EQ(report.series.size(), 1u);
+  EXPECT_EQ(report.series[0].views, 3);
+}
+
+TYPED_TEST(HistoryBackend, ReportsCountPeoplesViewsPerBucketPageAndCountry) {
+  auto sink = this->backend.sink();
+  Hit beat = view(midnight + 4000, 2, "/", "DE");
+  beat.kind = HitKind::beat;
+  const std::vector<Hit> hits{
+      view(midnight + 1000, 1, "/", "GB"),        view(midnight + 2000, 1, "/b", "GB"),
+      view(midnight + 3000, 2, "/", "DE"),        beat,  // not a view
+      view(midnight + 5000, 3, "/", "US", "bot"),  // not a person
+      view(midnight + 6000, 4, "/", "", "mobile", "b.example"),  // located nowhere
+      view(midnight + 2 * hour_ms, 1, "/", "GB"),  // the same person, a later hour
+      view(midnight - 10, 5, "/old", "GB"),        // the day before
+  };
+  sink->commit({hits, {}, {1, hits.size()}});
+  catch_up(*sink);
+  auto reader = this->backend.reader();
+
+  const auto days = reader->report(whole_day());
+  ASSERT_EQ(days.series.size(), 1u);
+  EXPECT_EQ(days.series[0].start_ms, midnight);
+  EXPECT_EQ(days.series[0].views, 5);
+  EXPECT_EQ(days.series[0].visitors, 3);
+  ASSERT_EQ(days.pages.size(), 2u);
+  EXPECT_EQ(days.pages[0].value, "/");
+  EXPECT_EQ(days.pages[0].views, 4);
+  EXPECT_EQ(days.pages[0].visitors, 3);
+  ASSERT_EQ(days.countries.size(), 2u);  // the unlocated view is in no country
+  EXPECT_EQ(days.countries[0].value, "GB");
+  EXPECT_EQ(days.countries[0].views, 3);
+  EXPECT_EQ(days.countries[0].visitors, 1);
+
+  const auto hours =
+      reader->report({midnight, midnight + day_ms, "", RollupSpan::hour});
+  ASSERT_EQ(hours.series.size(), 2u);
+  EXPECT_EQ(hours.series[0].visitors, 3);
+  EXPECT_EQ(hours.series[1].start_ms, midnight + 2 * hour_ms);
+  EXPECT_EQ(hours.series[1].visitors, 1);  // unique per hour: counted again
+
+  const auto one_site = reader->report(whole_day("b.example"));
+  ASSERT_EQ(one_site.series.size(), 1u);
+  EXPECT_EQ(one_site.series[0].views, 1);
+  EXPECT_TRUE(one_site.countries.empty());
+}
+
+TYPED_TEST(HistoryBackend, RetentionDeletesWhatIsOlderThanTheCutoffInBatches) {
+  auto sink = this->backend.sink();
+  std::vector<Hit> hits;
+  for (int i = 0; i < 5; ++i) hits.push_back(view(midnight - 3 * day_ms + i, 1, "/old"));
+  hits.push_back(view(midnight + 1, 2, "/new"));
+  Visit visit;
+  visit.visitor = "0101";
+  visit.host = "a.example";
+  visit.start_ms = midnight - 3 * day_ms;
+  visit.last_seen_ms = visit.start_ms + 1000;
+  visit.pages = 5;
+  visit.entry_page = visit.exit_page = "/old";
+  const std::vector<Visit> visits{visit};
+  sink->commit({hits, visits, {1, hits.size()}});
+  catch_up(*sink);
+
+  std::size_t deleted = 0;
+  std::size_t rounds = 0;
+  for (std::size_t step; (step = sink->delete_before(midnight, 2)) > 0; ++rounds) deleted += step;
+  EXPECT_GE(rounds, 3u);  // at most 2 rows of each table per call
+  EXPECT_GE(deleted, 6u);  // 5 hits and a visit, besides the old rollup rows
+  const auto report = this->backend.reader()->report(
+      {midnight - 4 * day_ms, midnight + day_ms, "", RollupSpan::day});
+  ASSERT_EQ(report.series.size(), 1u);
+  EXPECT_EQ(report.series[0].start_ms, midnight);
+
+  // New hits still count once everything older went.
+  const std::vector<Hit> later{view(midnight + 2, 3, "/new")};
+  sink->commit({later, {}, {1, hits.size() + 1}});
+  catch_up(*sink);
+  EXPECT_EQ(this->backend.reader()->report(whole_day()).series.at(0).visitors, 2);
+}
+
+}  // namespace
+}  // namespace onlooker
