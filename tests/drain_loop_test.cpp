@@ -272,11 +272,12 @@ TEST(DrainLoop, StopDrainsWhatIsLeftBeforeReturning) {
 TEST(DrainLoop, VisitsAreCommittedWhenTheyEnd) {
   Pipeline pipeline;
   auto& [dir, ring, reader, history, feed] = pipeline;
-  DrainLoop drain(reader, history, feed, every_step({.active_window = std::chrono::milliseconds(60'000)}));
+  DrainLoop drain(reader, history, feed, every_step({.active_window = std::chrono::milliseconds(60'000),
+                                                       .leave_grace = std::chrono::milliseconds(0)}));
   const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
-  const auto ts = static_cast<std::uint64_t>(now);
+  const auto ts = static_cast<std::uint64_t>(now - 100);  // the leave's departure is due
   ASSERT_TRUE(ring.push({.ts_ms = ts, .visitor_byte = 1, .path = "/a"}));
   ASSERT_TRUE(ring.push({.ts_ms = ts + 1, .visitor_byte = 1, .path = "/b"}));
   ASSERT_TRUE(ring.push({.kind = ONLOOKER_KIND_LEAVE, .ts_ms = ts + 2, .visitor_byte = 1, .path = "/b"}));

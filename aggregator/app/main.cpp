@@ -24,11 +24,25 @@
 #include "live_hub.h"
 #include "log.h"
 #include "options.h"
+#include "recent_hits.h"
+#include "country_names.h"
 #include "ring_reader.h"
 #include "sqlite_history.h"
 #include "onlooker_version.h"
 
 namespace {
+
+// The last active window of history, for the live set to start from; the
+// country names history does not store come from iso-codes.
+std::vector<onlooker::Hit> recent_hits_with_names(const onlooker::Options& options) {
+  using namespace onlooker;
+  const std::int64_t window_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(options.active_window).count();
+  std::vector<Hit> hits = read_recent_hits(options.db, unix_now_ms() - window_ms);
+  const CountryNames names;
+  for (Hit& hit : hits) hit.country_name = std::string(names.name(hit.country_code));
+  return hits;
+}
 
 int serve(const onlooker::Options& options) {
   using namespace onlooker;
@@ -51,8 +65,10 @@ int serve(const onlooker::Options& options) {
   HitEnricher enricher(options.geoip, options.ua_regexes);
   DrainLoop drain(ring, history, hub,
                   {.active_window = options.active_window,
+                   .max_visitors_per_address = options.max_visitors_per_address,
                    .retention_days = options.retention_days},
                   &enricher);
+  drain.restore(recent_hits_with_names(options));
   hub.set_drain_stats(&drain.stats());
   hub.start();
   listener->run();

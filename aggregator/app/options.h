@@ -15,6 +15,7 @@ struct Options {
   std::string listen_host = "127.0.0.1";
   std::uint16_t listen_port = 9190;
   std::chrono::seconds active_window{300};
+  std::size_t max_visitors_per_address = 256;
   std::chrono::milliseconds push_interval{1000};
   std::vector<std::string> geoip;  // City .mmdb files, first hit wins; none: no geo
   std::string ua_regexes;   // uap-core regexes.yaml; empty: no device classes

@@ -100,13 +100,36 @@ void LiveHub::record_series(std::int64_t now_s) {
   if (now_s == series_end_s_) return;
   // Seconds skipped (a busy loop, a clock step) repeat the last value.
   const std::int64_t gap = series_end_s_ == 0 ? 1 : std::clamp<std::int64_t>(now_s - series_end_s_, 1, series_seconds);
-  auto sample = [&](const std::string& host, std::int64_t value) {
-    auto& points = series_[host];
-    for (std::int64_t i = 0; i < gap; ++i) points.push_back(value);
-    while (points.size() > series_seconds) points.pop_front();
+  auto sample = [&](HostSeries& series, std::int64_t value) {
+    for (std::int64_t i = 0; i < gap; ++i) series.active.push_back(value);
+    while (series.active.size() > series_seconds) series.active.pop_front();
+    if (value > 0) series.last_people_s = now_s;
   };
-  sample("", live_.people());
-  for (const auto& host : live_.hosts()) sample(host, live_.people(host));
+  sample(series_[""], live_.people());
+  for (const auto& host : live_.hosts()) {
+    auto it = series_.find(host);
+    if (it == series_.end()) {
+      if (series_.size() > settings_.max_hosts) {  // "" is not a host
+        ++hosts_refused_;
+        continue;
+      }
+      it = series_.emplace(host, HostSeries{}).first;
+    }
+    sample(it->second, live_.people(host));
+  }
+  // Hosts nobody is on now: a zero, and gone once nobody was there for the
+  // whole series.
+  for (auto it = series_.begin(); it != series_.end();) {
+    HostSeries& series = it->second;
+    if (it->first.empty() || series.last_people_s == now_s) {
+      ++it;
+    } else if (now_s - series.last_people_s >= static_cast<std::int64_t>(series_seconds)) {
+      it = series_.erase(it);
+    } else {
+      sample(series, 0);
+      ++it;
+    }
+  }
   series_end_s_ = now_s;
 }
 
@@ -114,7 +137,7 @@ Series LiveHub::series(const std::string& host) const {
   Series out;
   const auto it = series_.find(host);
   if (it == series_.end()) return out;
-  out.active.assign(it->second.begin(), it->second.end());
+  out.active.assign(it->second.active.begin(), it->second.active.end());
   out.start_s = series_end_s_ - static_cast<std::int64_t>(out.active.size()) + 1;
   return out;
 }
@@ -167,6 +190,17 @@ std::string LiveHub::metrics_text() {
            "Hits stored but not yet counted in the hourly and daily rollups (after a start, "
            "while the visitors already counted today load).",
            drain_stats_->catch_up_backlog.load());
+    metric("onlooker_beats_orphaned_total", "counter",
+           "Beats and leaves dropped: their visitor had no page view in the active window.",
+           drain_stats_->beats_orphaned.load());
+    metric("onlooker_beats_mismatched_total", "counter",
+           "Beats and leaves dropped: they came from another address or User-Agent than the "
+           "visit's page view (someone else's cookie id).",
+           drain_stats_->beats_mismatched.load());
+    metric("onlooker_visitors_refused_total", "counter",
+           "Page views dropped: their address already had --max-visitors-per-address live "
+           "visitors.",
+           drain_stats_->visitors_refused.load());
   }
   metric("onlooker_ring_written_total", "counter", "Records written by nginx workers.",
          ring.written);
@@ -180,6 +214,10 @@ std::string LiveHub::metrics_text() {
   metric("onlooker_active_visitors", "gauge", "People in the live set.", live_.people());
   metric("onlooker_live_bots", "gauge", "Bots in the live set.",
          static_cast<std::int64_t>(live_.size()) - live_.people());
+  metric("onlooker_hosts_refused_total", "counter",
+         "Seconds a host with people on it had no per-host series: more than the hosts "
+         "allowed one (a flood of Host values).",
+         hosts_refused_);
   metric("onlooker_websocket_clients", "gauge", "Connected WebSocket clients.", client_count());
   return out.str();
 }

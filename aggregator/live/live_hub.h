@@ -28,6 +28,9 @@ struct DrainStats;
 struct LiveSettings {
   std::chrono::seconds active_window{300};
   std::chrono::milliseconds push_interval{1000};
+  // Hosts with a 30-minute series of their own (~14 KB each); a host beyond
+  // them is counted in onlooker_hosts_refused_total and has no series.
+  std::size_t max_hosts = 1000;
 };
 
 class LiveHub final : public HitFeed {
@@ -47,6 +50,8 @@ class LiveHub final : public HitFeed {
   void join(const std::shared_ptr<WebSocketSession>& session);
   std::size_t client_count();
   void set_drain_stats(const DrainStats* stats) { drain_stats_ = stats; }
+  // Hosts holding a series (the all-hosts one included); for tests.
+  std::size_t series_hosts() const { return series_.size(); }
 
  private:
   void apply(const std::vector<Hit>& hits);
@@ -65,7 +70,13 @@ class LiveHub final : public HitFeed {
   boost::asio::steady_timer tick_timer_;
   const DrainStats* drain_stats_ = nullptr;
   // Active people per second for the last 30 minutes; key "" is all hosts.
-  std::unordered_map<std::string, std::deque<std::int64_t>> series_;
+  // A host's series goes when nobody has been on it for the whole series.
+  struct HostSeries {
+    std::deque<std::int64_t> active;
+    std::int64_t last_people_s = 0;  // the last second someone was there
+  };
+  std::unordered_map<std::string, HostSeries> series_;
+  std::uint64_t hosts_refused_ = 0;
   std::int64_t series_end_s_ = 0;
   bool push_scheduled_ = false;
   bool changed_ = false;
