@@ -80,12 +80,18 @@ test("two tabs: one navigates away, still one person; both gone, nobody within 2
   await context.close();
 });
 
-test("a hidden tab keeps the person past the active window", async () => {
+// One person: a visible tab on /a.html and a background tab on /b.html.
+async function personWithBackgroundTab() {
   const context = await browser.newContext();
   const visible = await context.newPage();
   await visible.goto(stack.siteUrl + "/a.html");
   const background = await hiddenTab(context, "/b.html");
   await eventually("one person", async () => (await active()) === 1);
+  return { context, visible, background };
+}
+
+test("a hidden tab keeps the person past the active window", async () => {
+  const { context, visible, background } = await personWithBackgroundTab();
   await visible.close({ runBeforeUnload: true });
   await new Promise((resolve) => setTimeout(resolve, (WINDOW_S + 3) * 1000));
   assert.equal(await active(), 1, "the background tab's keep-alive keeps them");
@@ -120,11 +126,7 @@ test("a beat flood with changing User-Agents and Hosts leaves /api/count as it w
 });
 
 test("a restart of onlookerd keeps the live count", async () => {
-  const context = await browser.newContext();
-  const tab = await context.newPage();
-  await tab.goto(stack.siteUrl + "/a.html");
-  const background = await hiddenTab(context, "/b.html");
-  await eventually("one person", async () => (await active()) === 1);
+  const { context, visible: tab, background } = await personWithBackgroundTab();
   assert.equal(await stack.stopOnlookerd(), 0);
   await stack.startOnlookerd();
   assert.equal(await active(), 1, "rebuilt from history");
