@@ -26,7 +26,7 @@ TEST(VisitTracker, ALeaveClosesTheVisitWithItsPath) {
   tracker.apply(hit(1, "/out", 40'000), closed);
   EXPECT_TRUE(closed.empty());
   tracker.apply(hit(1, "/out", 45'000, HitKind::leave), closed);
-  tracker.expire(46'000, closed);  // the leave's grace (see LastTabGone...)
+  tracker.expire(46'000, closed);  // past the leave's grace
   ASSERT_EQ(closed.size(), 1u);
   const Visit& visit = closed[0];
   EXPECT_EQ(visit.start_ms, 1'000);
@@ -109,7 +109,7 @@ TEST(VisitTracker, ALeaveFromOneOfTwoTabsKeepsThePersonAndTheirVisit) {
   // The last tab goes: the person departs after the grace, one visit, and its
   // exit page is that of the tab that was left.
   tracker.apply(from_tab(0xA, 1, "/a", 61'000, HitKind::leave), closed);
-  tracker.expire(61'500, closed, departures);
+  tracker.expire(61'499, closed, departures);
   EXPECT_TRUE(departures.empty());
   tracker.expire(62'000, closed, departures);
   ASSERT_EQ(departures.size(), 1u);

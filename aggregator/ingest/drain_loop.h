@@ -41,7 +41,7 @@ struct DrainSettings {
   std::size_t max_visitors_per_address = 256;
   // A person whose last tab left departs this much later unless they come
   // back (the next page's view may be logged after the last page's leave).
-  std::chrono::milliseconds leave_grace{1000};
+  std::chrono::milliseconds leave_grace{500};
   // 0 keeps history forever; otherwise older rows are deleted in batches.
   int retention_days = 0;
   std::size_t retention_batch = 5000;

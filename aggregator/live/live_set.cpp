@@ -8,10 +8,7 @@
 namespace onlooker {
 
 std::size_t LiveSet::KeyHash::operator()(const Key& key) const noexcept {
-  // The visitor id is already a uniformly distributed hash or random id.
-  std::size_t seed;
-  std::memcpy(&seed, key.visitor.data(), sizeof seed);
-  return seed ^ (key.host * 0x9e3779b97f4a7c15ULL);
+  return visitor_id_hash(key.visitor) ^ (key.host * 0x9e3779b97f4a7c15ULL);
 }
 
 void LiveSet::count(Text host, const Visitor& visitor, int delta) {

@@ -9,24 +9,24 @@ VisitTracker::VisitTracker(PresenceSettings settings) : settings_(settings) {}
 
 namespace {
 
-std::span<const std::uint8_t> bytes_of(std::string_view text) {
-  return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
-}
 
 }  // namespace
 
-// Two keys: the address alone (what the per-address bound counts) and the
-// address with the User-Agent (what a beat or leave must match). Neither
-// lets the address be read back, and both change with every start.
+// Two keys: the address alone, keyed (what the per-address bound counts),
+// and that with the User-Agent mixed in (what a beat or leave must match).
+// Neither lets the address be read back, and both change with every start.
+// One keyed hash a hit: the User-Agent needs no key (it is no secret), only
+// to be bound to the keyed address.
 VisitTracker::Fingerprint VisitTracker::fingerprint(const Hit& hit) const {
   const std::size_t length = hit.address.family == 4 ? 4 : hit.address.bytes.size();
   const std::array<std::uint8_t, 1> family{hit.address.family};
   const std::span<const std::uint8_t> address(hit.address.bytes.data(), length);
-  const std::array<std::span<const std::uint8_t>, 2> alone{family, address};
-  const std::array<std::span<const std::uint8_t>, 3> with_agent{family, address,
-                                                                bytes_of(hit.user_agent)};
+  const std::array<std::span<const std::uint8_t>, 2> parts{family, address};
+  const std::uint64_t address_key = hash_(parts);
+  const std::uint64_t agent = std::hash<std::string>{}(hit.user_agent);
+  const std::uint64_t with_agent = address_key ^ ((agent ^ (agent >> 29)) * 0xbf58476d1ce4e5b9ULL);
   // 0 means "not known": a hash of 0 is taken as 1.
-  return {std::max<std::uint64_t>(hash_(alone), 1), std::max<std::uint64_t>(hash_(with_agent), 1)};
+  return {std::max<std::uint64_t>(address_key, 1), std::max<std::uint64_t>(with_agent, 1)};
 }
 
 Presence VisitTracker::apply(Hit& hit, std::vector<Visit>& closed) {

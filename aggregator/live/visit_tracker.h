@@ -49,7 +49,7 @@ enum class Presence : std::uint8_t {
 
 struct PresenceSettings {
   std::int64_t active_window_ms = 300'000;
-  std::int64_t leave_grace_ms = 1'000;
+  std::int64_t leave_grace_ms = 500;
   std::size_t max_per_address = 256;
 };
 
