@@ -53,7 +53,9 @@ Hit make_hit(std::mt19937& random, std::uint32_t visitor, std::int64_t ts) {
   hit.host = "www.example.com";
   hit.path = pages[random() % pages.size()];
   hit.referrer = random() % 3 == 0 ? "www.google.com/" : "";
-  hit.user_agent = user_agents[random() % user_agents.size()];
+  // One browser per visitor, as a person's requests come (onlookerd drops a
+  // beat or leave whose User-Agent differs from the visit's view).
+  hit.user_agent = user_agents[(visitor * 0x9e3779b9u >> 16) % user_agents.size()];
   // One address per visitor, spread over the public IPv4 space.
   hit.address.family = 4;
   std::uint64_t spread = (visitor + 1) * 0x9e3779b97f4a7c15ULL;

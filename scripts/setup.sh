@@ -8,7 +8,7 @@ packages=(
   build-essential cmake pkg-config curl ca-certificates
   nginx nginx-dev
   libboost-dev libboost-program-options-dev
-  libsqlite3-dev sqlite3
+  libsqlite3-dev sqlite3 libssl-dev
   libmaxminddb-dev mmdb-bin libmaxmind-db-writer-perl
   nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "drain_loop.h"
+#include "recent_hits.h"
 #include "record_decoder.h"
 #include "sqlite_history.h"
 #include "support/temp_dir.h"
@@ -272,11 +273,12 @@ TEST(DrainLoop, StopDrainsWhatIsLeftBeforeReturning) {
 TEST(DrainLoop, VisitsAreCommittedWhenTheyEnd) {
   Pipeline pipeline;
   auto& [dir, ring, reader, history, feed] = pipeline;
-  DrainLoop drain(reader, history, feed, every_step({.active_window = std::chrono::milliseconds(60'000)}));
+  DrainLoop drain(reader, history, feed, every_step({.active_window = std::chrono::milliseconds(60'000),
+                                                       .leave_grace = std::chrono::milliseconds(0)}));
   const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
-  const auto ts = static_cast<std::uint64_t>(now);
+  const auto ts = static_cast<std::uint64_t>(now - 100);  // the leave's departure is due
   ASSERT_TRUE(ring.push({.ts_ms = ts, .visitor_byte = 1, .path = "/a"}));
   ASSERT_TRUE(ring.push({.ts_ms = ts + 1, .visitor_byte = 1, .path = "/b"}));
   ASSERT_TRUE(ring.push({.kind = ONLOOKER_KIND_LEAVE, .ts_ms = ts + 2, .visitor_byte = 1, .path = "/b"}));
@@ -303,6 +305,84 @@ TEST(DrainLoop, RetentionDeletesOldRowsInBatches) {
   // Idle steps delete a batch of 4 at a time until nothing old is left.
   for (int i = 0; i < 5; ++i) drain.step();
   EXPECT_EQ(row_count(dir.file("db")), 3);
+}
+
+std::uint64_t now_ms() {
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        std::chrono::system_clock::now().time_since_epoch())
+                                        .count());
+}
+
+// One client beating with many made-up ids (or User-Agents, which make the
+// ids in hash mode) must not show up as many people, nor as visits.
+TEST(DrainLoop, BeatsWithoutAPageViewAreCountedAndNeitherShownNorStored) {
+  Pipeline pipeline;
+  auto& [dir, ring, reader, history, feed] = pipeline;
+  DrainLoop drain(reader, history, feed, every_step());
+  const std::uint64_t ts = now_ms();
+  ASSERT_TRUE(ring.push({.ts_ms = ts, .visitor_byte = 1, .path = "/a"}));
+  ASSERT_TRUE(ring.push({.kind = ONLOOKER_KIND_BEAT, .ts_ms = ts + 1, .visitor_byte = 1}));
+  for (std::uint8_t who = 2; who < 12; ++who) {
+    ASSERT_TRUE(ring.push({.kind = ONLOOKER_KIND_BEAT, .ts_ms = ts, .visitor_byte = who}));
+  }
+  ASSERT_TRUE(ring.push({.kind = ONLOOKER_KIND_LEAVE, .ts_ms = ts, .visitor_byte = 20}));
+  drain_all(drain);
+  EXPECT_EQ(drain.stats().beats_orphaned, 11u);
+  ASSERT_EQ(feed.hits.size(), 2u);
+  EXPECT_EQ(row_count(dir.file("db")), 2);
+  // Neither the address nor the User-Agent goes past the presence check.
+  for (const Hit& hit : feed.hits) {
+    EXPECT_EQ(hit.address.family, 0);
+    EXPECT_EQ(hit.address.bytes, (std::array<std::uint8_t, 16>{}));
+    EXPECT_TRUE(hit.user_agent.empty());
+  }
+  drain.close_open_visits();
+  sqlite::Database db(dir.file("db"), SQLITE_OPEN_READONLY);
+  EXPECT_EQ(db.query_int("SELECT count(*) FROM visits"), 1);
+  EXPECT_EQ(db.query_int("SELECT count(*) FROM visits WHERE pages = 0"), 0);
+}
+
+TEST(DrainLoop, ViewsBeyondTheAddressBoundAreCountedAndDropped) {
+  Pipeline pipeline;
+  auto& [dir, ring, reader, history, feed] = pipeline;
+  DrainLoop drain(reader, history, feed, every_step({.max_visitors_per_address = 4}));
+  for (std::uint8_t who = 1; who <= 10; ++who) {
+    ASSERT_TRUE(ring.push({.ts_ms = now_ms(), .visitor_byte = who}));
+  }
+  ASSERT_TRUE(ring.push({.ts_ms = now_ms(), .visitor_byte = 11, .address = {10, 0, 0, 1}}));
+  drain_all(drain);
+  EXPECT_EQ(drain.stats().visitors_refused, 6u);
+  EXPECT_EQ(feed.hits.size(), 5u);
+}
+
+// A restart must not orphan everyone's beats: the live set and the open
+// visits start from the last window of history, and the visits written at
+// shutdown are not written twice.
+TEST(DrainLoop, ARestartGoesOnFromTheLastWindowOfHistory) {
+  Pipeline pipeline;
+  auto& [dir, ring, reader, history, feed] = pipeline;
+  const std::uint64_t ts = now_ms();
+  {
+    DrainLoop before(reader, history, feed, every_step());
+    ASSERT_TRUE(ring.push({.ts_ms = ts - 400'000, .visitor_byte = 9, .path = "/old"}));
+    ASSERT_TRUE(ring.push({.ts_ms = ts - 2'000, .visitor_byte = 1, .path = "/a"}));
+    ASSERT_TRUE(ring.push({.ts_ms = ts - 1'000, .visitor_byte = 2, .path = "/b"}));
+    drain_all(before);
+    before.close_open_visits();
+  }
+  CollectingFeed after_feed;
+  DrainLoop after(reader, history, after_feed, every_step());
+  after.restore(read_recent_hits(dir.file("db"), static_cast<std::int64_t>(ts) - 300'000));
+  ASSERT_EQ(after_feed.hits.size(), 2u);  // the live set's view of the window
+  EXPECT_EQ(after_feed.hits[0].path, "/a");
+  ASSERT_TRUE(ring.push({.kind = ONLOOKER_KIND_BEAT, .ts_ms = ts, .visitor_byte = 1, .path = "/a"}));
+  ASSERT_TRUE(ring.push({.kind = ONLOOKER_KIND_BEAT, .ts_ms = ts, .visitor_byte = 9}));
+  drain_all(after);
+  EXPECT_EQ(after.stats().beats_orphaned, 1u);  // only the one from before the window
+  ASSERT_EQ(after_feed.hits.size(), 3u);
+  after.close_open_visits();
+  sqlite::Database db(dir.file("db"), SQLITE_OPEN_READONLY);
+  EXPECT_EQ(db.query_int("SELECT count(*) FROM visits"), 3);  // as at shutdown
 }
 
 }  // namespace

@@ -246,5 +246,40 @@ TEST(LiveSet, UnknownHostHasNobody) {
   EXPECT_EQ(live.people(), 1);
 }
 
+TEST(LiveSet, ABeatBringsInNobody) {
+  LiveSet live(300'000);
+  EXPECT_FALSE(live.apply(hit(1, "/", 1000, HitKind::beat)));
+  EXPECT_FALSE(live.apply(hit(2, "/", 1000, HitKind::beat, "never.example")));
+  EXPECT_EQ(live.size(), 0u);
+  EXPECT_TRUE(live.hosts().empty());
+  live.apply(hit(1, "/", 1000));
+  live.apply(hit(1, "/next", 2000, HitKind::beat));
+  EXPECT_EQ(live.snapshot(2000).visitors.at(0).path, "/next");
+}
+
+// The visit tracker holds the leave of one tab; the person goes with the
+// departure it sends once their last tab has gone.
+TEST(LiveSet, ADeferredLeaveKeepsThePerson) {
+  LiveSet live(300'000);
+  live.apply(hit(1, "/", 1000));
+  Hit leave = hit(1, "/", 2000, HitKind::leave);
+  leave.deferred = true;
+  EXPECT_FALSE(live.apply(leave));
+  EXPECT_EQ(live.people(), 1);
+  EXPECT_TRUE(live.apply(hit(1, "", 3000, HitKind::leave)));
+  EXPECT_EQ(live.people(), 0);
+}
+
+TEST(LiveSet, AHostNobodyIsOnIsForgotten) {
+  LiveSet live(10'000);
+  for (int i = 0; i < 100; ++i) {
+    live.apply(hit(1, "/", 1000, HitKind::view, "flood" + std::to_string(i) + ".example"));
+  }
+  EXPECT_EQ(live.hosts().size(), 100u);
+  live.expire(20'000);
+  EXPECT_TRUE(live.hosts().empty());
+  EXPECT_EQ(live.people("flood1.example"), 0);
+}
+
 }  // namespace
 }  // namespace onlooker

@@ -28,6 +28,8 @@
 #include "log.h"
 #include "metrics.h"
 #include "options.h"
+#include "recent_hits.h"
+#include "country_names.h"
 #include "ring_reader.h"
 #include "sqlite_history.h"
 #include "sqlite_history_reader.h"
@@ -75,6 +77,18 @@ void warn_about_access(const onlooker::Options& options) {
   }
 }
 
+// The last active window of history, for the live set to start from; the
+// country names history does not store come from iso-codes.
+std::vector<onlooker::Hit> recent_hits_with_names(const onlooker::Options& options) {
+  using namespace onlooker;
+  const std::int64_t window_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(options.active_window).count();
+  std::vector<Hit> hits = read_recent_hits(options.db, unix_now_ms() - window_ms);
+  const CountryNames names;
+  for (Hit& hit : hits) hit.country_name = std::string(names.name(hit.country_code));
+  return hits;
+}
+
 int serve(const onlooker::Options& options) {
   using namespace onlooker;
   RingReader ring(options.ring);
@@ -104,8 +118,10 @@ int serve(const onlooker::Options& options) {
   HitEnricher enricher(enrichment_sources(options.geoip, options.ua_regexes));
   DrainLoop drain(ring, history, hub,
                   {.active_window = options.active_window,
+                   .max_visitors_per_address = options.max_visitors_per_address,
                    .retention_days = options.retention_days},
                   &enricher);
+  drain.restore(recent_hits_with_names(options));
   drain.add_metrics(metrics);
   hub.add_metrics(metrics);
   hub.start();

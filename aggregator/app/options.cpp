@@ -63,6 +63,9 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
        "address for the HTTP API, WebSocket and dashboard")
       ("active-window", po::value<long long>()->value_name("SECONDS")->default_value(300),
        "a visitor with no hit for this long leaves the live set (1..86400)")
+      ("max-visitors-per-address", po::value<long long>()->value_name("N")->default_value(256),
+       "live visitors one client address may hold at a time; views of more are dropped and "
+       "counted in onlooker_visitors_refused_total (1..1000000)")
       ("push-interval", po::value<long long>()->value_name("MS")->default_value(1000),
        "the most often a WebSocket snapshot is pushed (10..60000)")
       ("geoip", po::value<std::vector<std::string>>()->value_name("PATH.mmdb")->composing(),
@@ -136,6 +139,12 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
     return bad("invalid --active-window " + std::to_string(window) + ": expected 1..86400 seconds");
   }
   options.active_window = std::chrono::seconds(window);
+  const auto per_address = values["max-visitors-per-address"].as<long long>();
+  if (per_address < 1 || per_address > 1'000'000) {
+    return bad("invalid --max-visitors-per-address " + std::to_string(per_address) +
+               ": expected 1..1000000");
+  }
+  options.max_visitors_per_address = static_cast<std::size_t>(per_address);
   const auto push = values["push-interval"].as<long long>();
   if (push < 10 || push > 60000) {
     return bad("invalid --push-interval " + std::to_string(push) + ": expected 10..60000 ms");

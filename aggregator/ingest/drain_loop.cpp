@@ -17,7 +17,9 @@ DrainLoop::DrainLoop(RingReader& ring, HistorySink& history, HitFeed& feed,
       feed_(feed),
       settings_(settings),
       enricher_(enricher),
-      visits_(settings.active_window.count()),
+      visits_(PresenceSettings{.active_window_ms = settings.active_window.count(),
+                               .leave_grace_ms = settings.leave_grace.count(),
+                               .max_per_address = settings.max_visitors_per_address}),
       retry_backoff_(settings.first_retry_backoff) {
   resume();
 }
@@ -69,11 +71,13 @@ std::size_t DrainLoop::read_batch() {
     if (state == SlotState::ready) {
       if (auto hit = decode_record(ring_.record(pos), ring_.generation(), pos)) {
         if (enricher_) enricher_->enrich(*hit);
-        // Enrichment was the User-Agent's only use (neither history nor the
-        // live view keep it): do not copy it on.
+        const Presence presence = visits_.apply(*hit, closed_visits_);
+        // Enrichment and the presence check were the User-Agent's and the
+        // address's only uses (neither history nor the live view keep
+        // them): do not copy them on.
         hit->user_agent = std::string();
-        visits_.apply(*hit, closed_visits_);
-        batch.push_back(std::move(*hit));
+        hit->address = ClientAddress{};
+        if (counted(presence)) batch.push_back(std::move(*hit));
       } else {
         stats_.corrupt.fetch_add(1, std::memory_order_relaxed);
       }
@@ -106,6 +110,45 @@ std::size_t DrainLoop::read_batch() {
     feed_.publish(pending_.back());
   }
   return count;
+}
+
+bool DrainLoop::counted(Presence presence) {
+  switch (presence) {
+    case Presence::counted:
+      return true;
+    case Presence::orphaned:
+      stats_.beats_orphaned.fetch_add(1, std::memory_order_relaxed);
+      return false;
+    case Presence::mismatched:
+      stats_.beats_mismatched.fetch_add(1, std::memory_order_relaxed);
+      return false;
+    case Presence::refused:
+      stats_.visitors_refused.fetch_add(1, std::memory_order_relaxed);
+      return false;
+  }
+  return false;
+}
+
+void DrainLoop::restore(std::vector<Hit> recent) {
+  std::erase_if(recent, [this](Hit& hit) {
+    return visits_.restore(hit, closed_visits_) != Presence::counted;
+  });
+  if (!recent.empty()) {
+    log::info("msg=\"live set restored from history\" hits=" + std::to_string(recent.size()) +
+              " visits=" + std::to_string(visits_.open_visits()));
+    feed_.publish(std::make_shared<const std::vector<Hit>>(std::move(recent)));
+  }
+  expire_visits();
+}
+
+// Visits silent for the window end; people whose last tab left depart (the
+// live set learns it from the leave published here, never stored).
+void DrainLoop::expire_visits() {
+  std::vector<Hit> departures;
+  visits_.expire(unix_now_ms(), closed_visits_, departures);
+  if (!departures.empty()) {
+    feed_.publish(std::make_shared<const std::vector<Hit>>(std::move(departures)));
+  }
 }
 
 void DrainLoop::commit_pending() {
@@ -156,7 +199,7 @@ void DrainLoop::apply_retention() {
 
 std::size_t DrainLoop::step() {
   const std::size_t read = read_batch();
-  visits_.expire(unix_now_ms(), closed_visits_);
+  expire_visits();
   if (pending_end_ <= ring_.tail() && closed_visits_.empty()) {
     const auto now = std::chrono::steady_clock::now();
     if (now >= retry_at_) {
@@ -214,6 +257,17 @@ void DrainLoop::add_metrics(Metrics& metrics) const {
               "Hits stored but not yet counted in the hourly and daily rollups (after a start, "
               "while the visitors already counted today load).",
               [&stats] { return stats.catch_up_backlog.load(); });
+  metrics.add("onlooker_beats_orphaned_total", Type::counter,
+              "Beats and leaves dropped: their visitor had no page view in the active window.",
+              [&stats] { return stats.beats_orphaned.load(); });
+  metrics.add("onlooker_beats_mismatched_total", Type::counter,
+              "Beats and leaves dropped: they came from another address or User-Agent than the "
+              "visit's page view (someone else's cookie id).",
+              [&stats] { return stats.beats_mismatched.load(); });
+  metrics.add("onlooker_visitors_refused_total", Type::counter,
+              "Page views dropped: their address already had --max-visitors-per-address live "
+              "visitors.",
+              [&stats] { return stats.visitors_refused.load(); });
   const RingReader& ring = ring_;
   metrics.add("onlooker_ring_written_total", Type::counter, "Records written by nginx workers.",
               [&ring] { return ring.counters().written; });

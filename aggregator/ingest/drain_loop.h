@@ -38,6 +38,12 @@ struct DrainSettings {
   std::chrono::milliseconds max_retry_backoff{5000};
   // Visits end after this much silence (the live set's active window).
   std::chrono::milliseconds active_window{300'000};
+  // Live visitors one client address may hold at a time (an office NAT has
+  // many people behind one address; a script has many forged ids).
+  std::size_t max_visitors_per_address = 256;
+  // A person whose last tab left departs this much later unless they come
+  // back (the next page's view may be logged after the last page's leave).
+  std::chrono::milliseconds leave_grace{500};
   // 0 keeps history forever; otherwise older rows are deleted in batches.
   int retention_days = 0;
   std::size_t retention_batch = 5000;
@@ -49,6 +55,10 @@ struct DrainStats {
   std::atomic<std::uint64_t> commit_failures{0};
   std::atomic<std::uint64_t> last_commit_us{0};
   std::atomic<std::uint64_t> catch_up_backlog{0};  // HistorySink::catch_up_backlog()
+  // Dropped by the presence check (visit_tracker.h), neither shown nor stored.
+  std::atomic<std::uint64_t> beats_orphaned{0};
+  std::atomic<std::uint64_t> beats_mismatched{0};
+  std::atomic<std::uint64_t> visitors_refused{0};
 };
 
 class DrainLoop {
@@ -67,6 +77,10 @@ class DrainLoop {
   std::size_t step();
   // Closes the visits still open and commits them (used on shutdown).
   void close_open_visits();
+  // Before run(): the hits history holds for the last active window (oldest
+  // first), so that the live view and the visits that were open when
+  // onlookerd stopped go on. Published to the live view, not stored again.
+  void restore(std::vector<Hit> recent);
 
   const DrainStats& stats() const { return stats_; }
   // Registers the drain's and the ring's counters for /metrics (read on
@@ -77,6 +91,9 @@ class DrainLoop {
  private:
   void resume();
   std::size_t read_batch();
+  // Counts what the presence check dropped; true for what goes on.
+  bool counted(Presence presence);
+  void expire_visits();
   void commit_pending();
   void apply_retention();
   // A failed history write: counted, and the next one waits a growing backoff.

@@ -42,6 +42,9 @@ struct Hit {
   // The browser tab a beat or leave is from (beacon.js's per-tab id); 0 for
   // page views and beacons that name none.
   std::uint64_t tab = 0;
+  // A leave the visit tracker holds (it ends a tab; the person departs only
+  // when their last tab has gone, as a separate leave): the live set skips it.
+  bool deferred = false;
   ClientAddress address;
   // Raw bytes as nginx saw them (any byte value, not necessarily UTF-8).
   std::string host;

@@ -93,13 +93,36 @@ void LiveHub::record_series(std::int64_t now_s) {
   if (now_s == series_end_s_) return;
   // Seconds skipped (a busy loop, a clock step) repeat the last value.
   const std::int64_t gap = series_end_s_ == 0 ? 1 : std::clamp<std::int64_t>(now_s - series_end_s_, 1, series_seconds);
-  auto sample = [&](const std::string& host, std::int64_t value) {
-    auto& points = series_[host];
-    for (std::int64_t i = 0; i < gap; ++i) points.push_back(value);
-    while (points.size() > series_seconds) points.pop_front();
+  auto sample = [&](HostSeries& series, std::int64_t value) {
+    for (std::int64_t i = 0; i < gap; ++i) series.active.push_back(value);
+    while (series.active.size() > series_seconds) series.active.pop_front();
+    if (value > 0) series.last_people_s = now_s;
   };
-  sample("", live_.people());
-  for (const auto& host : live_.hosts()) sample(host, live_.people(host));
+  sample(series_[""], live_.people());
+  for (const auto& host : live_.hosts()) {
+    auto it = series_.find(host);
+    if (it == series_.end()) {
+      if (series_.size() > settings_.max_hosts) {  // "" is not a host
+        ++hosts_refused_;
+        continue;
+      }
+      it = series_.emplace(host, HostSeries{}).first;
+    }
+    sample(it->second, live_.people(host));
+  }
+  // Hosts nobody is on now: a zero, and gone once nobody was there for the
+  // whole series.
+  for (auto it = series_.begin(); it != series_.end();) {
+    HostSeries& series = it->second;
+    if (it->first.empty() || series.last_people_s == now_s) {
+      ++it;
+    } else if (now_s - series.last_people_s >= static_cast<std::int64_t>(series_seconds)) {
+      it = series_.erase(it);
+    } else {
+      sample(series, 0);
+      ++it;
+    }
+  }
   series_end_s_ = now_s;
 }
 
@@ -107,7 +130,7 @@ Series LiveHub::series(const std::string& host) const {
   Series out;
   const auto it = series_.find(host);
   if (it == series_.end()) return out;
-  out.active.assign(it->second.begin(), it->second.end());
+  out.active.assign(it->second.active.begin(), it->second.active.end());
   out.start_s = series_end_s_ - static_cast<std::int64_t>(out.active.size()) + 1;
   return out;
 }
@@ -147,6 +170,10 @@ void LiveHub::add_metrics(Metrics& metrics) {
   metrics.add("onlooker_live_bots", Type::gauge, "Bots in the live set.", [this] {
     return static_cast<std::int64_t>(live_.size()) - live_.people();
   });
+  metrics.add("onlooker_hosts_refused_total", Type::counter,
+              "Seconds a host with people on it had no per-host series: more than the hosts "
+              "allowed one (a flood of Host values).",
+              [this] { return hosts_refused_; });
   metrics.add("onlooker_websocket_clients", Type::gauge, "Connected WebSocket clients.",
               [this] { return client_count(); });
 }

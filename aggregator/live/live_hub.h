@@ -29,6 +29,9 @@ class Metrics;
 struct LiveSettings {
   std::chrono::seconds active_window{300};
   std::chrono::milliseconds push_interval{1000};
+  // Hosts with a 30-minute series of their own (~14 KB each); a host beyond
+  // them is counted in onlooker_hosts_refused_total and has no series.
+  std::size_t max_hosts = 1000;
 };
 
 class LiveHub final : public HitFeed {
@@ -50,6 +53,8 @@ class LiveHub final : public HitFeed {
   std::size_t client_count();
   // Registers the live view's gauges for /metrics (read on the I/O thread).
   void add_metrics(Metrics& metrics);
+  // Hosts holding a series (the all-hosts one included); for tests.
+  std::size_t series_hosts() const { return series_.size(); }
 
  private:
   void apply(const std::vector<Hit>& hits);
@@ -67,7 +72,13 @@ class LiveHub final : public HitFeed {
   boost::asio::steady_timer push_timer_;
   boost::asio::steady_timer tick_timer_;
   // Active people per second for the last 30 minutes; key "" is all hosts.
-  std::unordered_map<std::string, std::deque<std::int64_t>> series_;
+  // A host's series goes when nobody has been on it for the whole series.
+  struct HostSeries {
+    std::deque<std::int64_t> active;
+    std::int64_t last_people_s = 0;  // the last second someone was there
+  };
+  std::unordered_map<std::string, HostSeries> series_;
+  std::uint64_t hosts_refused_ = 0;
   std::int64_t series_end_s_ = 0;
   bool push_scheduled_ = false;
   bool changed_ = false;

@@ -8,10 +8,7 @@
 namespace onlooker {
 
 std::size_t LiveSet::KeyHash::operator()(const Key& key) const noexcept {
-  // The visitor id is already a uniformly distributed hash or random id.
-  std::size_t seed;
-  std::memcpy(&seed, key.visitor.data(), sizeof seed);
-  return seed ^ (key.host * 0x9e3779b97f4a7c15ULL);
+  return visitor_id_hash(key.visitor) ^ (key.host * 0x9e3779b97f4a7c15ULL);
 }
 
 void LiveSet::count(Text host, const Visitor& visitor, int delta) {
@@ -21,6 +18,8 @@ void LiveSet::count(Text host, const Visitor& visitor, int delta) {
   auto it = people_per_host_.find(name);
   if (it == people_per_host_.end()) it = people_per_host_.emplace(name, 0).first;
   it->second += delta;
+  // A host nobody is on is forgotten: hosts are bounded by the live visitors.
+  if (it->second == 0) people_per_host_.erase(it);
 }
 
 void LiveSet::forget(const Key& key, const Visitor& visitor) {
@@ -46,13 +45,18 @@ bool LiveSet::apply(const Hit& hit) {
   // A host not in the pool has no visitors yet.
   const std::optional<Text> known_host = texts_.find(hit.host);
   if (hit.kind == HitKind::leave) {
-    if (!known_host) return false;
+    if (!known_host || hit.deferred) return false;
     const Key key{hit.visitor, *known_host};
     const Visitor* visitor = visitors_.find(key);
     if (visitor == nullptr || !leave_ends_stay(hit, texts_.text(visitor->path))) return false;
     forget(key, *visitor);
     visitors_.erase(key);
     return true;
+  }
+  // A beat refreshes a visitor a page view brought in; it brings in nobody.
+  if (hit.kind == HitKind::beat &&
+      (!known_host || visitors_.find(Key{hit.visitor, *known_host}) == nullptr)) {
+    return false;
   }
   const Key key{hit.visitor, known_host ? *known_host : texts_.intern(hit.host)};
   auto [visitor, inserted] = visitors_.touch(key);

@@ -71,7 +71,7 @@ class LiveSet {
   std::size_t size() const { return visitors_.size(); }
   // People (not bots) on `host`, or on every host when it is empty. O(1).
   std::int64_t people(std::string_view host = {}) const;
-  // The hosts that have had visitors since start (for per-host series).
+  // The hosts people are on now (for per-host series).
   std::vector<std::string> hosts() const;
 
   LiveSnapshot snapshot(std::int64_t now_ms, std::string_view host = {},

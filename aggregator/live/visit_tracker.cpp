@@ -1,54 +1,171 @@
 #include "visit_tracker.h"
 
 #include <algorithm>
+#include <array>
 
 namespace onlooker {
 
-void VisitTracker::apply(const Hit& hit, std::vector<Visit>& closed) {
-  const VisitorKey key{hit.visitor, hit.host};
-  if (hit.kind == HitKind::leave) {
-    Visit* visit = open_.find(key);
-    if (visit != nullptr && leave_ends_stay(hit, visit->exit_page)) {
-      visit->last_seen_ms = std::max(visit->last_seen_ms, hit.ts_ms);
-      closed.push_back(std::move(*visit));
-      open_.erase(key);
-    }
-    return;
-  }
-  // A visit whose silence outlasted the window (hits out of order, or a
-  // lull between expiry ticks) ends before this hit starts a new one.
-  if (Visit* stale = open_.find(key); stale && stale->last_seen_ms + window_ms_ <= hit.ts_ms) {
-    closed.push_back(std::move(*stale));
-    open_.erase(key);
-  }
-  auto [visit, inserted] = open_.touch(key);
-  if (inserted) {
-    visit.visitor = to_hex(hit.visitor);
-    visit.host = hit.host;
-    visit.start_ms = hit.ts_ms;
-    visit.entry_page = hit.path;
-    visit.country = hit.country_code;
-    visit.device = hit.device;
-  }
-  if (!inserted && hit.ts_ms < visit.start_ms) {  // an earlier hit, logged later
-    visit.start_ms = hit.ts_ms;
-    if (!hit.path.empty()) visit.entry_page = hit.path;
-  }
-  if (hit.kind == HitKind::view) ++visit.pages;
-  // As in the live set: an older hit arriving late is not the last page.
-  if (!hit.path.empty() && hit.ts_ms >= visit.last_seen_ms) visit.exit_page = hit.path;
-  visit.last_seen_ms = std::max(visit.last_seen_ms, hit.ts_ms);
+VisitTracker::VisitTracker(PresenceSettings settings) : settings_(settings) {}
+
+namespace {
+
+
+}  // namespace
+
+// Two keys: the address alone, keyed (what the per-address bound counts),
+// and that with the User-Agent mixed in (what a beat or leave must match).
+// Neither lets the address be read back, and both change with every start.
+// One keyed hash a hit: the User-Agent needs no key (it is no secret), only
+// to be bound to the keyed address.
+VisitTracker::Fingerprint VisitTracker::fingerprint(const Hit& hit) const {
+  const std::size_t length = hit.address.family == 4 ? 4 : hit.address.bytes.size();
+  const std::array<std::uint8_t, 1> family{hit.address.family};
+  const std::span<const std::uint8_t> address(hit.address.bytes.data(), length);
+  const std::array<std::span<const std::uint8_t>, 2> parts{family, address};
+  const std::uint64_t address_key = hash_(parts);
+  const std::uint64_t agent = std::hash<std::string>{}(hit.user_agent);
+  const std::uint64_t with_agent = address_key ^ ((agent ^ (agent >> 29)) * 0xbf58476d1ce4e5b9ULL);
+  // 0 means "not known": a hash of 0 is taken as 1.
+  return {std::max<std::uint64_t>(address_key, 1), std::max<std::uint64_t>(with_agent, 1)};
 }
 
-void VisitTracker::expire(std::int64_t now_ms, std::vector<Visit>& closed) {
-  open_.expire(now_ms - window_ms_,
-               [&closed](const VisitorKey&, Visit& visit) { closed.push_back(std::move(visit)); });
+Presence VisitTracker::apply(Hit& hit, std::vector<Visit>& closed) {
+  return judge(hit, false, closed);
+}
+
+Presence VisitTracker::restore(Hit& hit, std::vector<Visit>& closed) {
+  return judge(hit, true, closed);
+}
+
+Presence VisitTracker::judge(Hit& hit, bool replay, std::vector<Visit>& closed) {
+  const VisitorKey key{hit.visitor, hit.host};
+  OpenVisit* visit = open_.find(key);
+  // A visit whose silence outlasted the window (hits out of order, or a
+  // lull between expiry ticks) ends before this hit.
+  if (visit != nullptr && visit->last_seen_ms + settings_.active_window_ms <= hit.ts_ms) {
+    close(key, *visit, closed);
+    open_.erase(key);
+    visit = nullptr;
+  }
+  if (hit.kind != HitKind::view) {
+    if (visit == nullptr) return Presence::orphaned;
+    if (!replay) {
+      const std::uint64_t print = fingerprint(hit).address_and_agent;
+      if (visit->fingerprint == 0) {
+        visit->fingerprint = print;  // replayed: the first beat after a start names it
+      } else if (visit->fingerprint != print) {
+        return Presence::mismatched;
+      }
+    }
+    if (hit.kind == HitKind::leave) {
+      leave(key, *visit, hit);
+    } else {
+      refresh(*visit, hit);
+    }
+    return Presence::counted;
+  }
+  if (visit == nullptr) {
+    Fingerprint print;
+    if (!replay) {
+      print = fingerprint(hit);
+      auto& count = per_address_[print.address_key];
+      if (count >= settings_.max_per_address) return Presence::refused;
+      ++count;
+    }
+    OpenVisit& opened = open_.touch(key).first;
+    opened.fingerprint = print.address_and_agent;
+    opened.address_key = print.address_key;
+    opened.restored = replay;
+    opened.row.visitor = to_hex(hit.visitor);
+    opened.row.host = hit.host;
+    opened.row.start_ms = hit.ts_ms;
+    opened.row.entry_page = hit.path;
+    opened.row.country = hit.country_code;
+    opened.row.device = hit.device;
+    visit = &opened;
+  } else if (visit->restored && visit->row.pages == 0 && !replay) {
+    // The first page view since the start begins what is written anew.
+    visit->row.start_ms = hit.ts_ms;
+    visit->row.entry_page = hit.path;
+  } else if (hit.ts_ms < visit->row.start_ms) {  // an earlier hit, logged later
+    visit->row.start_ms = hit.ts_ms;
+    if (!hit.path.empty()) visit->row.entry_page = hit.path;
+  }
+  if (!replay) ++visit->row.pages;
+  refresh(*visit, hit);
+  return Presence::counted;
+}
+
+void VisitTracker::refresh(OpenVisit& visit, const Hit& hit) {
+  if (hit.tab != 0) visit.tabs.seen(hit.tab, hit.ts_ms, hit.path);
+  // As in the live set: an older hit arriving late is not the last page.
+  if (!hit.path.empty() && hit.ts_ms >= visit.last_seen_ms) visit.row.exit_page = hit.path;
+  visit.leaving_since_ms = 0;
+  visit.last_seen_ms = std::max(visit.last_seen_ms, hit.ts_ms);
+  open_.touch(VisitorKey{hit.visitor, hit.host});
+}
+
+void VisitTracker::leave(const VisitorKey& key, OpenVisit& visit, Hit& hit) {
+  hit.deferred = true;
+  visit.last_seen_ms = std::max(visit.last_seen_ms, hit.ts_ms);
+  open_.touch(key);
+  const TabSet::Left left =
+      hit.tab != 0 ? visit.tabs.leave(hit.tab, hit.path) : TabSet::Left::unknown;
+  if (left == TabSet::Left::moved_on) return;  // the leave of the page before
+  visit.tabs.drop_silent(hit.ts_ms - settings_.active_window_ms);
+  if (!visit.tabs.empty()) {  // another tab is open: the person is there
+    visit.row.exit_page = visit.tabs.newest_path();
+    return;
+  }
+  // No tab left: a leave of a page the person has since moved on from (a
+  // view of another page, in a page without beacon.js) is no leave.
+  if (!leave_ends_stay(hit, visit.row.exit_page)) return;
+  visit.leaving_since_ms = std::max<std::int64_t>(hit.ts_ms, 1);
+  leaving_.emplace_back(key, visit.leaving_since_ms);
+}
+
+void VisitTracker::close(const VisitorKey&, OpenVisit& visit, std::vector<Visit>& closed) {
+  uncount(visit.address_key);
+  visit.row.last_seen_ms = std::max(visit.row.last_seen_ms, visit.last_seen_ms);
+  // A visit replayed at start with no page view since was written when
+  // onlookerd stopped; and a visit with no page view is no visit.
+  if (visit.row.pages > 0) closed.push_back(std::move(visit.row));
+}
+
+void VisitTracker::uncount(std::uint64_t address_key) {
+  if (address_key == 0) return;
+  const auto it = per_address_.find(address_key);
+  if (it == per_address_.end()) return;
+  if (--it->second == 0) per_address_.erase(it);
+}
+
+void VisitTracker::expire(std::int64_t now_ms, std::vector<Visit>& closed,
+                          std::vector<Hit>& departures) {
+  while (!leaving_.empty() && leaving_.front().second + settings_.leave_grace_ms <= now_ms) {
+    const auto [key, since_ms] = std::move(leaving_.front());
+    leaving_.pop_front();
+    OpenVisit* visit = open_.find(key);
+    if (visit == nullptr || visit->leaving_since_ms != since_ms) continue;  // came back
+    Hit departure;
+    departure.kind = HitKind::leave;
+    departure.ts_ms = since_ms;
+    departure.visitor = key.visitor;
+    departure.host = key.host;
+    departures.push_back(std::move(departure));
+    close(key, *visit, closed);
+    open_.erase(key);
+  }
+  open_.expire(now_ms - settings_.active_window_ms,
+               [this, &closed](const VisitorKey& key, OpenVisit& visit) {
+                 close(key, visit, closed);
+               });
 }
 
 void VisitTracker::close_all(std::vector<Visit>& closed) {
-  open_.expire(INT64_MAX, [&closed](const VisitorKey&, Visit& visit) {
-    closed.push_back(std::move(visit));
+  open_.expire(INT64_MAX, [this, &closed](const VisitorKey& key, OpenVisit& visit) {
+    close(key, visit, closed);
   });
+  leaving_.clear();
 }
 
 }  // namespace onlooker

@@ -1,15 +1,28 @@
-// Visits for history: one row per visit (visitor, host, start, end, pages,
-// entry and exit page, country, device), closed when the visitor leaves or
-// has been silent for the active window. Runs on the drain thread, so closed
-// visits are committed in the same transaction as the hits that closed them.
-// Visits still open when onlookerd stops are closed as they stand.
+// Visits for history and the presence check for the live view: one row per
+// visit (visitor, host, start, end, pages, entry and exit page, country,
+// device), closed when the person's last tab leaves or every tab has been
+// silent for the active window. Runs on the drain thread before anything is
+// published or stored, so it is also where beats and leaves are judged:
+//   - a beat or leave only refreshes or ends a visitor who has a page view
+//     in the current window (others are orphaned: dropped and counted);
+//   - it must come from the address and User-Agent the visit's first view
+//     came with (a keyed fingerprint, see keyed_hash.h), else it is dropped;
+//   - one address opens at most max_per_address visits at a time.
+// A leave never ends the person in the live set directly: it ends one tab,
+// and when it was the last, the person departs after a short grace (the
+// view of the next page may be logged after the leave of the previous one).
+// Departures are handed back as leave hits for the live set.
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "hit.h"
+#include "keyed_hash.h"
+#include "tab_set.h"
 #include "visitor_index.h"
 
 namespace onlooker {
@@ -26,18 +39,77 @@ struct Visit {
   std::string device;
 };
 
+// What the tracker made of one hit.
+enum class Presence : std::uint8_t {
+  counted,     // part of a visit: store it and show it
+  orphaned,    // a beat or leave with no page view in the window
+  mismatched,  // a beat or leave from another address or User-Agent
+  refused,     // a view beyond the address's max_per_address visitors
+};
+
+struct PresenceSettings {
+  std::int64_t active_window_ms = 300'000;
+  std::int64_t leave_grace_ms = 500;
+  std::size_t max_per_address = 256;
+};
+
 class VisitTracker {
  public:
-  explicit VisitTracker(std::int64_t active_window_ms) : window_ms_(active_window_ms) {}
+  explicit VisitTracker(PresenceSettings settings);
+  explicit VisitTracker(std::int64_t active_window_ms)
+      : VisitTracker(PresenceSettings{.active_window_ms = active_window_ms}) {}
 
-  void apply(const Hit& hit, std::vector<Visit>& closed);
-  void expire(std::int64_t now_ms, std::vector<Visit>& closed);
+  // Judges the hit (from its address and User-Agent, which it does not
+  // keep) and, when counted, applies it. A counted leave is marked
+  // `deferred`: the live set waits for the departure instead.
+  Presence apply(Hit& hit, std::vector<Visit>& closed);
+  Presence apply(Hit&& hit, std::vector<Visit>& closed) { return apply(hit, closed); }
+  // Replays a hit read back from history at start (no address or User-Agent
+  // stored: the visit adopts the fingerprint of its next beat or view).
+  // Visits replayed were written when onlookerd stopped: they write a row
+  // again only for page views after the start.
+  Presence restore(Hit& hit, std::vector<Visit>& closed);
+  // Closes visits silent for the window and those whose last tab left more
+  // than the grace ago; the latter are added to `departures` for the live set.
+  void expire(std::int64_t now_ms, std::vector<Visit>& closed, std::vector<Hit>& departures);
+  void expire(std::int64_t now_ms, std::vector<Visit>& closed) {
+    std::vector<Hit> departures;
+    expire(now_ms, closed, departures);
+  }
   void close_all(std::vector<Visit>& closed);
   std::size_t open_visits() const { return open_.size(); }
+  // Addresses with open visits (for tests: no address is kept, only keys).
+  std::size_t addresses() const { return per_address_.size(); }
 
  private:
-  std::int64_t window_ms_;
-  VisitorIndex<Visit> open_;
+  struct OpenVisit {
+    Visit row;
+    std::int64_t last_seen_ms = 0;  // the newest hit of any tab
+    std::uint64_t fingerprint = 0;  // 0: not known yet (replayed from history)
+    std::uint64_t address_key = 0;  // 0: not counted against an address
+    std::int64_t leaving_since_ms = 0;  // the last tab left then; 0: present
+    bool restored = false;
+    TabSet tabs;
+  };
+  struct Fingerprint {
+    std::uint64_t address_key = 0;
+    std::uint64_t address_and_agent = 0;
+  };
+
+  Presence judge(Hit& hit, bool replay, std::vector<Visit>& closed);
+  Fingerprint fingerprint(const Hit& hit) const;
+  void leave(const VisitorKey& key, OpenVisit& visit, Hit& hit);
+  void refresh(OpenVisit& visit, const Hit& hit);
+  void close(const VisitorKey& key, OpenVisit& visit, std::vector<Visit>& closed);
+  void uncount(std::uint64_t address_key);
+
+  PresenceSettings settings_;
+  KeyedHash hash_;
+  VisitorIndex<OpenVisit> open_;
+  std::unordered_map<std::uint64_t, std::size_t> per_address_;  // keyed hash -> open visits
+  // Visitors whose last tab left, oldest first (a view or beat since then
+  // keeps them: their leaving_since_ms no longer matches).
+  std::deque<std::pair<VisitorKey, std::int64_t>> leaving_;
 };
 
 }  // namespace onlooker

@@ -2,20 +2,43 @@
 // and tells Onlooker at once when the page is closed.
 //   <script src="/onlooker/beacon.js" defer></script>
 //   <script src="/onlooker/beacon.js" data-endpoint="/stats/beat" defer></script>
+//   <script src="/onlooker/beacon.js" data-keepalive="120" defer></script>
+// Each tab names itself with a random id (t=, kept in sessionStorage for the
+// tab's life), so that closing one of two tabs does not end the person.
+// A visible tab beats every 30 s; a hidden (background) tab sends a slow
+// keep-alive (h=1) every data-keepalive seconds, default 180. Keep it below
+// onlookerd's --active-window less a minute (Chrome may delay timers of
+// hidden tabs by up to a minute), or background tabs drop out between beats.
 (function () {
   "use strict";
   var script = document.currentScript;
   var endpoint = (script && script.getAttribute("data-endpoint")) || "/onlooker/beat";
-  var everyMs = 30000;
+  var visibleEveryMs = 30000;
+  var hiddenEveryMs = 1000 * (Number(script && script.getAttribute("data-keepalive")) || 180);
+  var tab = tabId();
+  var timer = 0;
+
+  // 16 hex digits, once per tab (a reload or a navigation keeps it).
+  function tabId() {
+    var id = "";
+    try { id = sessionStorage.getItem("onlooker-tab") || ""; } catch (e) { /* storage off */ }
+    if (!/^[0-9a-f]{16}$/.test(id)) {
+      var words = new Uint32Array(2);
+      crypto.getRandomValues(words);
+      id = ("0000000" + words[0].toString(16)).slice(-8) + ("0000000" + words[1].toString(16)).slice(-8);
+      try { sessionStorage.setItem("onlooker-tab", id); } catch (e) { /* one id per page then */ }
+    }
+    return id;
+  }
 
   function url(event) {
     var u = endpoint + (endpoint.indexOf("?") < 0 ? "?" : "&") +
-      "p=" + encodeURIComponent(location.pathname);
-    return event ? u + "&e=" + event : u;
+      "p=" + encodeURIComponent(location.pathname) + "&t=" + tab;
+    if (event) return u + "&e=" + event;
+    return document.visibilityState === "visible" ? u : u + "&h=1";
   }
 
-  function beat() {
-    if (document.visibilityState !== "visible") return;
+  function send() {
     if (window.fetch) {
       fetch(url(), { method: "POST", keepalive: true, credentials: "same-origin" })
         .catch(function () {});
@@ -24,9 +47,20 @@
     }
   }
 
-  setInterval(beat, everyMs);
-  document.addEventListener("visibilitychange", beat);
+  // Beats now, then again after the interval the tab's visibility asks for.
+  function beat() {
+    clearTimeout(timer);
+    send();
+    timer = setTimeout(beat, document.visibilityState === "visible" ? visibleEveryMs : hiddenEveryMs);
+  }
+
+  beat();  // at once: the tab is known before any leave of it
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") beat();
+    else { clearTimeout(timer); timer = setTimeout(beat, hiddenEveryMs); }
+  });
   window.addEventListener("pagehide", function () {
+    clearTimeout(timer);
     if (navigator.sendBeacon) navigator.sendBeacon(url("leave"));
   });
 })();
