@@ -8,7 +8,8 @@ packages=(
   build-essential cmake pkg-config curl ca-certificates
   nginx nginx-dev
   libboost-dev libboost-program-options-dev
-  libsqlite3-dev sqlite3 libssl-dev
+  libsqlite3-dev sqlite3
+  libssl-dev  # bench/visitor_hash_bench.c compares against OpenSSL's MD5 (built by hand)
   libmaxminddb-dev mmdb-bin libmaxmind-db-writer-perl
   nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 #include <maxminddb.h>
 #include <netinet/in.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -12,7 +11,6 @@
 #include <stdexcept>
 #include <string_view>
 
-#include "onlooker_siphash.h"
 
 namespace onlooker {
 
@@ -117,10 +115,6 @@ GeoLocator::GeoLocator(const std::vector<std::string>& paths, std::size_t cache_
                        const CountryNames* names)
     : names_(names), cache_(std::max<std::size_t>(cache_capacity, 1)) {
   if (paths.empty()) throw std::runtime_error("no geolocation database given");
-  if (::getrandom(hash_key_, sizeof hash_key_, 0) != static_cast<ssize_t>(sizeof hash_key_)) {
-    throw std::runtime_error(std::string("getrandom() failed for the geo cache key: ") +
-                             std::strerror(errno));
-  }
   for (const auto& path : paths) databases_.push_back(std::make_unique<MmdbDatabase>(path));
 }
 
@@ -140,13 +134,10 @@ const GeoResult* GeoLocator::lookup(const ClientAddress& address) {
 }
 
 GeoLocator::AddressKey GeoLocator::cache_key(const ClientAddress& address) const {
-  onlooker_siphash sip;
-  onlooker_siphash_init(&sip, hash_key_);
-  onlooker_siphash_update(&sip, &address.family, 1);
-  onlooker_siphash_update(&sip, address.bytes.data(), address.family == 4 ? 4 : 16);
-  AddressKey key;
-  onlooker_siphash_final(&sip, key.data());
-  return key;
+  std::array<std::uint8_t, 17> bytes{address.family};
+  const std::size_t length = address.family == 4 ? 4 : 16;
+  std::copy_n(address.bytes.begin(), length, bytes.begin() + 1);
+  return address_hash_.wide(std::span(bytes.data(), 1 + length));
 }
 
 std::optional<GeoResult> GeoLocator::lookup_uncached(const ClientAddress& address) const {

@@ -11,6 +11,7 @@
 
 #include "country_names.h"
 #include "hit.h"
+#include "keyed_hash.h"
 #include "lru_cache.h"
 
 namespace onlooker {
@@ -75,7 +76,7 @@ class GeoLocator {
 
   std::vector<std::unique_ptr<MmdbDatabase>> databases_;
   const CountryNames* names_;
-  std::uint64_t hash_key_[2] = {};
+  KeyedHash address_hash_;
   // At least one entry: lookup() returns a pointer into it.
   LruCache<AddressKey, std::optional<GeoResult>> cache_;
 };
