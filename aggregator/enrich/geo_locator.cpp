@@ -11,7 +11,6 @@
 #include <stdexcept>
 #include <string_view>
 
-
 namespace onlooker {
 
 // Record layouts, as found in the files themselves (mmdblookup):
