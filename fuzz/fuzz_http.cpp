@@ -11,6 +11,7 @@
 #include "access_control.h"
 #include "http_routes.h"
 #include "live_hub.h"
+#include "metrics.h"
 #include "ring_reader.h"
 #include "support/test_ring.h"
 
@@ -27,7 +28,8 @@ struct World {
   onlooker::test::TestRing ring{ring_path, 64};
   onlooker::RingReader reader{ring_path};
   boost::asio::io_context io;
-  onlooker::LiveHub hub{io, reader, {}};
+  onlooker::LiveHub hub{io, [this] { return reader.counters(); }, {}};
+  onlooker::Metrics metrics;  // /metrics renders the list; the fuzzer fills none
   onlooker::AccessControl open_access{{}};
   onlooker::AccessControl token_access{with_token()};
 };
@@ -47,8 +49,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto request = parser.release();
   // Both peers: a local one and one behind a proxy.
   for (const bool loopback : {true, false}) {
-    (void)onlooker::route(request, {loopback}, world->hub, world->open_access);
-    (void)onlooker::route(request, {loopback}, world->hub, world->token_access);
+    (void)onlooker::route(request, {loopback}, world->hub, world->open_access,
+                          world->metrics);
+    (void)onlooker::route(request, {loopback}, world->hub, world->token_access,
+                          world->metrics);
   }
   return 0;
 }
