@@ -32,8 +32,9 @@ struct FlakySink final : HistorySink {
     if (failures-- > 0) throw std::runtime_error("disk full (simulated)");
     real.commit(batch);
   }
-  std::size_t delete_before(std::int64_t cutoff_ms, std::size_t limit) override {
-    return real.delete_before(cutoff_ms, limit);
+  std::size_t delete_before(std::int64_t cutoff_ms, std::size_t limit,
+                            const HostFilter& hosts) override {
+    return real.delete_before(cutoff_ms, limit, hosts);
   }
   void catch_up() override {
     ++catch_ups;

@@ -60,7 +60,7 @@ void raise_descriptor_limit(std::size_t max_connections) {
 // /api/access, on the page.
 void warn_about_access(const onlooker::Options& options) {
   using onlooker::log::warn;
-  if (!options.token.empty()) return;
+  if (!options.token.empty() || !options.site_tokens.empty()) return;
   const bool network = !onlooker::loopback_name(options.listen_host);
   if (options.open) {
     warn(std::string("msg=\"OPEN: no token and --open: the dashboard, /api/* and /ws answer "
@@ -103,6 +103,7 @@ int serve(const onlooker::Options& options) {
       resolver.resolve(options.listen_host, std::to_string(options.listen_port),
                        boost::asio::ip::resolver_base::passive);
   AccessControl access({.token = options.token,
+                        .site_tokens = options.site_tokens,
                         .allowed_origins = options.allowed_origins,
                         .open = options.open,
                         .listen_host = options.listen_host,
@@ -119,7 +120,8 @@ int serve(const onlooker::Options& options) {
   DrainLoop drain(ring, history, hub,
                   {.active_window = options.active_window,
                    .max_visitors_per_address = options.max_visitors_per_address,
-                   .retention_days = options.retention_days},
+                   .retention_days = options.retention_days,
+                   .site_retention = options.site_retention},
                   &enricher);
   drain.restore(recent_hits_with_names(options));
   drain.add_metrics(metrics);

@@ -10,6 +10,7 @@
 #include "connection_limit.h"
 #include "onlooker_ring.h"
 #include "onlooker_version.h"
+#include "site_scope.h"
 #include "token.h"
 
 namespace onlooker {
@@ -46,6 +47,15 @@ std::optional<DataFiles> data_files(std::vector<std::string> values) {
   return std::nullopt;
 }
 
+// "HOST=VALUE" with a valid host pattern; the value is checked by the caller.
+std::optional<std::pair<std::string, std::string>> site_pair(const std::string& text) {
+  const auto eq = text.find('=');
+  if (eq == std::string::npos) return std::nullopt;
+  std::string pattern = text.substr(0, eq);
+  if (!valid_host_pattern(pattern)) return std::nullopt;
+  return std::pair{std::move(pattern), text.substr(eq + 1)};
+}
+
 }  // namespace
 
 std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& args) {
@@ -80,6 +90,14 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
       ("token", po::value<std::string>()->value_name("TOKEN"),
        "require TOKEN (16+ of [A-Za-z0-9._~-]) for the dashboard, /api/* and /ws; "
        "/api/count and /ws?count stay public")
+      ("site-token", po::value<std::vector<std::string>>()->value_name("HOST=TOKEN")->composing(),
+       "a key that opens only the sites matching HOST (a name or *.suffix): their dashboard, "
+       "/api/live, /ws, /api/history and /metrics (repeatable; in --config also a [sites] "
+       "section of HOST = TOKEN lines); --token stays the key to every site")
+      ("site-retention-days",
+       po::value<std::vector<std::string>>()->value_name("HOST=N")->composing(),
+       "delete the history of the sites matching HOST after N days instead of "
+       "--retention-days (0 keeps it; repeatable; the first matching one applies)")
       ("allowed-origin", po::value<std::vector<std::string>>()->value_name("ORIGIN")->composing(),
        "an Origin allowed to open /ws (repeatable; default: the request's own host)")
       ("open", po::bool_switch(),
@@ -105,6 +123,7 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
   };
 
   po::variables_map values;
+  std::vector<std::string> config_sites;  // HOST=TOKEN from --config's [sites]
   try {
     std::vector<std::string> command_line(args.begin() + (args.empty() ? 0 : 1), args.end());
     po::store(po::command_line_parser(command_line).options(described).run(), values);
@@ -112,7 +131,17 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
       const auto path = values["config"].as<std::string>();
       std::ifstream file(path);
       if (!file) return bad("cannot read config file " + path);
-      po::store(po::parse_config_file(file, described), values);
+      // [sites] lines arrive as unregistered "sites.HOST" keys; any other
+      // unknown key is still an error.
+      const auto parsed = po::parse_config_file(file, described, true);
+      for (const auto& option : parsed.options) {
+        if (!option.unregistered) continue;
+        if (!option.string_key.starts_with("sites.") || option.value.size() != 1) {
+          return bad("unrecognised option '" + option.string_key + "' in " + path);
+        }
+        config_sites.push_back(option.string_key.substr(6) + "=" + option.value.front());
+      }
+      po::store(parsed, values);
     }
     po::notify(values);
   } catch (const po::error& failure) {
@@ -168,6 +197,39 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
     options.token = values["token"].as<std::string>();
     if (!valid_token(options.token)) {
       return bad("invalid --token: use 16 or more characters from A-Z a-z 0-9 . _ ~ -");
+    }
+  }
+  std::vector<std::string> site_tokens = config_sites;
+  if (values.count("site-token")) {
+    const auto& given = values["site-token"].as<std::vector<std::string>>();
+    site_tokens.insert(site_tokens.end(), given.begin(), given.end());
+  }
+  for (const auto& text : site_tokens) {
+    const auto pair = site_pair(text);
+    if (!pair) {
+      return bad("invalid --site-token '" + text.substr(0, text.find('=')) +
+                 "=...': expected HOST=TOKEN with HOST a lower-case name or *.suffix");
+    }
+    if (!valid_token(pair->second)) {
+      return bad("invalid --site-token for " + pair->first +
+                 ": use 16 or more characters from A-Z a-z 0-9 . _ ~ -");
+    }
+    if (!options.token.empty() && constant_time_equal(pair->second, options.token)) {
+      return bad("invalid --site-token for " + pair->first + ": it is the --token (every site)");
+    }
+    options.site_tokens.push_back({pair->first, pair->second});
+  }
+  if (values.count("site-retention-days")) {
+    for (const auto& text : values["site-retention-days"].as<std::vector<std::string>>()) {
+      const auto pair = site_pair(text);
+      const bool number = pair && !pair->second.empty() && pair->second.size() <= 5 &&
+                          pair->second.find_first_not_of("0123456789") == std::string::npos;
+      if (!number || std::stoi(pair->second) > 36500) {
+        return bad("invalid --site-retention-days '" + text +
+                   "': expected HOST=N with HOST a lower-case name or *.suffix and N "
+                   "0 (keep) .. 36500");
+      }
+      options.site_retention.push_back({pair->first, std::stoi(pair->second)});
     }
   }
   if (values.count("allowed-origin")) {

@@ -8,6 +8,9 @@
 #include <variant>
 #include <vector>
 
+#include "site_scope.h"
+#include "token.h"
+
 namespace onlooker {
 
 // A data-file flag (--geoip, --ua-regexes): not given (onlookerd's defaults,
@@ -32,6 +35,8 @@ struct Options {
   DataFiles ua_regexes;     // uap-core regexes.yaml (one path)
   int retention_days = 0;   // 0 keeps history forever
   std::string token;        // empty: no token needed
+  std::vector<SiteToken> site_tokens;         // keys to some sites only
+  std::vector<SiteRetention> site_retention;  // per-site retention_days, first match wins
   std::vector<std::string> allowed_origins;
   bool open = false;          // no token: the private endpoints for anyone (a developer's laptop)
   std::string public_url;     // the dashboard's address in browsers, e.g. https://example.com/onlooker/

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
+#include <vector>
 
 #include "hit.h"
 #include "visit_tracker.h"
@@ -25,6 +27,14 @@ struct HistoryBatch {
   RingPosition after;
 };
 
+// Whose rows a retention call deletes, as host patterns (site_scope.h):
+// every site when `only` is empty, less those `except` matches.
+struct HostFilter {
+  std::vector<std::string> only;
+  std::vector<std::string> except;
+  bool everything() const { return only.empty() && except.empty(); }
+};
+
 class HistorySink {
  public:
   virtual ~HistorySink() = default;
@@ -33,9 +43,14 @@ class HistorySink {
   // Stores the batch and its position atomically: all or nothing. Throws on
   // failure (the caller keeps the batch and tries again).
   virtual void commit(const HistoryBatch& batch) = 0;
-  // Deletes at most `limit` hits and visits older than `cutoff_ms`; returns
-  // how many rows went (fewer than limit: nothing older is left).
-  virtual std::size_t delete_before(std::int64_t cutoff_ms, std::size_t limit) = 0;
+  // Deletes at most `limit` hits and visits older than `cutoff_ms` (and
+  // rollups of whole buckets older) of the sites `hosts` names; returns how
+  // many rows went (fewer than limit: nothing older is left).
+  virtual std::size_t delete_before(std::int64_t cutoff_ms, std::size_t limit,
+                                    const HostFilter& hosts) = 0;
+  std::size_t delete_before(std::int64_t cutoff_ms, std::size_t limit) {
+    return delete_before(cutoff_ms, limit, HostFilter{});
+  }
   // Work the sink put off (SQLite: rollups of hits stored while the visitors
   // a bucket had counted were loading). Called when the drain loop is idle.
   virtual void catch_up() {}

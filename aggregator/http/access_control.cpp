@@ -98,13 +98,27 @@ bool AccessControl::host_known(const Request& request) const {
   return std::find(known_hosts_.begin(), known_hosts_.end(), name) != known_hosts_.end();
 }
 
+std::optional<SiteScope> AccessControl::scope_of(std::string_view presented) const {
+  bool admin = !settings_.token.empty() && constant_time_equal(presented, settings_.token);
+  std::vector<std::string> patterns;
+  for (const auto& site : settings_.site_tokens) {
+    if (constant_time_equal(presented, site.token)) patterns.push_back(site.pattern);
+  }
+  if (admin) return SiteScope{};
+  if (patterns.empty()) return std::nullopt;
+  return SiteScope{std::move(patterns)};
+}
+
 Access AccessControl::check(const Request& request, bool peer_loopback,
-                            std::chrono::steady_clock::time_point now) {
+                            std::chrono::steady_clock::time_point now, SiteScope* granted) {
+  if (granted) *granted = SiteScope{};
   if (token_required()) {
     std::string_view presented = bearer_token(request);
     if (presented.empty()) presented = cookie_token(request);
     if (presented.empty()) return Access::unauthorized;  // not a guess: not counted
-    return verdict(constant_time_equal(presented, settings_.token), now);
+    auto scope = scope_of(presented);
+    if (scope && granted) *granted = std::move(*scope);
+    return verdict(scope.has_value(), now);
   }
   if (settings_.open) return host_known(request) ? Access::allowed : Access::unknown_host;
   // A rebound name (evil.example -> 127.0.0.1) is not a loopback Host either.
@@ -113,9 +127,13 @@ Access AccessControl::check(const Request& request, bool peer_loopback,
   return local ? Access::allowed : Access::not_local;
 }
 
-Access AccessControl::login(std::string_view candidate, std::chrono::steady_clock::time_point now) {
+Access AccessControl::login(std::string_view candidate, std::chrono::steady_clock::time_point now,
+                            SiteScope* granted) {
+  if (granted) *granted = SiteScope{};
   if (!token_required()) return Access::allowed;
-  return verdict(constant_time_equal(candidate, settings_.token), now);
+  auto scope = scope_of(candidate);
+  if (scope && granted) *granted = std::move(*scope);
+  return verdict(scope.has_value(), now);
 }
 
 std::string AccessControl::site_scheme(const Request& request) const {
@@ -143,17 +161,23 @@ bool AccessControl::same_origin_post(const Request& request) const {
   return origin_allowed(request);
 }
 
-std::string AccessControl::session_cookie(const Request& request) const {
-  return std::string(cookie_name) + "=" + settings_.token +
+std::string AccessControl::session_cookie(const Request& request, std::string_view token) const {
+  return std::string(cookie_name) + "=" + std::string(token) +
          "; Path=/; HttpOnly; SameSite=Strict; Max-Age=2592000" +
          (site_scheme(request) == "https" ? "; Secure" : "");
 }
 
-std::string AccessControl::status_json() const {
+std::string AccessControl::status_json(const SiteScope& scope) const {
   const bool network = !loopback_name(lower(settings_.listen_host));
+  std::string sites = "null";
+  if (!scope.all()) {
+    sites.clear();
+    for (const auto& pattern : scope.patterns()) sites += (sites.empty() ? "[\"" : ",\"") + pattern + '"';
+    sites += ']';  // patterns are [a-z0-9.*-]: nothing to escape
+  }
   return std::string("{\"token\":") + (token_required() ? "true" : "false") +
          ",\"open\":" + (settings_.open && !token_required() ? "true" : "false") +
-         ",\"network\":" + (network ? "true" : "false") + "}";
+         ",\"network\":" + (network ? "true" : "false") + ",\"sites\":" + sites + "}";
 }
 
 }  // namespace onlooker

@@ -17,16 +17,20 @@
 
 #include <chrono>
 #include <deque>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "http_message.h"
+#include "site_scope.h"
+#include "token.h"
 
 namespace onlooker {
 
 struct AccessSettings {
-  std::string token;                         // empty: no token needed
+  std::string token;                         // the admin key (every site); empty: none
+  std::vector<SiteToken> site_tokens;        // keys to some sites (--site-token)
   std::vector<std::string> allowed_origins;  // empty: the request's own host
   bool open = false;         // no token: private endpoints for any known Host
   std::string listen_host;   // --listen's host, a name this server answers to
@@ -39,27 +43,34 @@ class AccessControl {
  public:
   explicit AccessControl(AccessSettings settings);
 
-  bool token_required() const { return !settings_.token.empty(); }
+  bool token_required() const { return !settings_.token.empty() || !settings_.site_tokens.empty(); }
   // For a private route: may this request see it? `peer_loopback`: the TCP
-  // peer is 127.0.0.0/8 or ::1.
+  // peer is 127.0.0.0/8 or ::1. When allowed, `granted` (if given) gets the
+  // sites the key opens: all for the admin key or no key needed.
   Access check(const Request& request, bool peer_loopback,
-               std::chrono::steady_clock::time_point now);
-  // A login attempt with `candidate`.
-  Access login(std::string_view candidate, std::chrono::steady_clock::time_point now);
+               std::chrono::steady_clock::time_point now, SiteScope* granted = nullptr);
+  // A login attempt with `candidate`; `granted` as for check().
+  Access login(std::string_view candidate, std::chrono::steady_clock::time_point now,
+               SiteScope* granted = nullptr);
   bool origin_allowed(const Request& request) const;
   // A form POST a browser sent from this site (Origin / Sec-Fetch-Site), or
   // from no browser at all: cross-site posts are refused.
   bool same_origin_post(const Request& request) const;
-  // Set-Cookie value after a successful login; Secure when the site is https.
-  std::string session_cookie(const Request& request) const;
-  // {"token":…,"open":…,"network":…} for the dashboard's banner.
-  std::string status_json() const;
+  // Set-Cookie value after a successful login with `token`; Secure when the site is https.
+  std::string session_cookie(const Request& request, std::string_view token) const;
+  // {"token":…,"open":…,"network":…,"sites":…} for the dashboard's banner
+  // and the sign-in page: "sites" is null for every site, else the patterns
+  // the key opens (never other sites' names).
+  std::string status_json(const SiteScope& scope) const;
 
   static constexpr std::string_view cookie_name = "onlooker_token";
   static constexpr int failures_per_minute = 5;
 
  private:
   Access verdict(bool matches, std::chrono::steady_clock::time_point now);
+  // The sites `presented` opens, if it is a key at all. Every key is
+  // compared in constant time, with no early exit.
+  std::optional<SiteScope> scope_of(std::string_view presented) const;
   bool host_known(const Request& request) const;
   std::string site_scheme(const Request& request) const;
 

@@ -128,7 +128,7 @@ Response login(const Request& request, AccessControl& access) {
   if (verdict != Access::allowed) return refusal(request, verdict, false);
   auto response = make_response(request, http::status::see_other, "text/plain", "");
   response.set(http::field::location, "./");
-  response.set(http::field::set_cookie, access.session_cookie(request));
+  response.set(http::field::set_cookie, access.session_cookie(request, token));
   return response;
 }
 
@@ -137,17 +137,24 @@ bool is_public_file(std::string_view path) {
          path == "/login.css";
 }
 
+// A site key naming a site it does not open. The answer names no site.
+Response other_site(const Request& request) {
+  return error(request, http::status::forbidden, "this key does not open that site");
+}
+
 Routed websocket(const Request& request, const Target& target, const Caller& caller,
                  AccessControl& access) {
   WebSocketUpgrade upgrade{query_param(target.query, "host").value_or(""),
-                           query_param(target.query, "count").has_value()};
+                           query_param(target.query, "count").has_value(), {}};
   // The count is public like /api/count: any origin may read it.
   if (upgrade.count_only) return upgrade;
   if (!access.origin_allowed(request)) {
     return error(request, http::status::forbidden, "WebSocket from another origin");
   }
-  const Access verdict = access.check(request, caller.loopback, std::chrono::steady_clock::now());
+  const Access verdict =
+      access.check(request, caller.loopback, std::chrono::steady_clock::now(), &upgrade.scope);
   if (verdict != Access::allowed) return refusal(request, verdict, false);
+  if (!upgrade.host.empty() && !upgrade.scope.allows(upgrade.host)) return other_site(request);
   return upgrade;
 }
 
@@ -195,27 +202,38 @@ Routed route(const Request& request, const Caller& caller, LiveHub& hub, AccessC
 
   // Everything below is private.
   const bool is_page = target.path == "/" || target.path == "/index.html";
-  const Access verdict = access.check(request, caller.loopback, std::chrono::steady_clock::now());
+  SiteScope scope;
+  const Access verdict =
+      access.check(request, caller.loopback, std::chrono::steady_clock::now(), &scope);
   if (verdict != Access::allowed) return refusal(request, verdict, is_page);
 
   if (target.path == "/api/live") {
     const std::string host = query_param(target.query, "host").value_or("");
+    if (!host.empty() && !scope.allows(host)) return other_site(request);
     return make_response(request, http::status::ok, "application/json",
-                         hub.snapshot_json(host, false));
+                         hub.snapshot_json(scope, host, false));
   }
   if (target.path == "/api/history") {
     auto parsed = parse_history_request(target.query, unix_now_ms());
     if (auto* problem = std::get_if<std::string>(&parsed)) {
       return error(request, http::status::bad_request, *problem);
     }
-    return HistoryJob{std::get<HistoryRequest>(std::move(parsed))};
+    auto& query = std::get<HistoryRequest>(parsed);
+    if (!scope.all() && query.host.empty()) query.host = scope.single_host();
+    if (!scope.all() && query.host.empty()) {
+      return error(request, http::status::bad_request,
+                   "this key opens several sites: name one with ?host=");
+    }
+    if (!scope.allows(query.host)) return other_site(request);
+    return HistoryJob{std::move(query)};
   }
   if (target.path == "/api/access") {
-    return make_response(request, http::status::ok, "application/json", access.status_json());
+    return make_response(request, http::status::ok, "application/json",
+                         access.status_json(scope));
   }
   if (target.path == "/metrics") {
     return make_response(request, http::status::ok, "text/plain; version=0.0.4; charset=utf-8",
-                         metrics.render());
+                         scope.all() ? metrics.render() : hub.site_metrics(scope));
   }
   if (const auto* asset = assets::find(is_page ? "/index.html" : target.path)) {
     if (target.path != "/login.html") return asset_response(request, *asset);

@@ -10,6 +10,7 @@
 
 #include "history_reader.h"
 #include "http_message.h"
+#include "site_scope.h"
 
 namespace onlooker {
 
@@ -26,6 +27,7 @@ struct Caller {
 struct WebSocketUpgrade {
   std::string host;         // ?host= filter; empty: every site
   bool count_only = false;  // /ws?count: the public count stream
+  SiteScope scope;          // the sites the key opens; every frame is built for it
 };
 
 // /api/history, checked and parsed: the session runs it on the blocking pool.

@@ -84,7 +84,7 @@ void HttpSession::on_read(beast::error_code ec) {
 void HttpSession::upgrade(Request request, WebSocketUpgrade upgrade) {
   std::make_shared<WebSocketSession>(stream_.release_socket(), services_.hub,
                                      std::move(upgrade.host), upgrade.count_only,
-                                     std::move(slot_))
+                                     std::move(upgrade.scope), std::move(slot_))
       ->run(std::move(request));
 }
 

@@ -26,11 +26,12 @@ void fail(beast::error_code ec, const char* what) {
 
 WebSocketSession::WebSocketSession(boost::asio::ip::tcp::socket&& socket, LiveHub& hub,
                                    std::string host_filter, bool count_only,
-                                   ConnectionSlot slot)
+                                   SiteScope scope, ConnectionSlot slot)
     : ws_(std::move(socket)),
       hub_(hub),
       host_filter_(std::move(host_filter)),
       count_only_(count_only),
+      scope_(std::move(scope)),
       slot_(std::move(slot)) {}
 
 void WebSocketSession::run(beast::http::request<beast::http::string_body> upgrade) {

@@ -25,12 +25,13 @@ class WebSocketSession final : public LiveClient,
   // `count_only`: the public /ws?count stream, {"type":"count","active":n}.
   // `slot`: this connection's place under --max-connections.
   WebSocketSession(boost::asio::ip::tcp::socket&& socket, LiveHub& hub, std::string host_filter,
-                   bool count_only, ConnectionSlot slot);
+                   bool count_only, SiteScope scope, ConnectionSlot slot);
 
   void run(boost::beast::http::request<boost::beast::http::string_body> upgrade);
   void send(std::shared_ptr<const std::string> message) override;
   const std::string& host_filter() const override { return host_filter_; }
   bool count_only() const override { return count_only_; }
+  const SiteScope& scope() const override { return scope_; }
 
  private:
   void on_accept(boost::beast::error_code ec);
@@ -44,6 +45,7 @@ class WebSocketSession final : public LiveClient,
   LiveHub& hub_;
   std::string host_filter_;
   bool count_only_;
+  SiteScope scope_;
   bool open_ = false;
   ConnectionSlot slot_;
   std::shared_ptr<const std::string> writing_;

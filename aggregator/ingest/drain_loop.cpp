@@ -184,14 +184,32 @@ void DrainLoop::close_open_visits() {
 }
 
 void DrainLoop::apply_retention() {
-  if (settings_.retention_days <= 0) return;
+  const auto& sites = settings_.site_retention;
+  if (settings_.retention_days <= 0 &&
+      std::none_of(sites.begin(), sites.end(), [](const auto& site) { return site.days > 0; })) {
+    return;
+  }
   const auto now = std::chrono::steady_clock::now();
   if (now < next_retention_) return;
-  const std::int64_t cutoff = unix_now_ms() - std::int64_t{settings_.retention_days} * 86'400'000;
-  const std::size_t deleted = history_.delete_before(cutoff, settings_.retention_batch);
+  // One policy per site: rule i covers what it matches and no earlier rule
+  // does; --retention-days covers what no rule matches.
+  std::size_t deleted = 0;
+  bool more = false;
+  auto delete_older = [&](int days, HostFilter hosts) {
+    if (days <= 0) return;
+    const std::int64_t cutoff = unix_now_ms() - std::int64_t{days} * 86'400'000;
+    const std::size_t step = history_.delete_before(cutoff, settings_.retention_batch, hosts);
+    deleted += step;
+    more |= step >= settings_.retention_batch;
+  };
+  HostFilter earlier;
+  for (const SiteRetention& site : sites) {
+    delete_older(site.days, {{site.pattern}, earlier.only});
+    earlier.only.push_back(site.pattern);
+  }
+  delete_older(settings_.retention_days, {{}, std::move(earlier.only)});
   // More to delete: go on at the next idle moment; else look again in a minute.
-  next_retention_ = now + (deleted >= settings_.retention_batch ? std::chrono::milliseconds(0)
-                                                                 : std::chrono::minutes(1));
+  next_retention_ = now + (more ? std::chrono::milliseconds(0) : std::chrono::minutes(1));
   if (deleted > 0) {
     log::info("msg=\"retention: deleted old rows\" rows=" + std::to_string(deleted));
   }

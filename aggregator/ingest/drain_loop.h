@@ -15,6 +15,7 @@
 
 #include "enricher.h"
 #include "history_sink.h"
+#include "site_scope.h"
 #include "hit_feed.h"
 #include "ring_reader.h"
 #include "visit_tracker.h"
@@ -46,6 +47,9 @@ struct DrainSettings {
   std::chrono::milliseconds leave_grace{500};
   // 0 keeps history forever; otherwise older rows are deleted in batches.
   int retention_days = 0;
+  // Sites with their own retention (0: kept); the first matching one
+  // applies, and retention_days covers the sites none matches.
+  std::vector<SiteRetention> site_retention;
   std::size_t retention_batch = 5000;
 };
 

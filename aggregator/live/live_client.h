@@ -7,6 +7,8 @@
 #include <memory>
 #include <string>
 
+#include "site_scope.h"
+
 namespace onlooker {
 
 class LiveClient {
@@ -14,6 +16,11 @@ class LiveClient {
   virtual ~LiveClient() = default;
   // Only this site's visitors; empty for every site.
   virtual const std::string& host_filter() const = 0;
+  // The sites its key opens; the hub builds every frame for this scope.
+  virtual const SiteScope& scope() const {
+    static const SiteScope every_site;
+    return every_site;
+  }
   // {"type":"count","active":n} instead of whole snapshots.
   virtual bool count_only() const = 0;
   // The newest message for this client (it may skip older unsent ones).

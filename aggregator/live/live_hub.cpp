@@ -2,6 +2,9 @@
 
 #include <boost/asio/post.hpp>
 
+#include <set>
+#include <tuple>
+
 #include <nlohmann/json.hpp>
 
 #include "metrics.h"
@@ -11,6 +14,21 @@ namespace onlooker {
 namespace {
 
 constexpr std::size_t series_seconds = 30 * 60;
+
+// A Prometheus label value: a host under a "*." pattern may hold any byte
+// the module let through.
+std::string label_value(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -61,16 +79,14 @@ void LiveHub::push() {
   changed_ = false;
   // One serialisation per kind of message and host filter, shared by all
   // the clients that asked for it.
-  std::map<std::pair<bool, std::string>, std::shared_ptr<const std::string>> messages;
+  std::map<std::tuple<bool, std::string, std::string>, std::shared_ptr<const std::string>>
+      messages;
   std::erase_if(sessions_, [](const auto& weak) { return weak.expired(); });
   for (const auto& weak : sessions_) {
     if (auto session = weak.lock()) {
-      auto& message = messages[{session->count_only(), session->host_filter()}];
-      if (!message) {
-        message = std::make_shared<const std::string>(
-            session->count_only() ? count_json(session->host_filter(), true)
-                                  : snapshot_json(session->host_filter(), true));
-      }
+      auto& message =
+          messages[{session->count_only(), session->host_filter(), session->scope().key()}];
+      if (!message) message = std::make_shared<const std::string>(message_for(*session));
       session->send(message);
     }
   }
@@ -136,12 +152,59 @@ Series LiveHub::series(const std::string& host) const {
 }
 
 std::string LiveHub::snapshot_json(const std::string& host, bool with_type) const {
+  return snapshot_json(SiteScope{}, host, with_type);
+}
+
+std::string LiveHub::snapshot_json(const SiteScope& scope, const std::string& host,
+                                   bool with_type) const {
+  const bool whole = scope.all() || !host.empty();
   const SnapshotContext context{
-      ring_counters_(),
+      scope.all() ? ring_counters_() : RingCounters{},
       static_cast<std::int64_t>(settings_.active_window.count()),
-      series(host),
+      whole ? series(host) : series(scope),
+      scope.all(),
   };
-  return onlooker::snapshot_json(live_.snapshot(unix_now_ms(), host), context, with_type);
+  const std::int64_t now_ms = unix_now_ms();
+  return onlooker::snapshot_json(
+      whole ? live_.snapshot(now_ms, host)
+            : live_.snapshot_where(now_ms, [&](std::string_view name) { return scope.allows(name); }),
+      context, with_type);
+}
+
+std::string LiveHub::message_for(const LiveClient& client) const {
+  if (client.count_only()) return count_json(client.host_filter(), true);
+  return snapshot_json(client.scope(), client.host_filter(), true);
+}
+
+Series LiveHub::series(const SiteScope& scope) const {
+  Series out;
+  for (const auto& [host, kept] : series_) {
+    if (host.empty() || !scope.allows(host)) continue;
+    // Every series ends at series_end_s_: align them at the end.
+    if (kept.active.size() > out.active.size()) out.active.insert(out.active.begin(), kept.active.size() - out.active.size(), 0);
+    const std::size_t offset = out.active.size() - kept.active.size();
+    for (std::size_t i = 0; i < kept.active.size(); ++i) out.active[offset + i] += kept.active[i];
+  }
+  out.start_s = series_end_s_ - static_cast<std::int64_t>(out.active.size()) + 1;
+  return out;
+}
+
+std::string LiveHub::site_metrics(const SiteScope& scope) const {
+  std::set<std::string> hosts;
+  for (const auto& [host, kept] : series_) {
+    if (!host.empty() && scope.allows(host)) hosts.insert(host);
+  }
+  for (auto& host : live_.hosts()) {
+    if (scope.allows(host)) hosts.insert(std::move(host));
+  }
+  std::string out =
+      "# HELP onlooker_active_visitors People in the live set, per site this key opens.\n"
+      "# TYPE onlooker_active_visitors gauge\n";
+  for (const auto& host : hosts) {
+    out += "onlooker_active_visitors{host=\"" + label_value(host) + "\"} " +
+           std::to_string(live_.people(host)) + "\n";
+  }
+  return out;
 }
 
 std::string LiveHub::count_json(const std::string& host, bool with_type) const {
@@ -153,9 +216,7 @@ std::string LiveHub::count_json(const std::string& host, bool with_type) const {
 
 void LiveHub::join(const std::shared_ptr<LiveClient>& session) {
   sessions_.push_back(session);
-  session->send(std::make_shared<const std::string>(
-      session->count_only() ? count_json(session->host_filter(), true)
-                            : snapshot_json(session->host_filter(), true)));
+  session->send(std::make_shared<const std::string>(message_for(*session)));
 }
 
 std::size_t LiveHub::client_count() {

@@ -47,6 +47,13 @@ class LiveHub final : public HitFeed {
 
   // I/O thread only.
   std::string snapshot_json(const std::string& host, bool with_type) const;
+  // As a key that opens `scope` may see it: only its sites' visitors and
+  // series, no ring counters. `host` must be empty or one `scope` allows.
+  std::string snapshot_json(const SiteScope& scope, const std::string& host,
+                            bool with_type) const;
+  // /metrics for a site key: onlooker_active_visitors{host="…"} for the
+  // hosts in `scope` that people are on or were on in the last 30 minutes.
+  std::string site_metrics(const SiteScope& scope) const;
   // {"active": n}, or with the type, the /ws?count message.
   std::string count_json(const std::string& host, bool with_type) const;
   void join(const std::shared_ptr<LiveClient>& session);
@@ -59,10 +66,12 @@ class LiveHub final : public HitFeed {
  private:
   void apply(const std::vector<Hit>& hits);
   void request_push();
+  std::string message_for(const LiveClient& client) const;
   void push();
   void schedule_tick();
   void record_series(std::int64_t now_s);
   Series series(const std::string& host) const;
+  Series series(const SiteScope& scope) const;  // summed over its hosts
 
   boost::asio::io_context& io_;
   std::function<RingCounters()> ring_counters_;

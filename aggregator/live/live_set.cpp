@@ -4,6 +4,7 @@
 #include <cstring>
 #include <optional>
 #include <tuple>
+#include <unordered_map>
 
 namespace onlooker {
 
@@ -171,17 +172,39 @@ class Tally {
 
 LiveSnapshot LiveSet::snapshot(std::int64_t now_ms, std::string_view host, std::size_t top_n,
                                std::size_t max_visitors) const {
+  if (host.empty()) return collect(now_ms, nullptr, top_n, max_visitors);
+  const std::optional<Text> only_host = texts_.find(host);
+  if (!only_host) {  // nobody on that host
+    LiveSnapshot snap;
+    snap.ts_ms = now_ms;
+    return snap;
+  }
+  return collect(now_ms, [only = *only_host](Text text) { return text == only; }, top_n,
+                 max_visitors);
+}
+
+LiveSnapshot LiveSet::snapshot_where(std::int64_t now_ms,
+                                     const std::function<bool(std::string_view host)>& keep,
+                                     std::size_t top_n, std::size_t max_visitors) const {
+  std::unordered_map<Text, bool> decided;
+  return collect(
+      now_ms,
+      [&](Text host) {
+        auto [it, added] = decided.try_emplace(host, false);
+        if (added) it->second = keep(texts_.text(host));
+        return it->second;
+      },
+      top_n, max_visitors);
+}
+
+LiveSnapshot LiveSet::collect(std::int64_t now_ms, const std::function<bool(Text host)>& keep,
+                              std::size_t top_n, std::size_t max_visitors) const {
   LiveSnapshot snap;
   snap.ts_ms = now_ms;
-  std::optional<Text> only_host;
-  if (!host.empty()) {
-    only_host = texts_.find(host);
-    if (!only_host) return snap;  // nobody on that host
-  }
   Tally pages(texts_), countries(texts_), cities(texts_), devices(texts_), browsers(texts_),
       os(texts_), referrers(texts_);
   visitors_.for_each_newest_first([&](const Key& key, const Visitor& visitor) {
-    if (only_host && key.host != *only_host) return;
+    if (keep && !keep(key.host)) return;
     if (visitor.bot) {
       ++snap.bots;
       return;

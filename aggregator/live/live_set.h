@@ -76,6 +76,11 @@ class LiveSet {
 
   LiveSnapshot snapshot(std::int64_t now_ms, std::string_view host = {},
                         std::size_t top_n = 10, std::size_t max_visitors = 100) const;
+  // Only the visitors on hosts `keep` accepts (a site key's sites); `keep`
+  // is asked once per host.
+  LiveSnapshot snapshot_where(std::int64_t now_ms,
+                              const std::function<bool(std::string_view host)>& keep,
+                              std::size_t top_n = 10, std::size_t max_visitors = 100) const;
 
   // Distinct texts the visitors hold (for tests and memory checks).
   std::size_t distinct_texts() const { return texts_.size(); }
@@ -117,6 +122,8 @@ class LiveSet {
   };
 
   void count(Text host, const Visitor& visitor, int delta);
+  LiveSnapshot collect(std::int64_t now_ms, const std::function<bool(Text host)>& keep,
+                       std::size_t top_n, std::size_t max_visitors) const;
   // Uncounts a visitor about to be removed and releases its texts.
   void forget(const Key& key, const Visitor& visitor);
   LiveVisitor shown(const Key& key, const Visitor& visitor) const;

@@ -22,6 +22,9 @@ struct SnapshotContext {
   RingCounters ring;
   std::int64_t active_window_s = 0;
   Series series;
+  // The ring's counters are every site's traffic: a site key's snapshot
+  // has "ring": null.
+  bool with_ring = true;
 };
 
 // `with_type` adds "type": "snapshot" (the WebSocket message). Bytes that

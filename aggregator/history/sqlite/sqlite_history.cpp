@@ -116,11 +116,12 @@ void SqliteHistory::catch_up() {
   });
 }
 
-std::size_t SqliteHistory::delete_before(std::int64_t cutoff_ms, std::size_t limit) {
+std::size_t SqliteHistory::delete_before(std::int64_t cutoff_ms, std::size_t limit,
+                                        const HostFilter& hosts) {
   follow_file();
   sqlite::Transaction transaction(connection_->db);
   SqliteRollupCounter::Step counting(counter_);
-  const std::size_t deleted = delete_rows_before(*connection_->statements, cutoff_ms, limit);
+  const std::size_t deleted = delete_rows_before(*connection_->statements, cutoff_ms, limit, hosts);
   counter_.deleted_hits();
   transaction.commit();
   counting.commit();

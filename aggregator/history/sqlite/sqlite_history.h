@@ -30,7 +30,9 @@ class SqliteHistory final : public HistorySink {
 
   std::optional<RingPosition> committed_position() override;
   void commit(const HistoryBatch& batch) override;
-  std::size_t delete_before(std::int64_t cutoff_ms, std::size_t limit) override;
+  using HistorySink::delete_before;
+  std::size_t delete_before(std::int64_t cutoff_ms, std::size_t limit,
+                            const HostFilter& hosts) override;
   // Counts a step of stored hits into the rollups if they lag behind and
   // the sets that needs have loaded.
   void catch_up() override;
