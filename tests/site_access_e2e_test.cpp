@@ -1,0 +1,232 @@
+// Sites and their owners through real nginx and onlookerd: two sites on one
+// nginx (a.example and *.b.example), a key for each and the admin key, over
+// HTTP and WebSocket, and a site added (nginx reload) while sockets are open.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "sqlite_db.h"
+#include "support/http_client.h"
+#include "support/process.h"
+#include "support/stack.h"
+
+namespace onlooker {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+using test::eventually;
+using test::http_get;
+using test::HttpResult;
+using test::Stack;
+using test::WebSocketClient;
+
+constexpr const char* admin = "admin-key-0123456789abcdef";
+constexpr const char* key_a = "owner-of-a-0123456789abcd";
+constexpr const char* key_b = "owner-of-b-0123456789abcd";
+
+Stack sites_stack() {
+  return Stack({.onlookerd_args = {"--token", admin, "--site-token",
+                                   std::string("a.example=") + key_a, "--site-token",
+                                   std::string("*.b.example=") + key_b},
+                .server_directives = "        server_name a.example www.b.example;"});
+}
+
+std::map<std::string, std::string> with_key(const std::string& key) {
+  return {{"Authorization", "Bearer " + key}};
+}
+
+HttpResult get(const Stack& stack, const std::string& target, const std::string& key) {
+  return http_get(stack.site_port(), "/onlooker" + target, with_key(key));
+}
+
+json live(const Stack& stack, const std::string& key, const std::string& query = "") {
+  const auto response = get(stack, "/api/live" + query, key);
+  EXPECT_EQ(response.status, 200) << response.body;
+  return response.status == 200 ? json::parse(response.body) : json{{"active", -1}};
+}
+
+// A person's page view on `host`, from a client address of their own.
+int view(const Stack& stack, const std::string& host, const std::string& path,
+         const std::string& client) {
+  return http_get(stack.site_port(), path,
+                  {{"Host", host},
+                   {"X-Forwarded-For", client},
+                   {"User-Agent", "Mozilla/5.0 (X11; Linux x86_64) Test"}})
+      .status;
+}
+
+std::int64_t rows(const Stack& stack) {
+  sqlite::Database db(stack.db_path(), SQLITE_OPEN_READONLY);
+  db.exec("PRAGMA busy_timeout = 2000");
+  return db.query_int("SELECT count(*) FROM hits");
+}
+
+std::set<std::string> hosts_of(const json& snapshot) {
+  std::set<std::string> hosts;
+  for (const auto& visitor : snapshot.at("visitors")) hosts.insert(visitor.at("host"));
+  return hosts;
+}
+
+TEST(SiteAccess, EachKeySeesOnlyItsSiteOverHttpAndTheAdminSeesBoth) {
+  Stack stack = sites_stack();
+  ASSERT_EQ(view(stack, "a.example", "/index.html", "10.0.0.1"), 200);
+  ASSERT_EQ(view(stack, "www.b.example", "/about.html", "10.0.0.2"), 200);
+  ASSERT_TRUE(eventually([&] { return live(stack, admin).at("active") == 2; }, 3s));
+
+  const json mine = live(stack, key_a);
+  EXPECT_EQ(mine.at("active"), 1);
+  EXPECT_EQ(hosts_of(mine), std::set<std::string>{"a.example"});
+  EXPECT_TRUE(mine.at("ring").is_null());  // every site's traffic
+  EXPECT_EQ(mine.dump().find("about.html"), std::string::npos);
+  const json theirs = live(stack, key_b);
+  EXPECT_EQ(theirs.at("active"), 1);
+  EXPECT_EQ(hosts_of(theirs), std::set<std::string>{"www.b.example"});
+  EXPECT_EQ(hosts_of(live(stack, admin)), (std::set<std::string>{"a.example", "www.b.example"}));
+  EXPECT_FALSE(live(stack, admin).at("ring").is_null());
+
+  // A forged ?host= of another site: 403, naming no site.
+  const auto forged = get(stack, "/api/live?host=www.b.example", key_a);
+  EXPECT_EQ(forged.status, 403);
+  EXPECT_EQ(forged.body.find("example"), std::string::npos) << forged.body;
+  EXPECT_EQ(get(stack, "/api/live?host=a.example", key_a).status, 200);
+  EXPECT_EQ(live(stack, key_b, "?host=www.b.example").at("active"), 1);
+  EXPECT_EQ(get(stack, "/api/history?host=a.example", key_b).status, 403);
+
+  // History: each key's own rows only.
+  ASSERT_TRUE(eventually([&] { return rows(stack) == 2; }, 3s));
+  const auto history_a = get(stack, "/api/history", key_a);
+  ASSERT_EQ(history_a.status, 200) << history_a.body;
+  const json pages_a = json::parse(history_a.body).at("pages");
+  ASSERT_EQ(pages_a.size(), 1u) << history_a.body;
+  EXPECT_EQ(pages_a[0].at("path"), "/index.html");
+  // A pattern opens many names: the owner names one.
+  EXPECT_EQ(get(stack, "/api/history", key_b).status, 400);
+  const auto history_b = get(stack, "/api/history?host=www.b.example", key_b);
+  ASSERT_EQ(history_b.status, 200);
+  EXPECT_EQ(json::parse(history_b.body).at("pages")[0].at("path"), "/about.html");
+  EXPECT_EQ(json::parse(get(stack, "/api/history", admin).body).at("pages").size(), 2u);
+
+  // Metrics: the site's own series and no global counter.
+  const auto metrics_a = get(stack, "/metrics", key_a);
+  ASSERT_EQ(metrics_a.status, 200);
+  EXPECT_NE(metrics_a.body.find("onlooker_active_visitors{host=\"a.example\"} 1"),
+            std::string::npos) << metrics_a.body;
+  EXPECT_EQ(metrics_a.body.find("b.example"), std::string::npos) << metrics_a.body;
+  EXPECT_EQ(metrics_a.body.find("onlooker_ring"), std::string::npos) << metrics_a.body;
+  EXPECT_EQ(metrics_a.body.find("onlooker_hits"), std::string::npos) << metrics_a.body;
+  EXPECT_NE(get(stack, "/metrics", admin).body.find("onlooker_active_visitors 2"),
+            std::string::npos);
+
+  // What the key opens, for the sign-in page and the dashboard.
+  EXPECT_EQ(json::parse(get(stack, "/api/access", key_b).body).at("sites"),
+            json::array({"*.b.example"}));
+  EXPECT_TRUE(json::parse(get(stack, "/api/access", admin).body).at("sites").is_null());
+
+  // A wrong key: 401 and nothing about any site.
+  const auto wrong = get(stack, "/api/live", "owner-of-c-0123456789abcd");
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_EQ(wrong.body.find("example"), std::string::npos) << wrong.body;
+
+  // Public per site, as before.
+  EXPECT_EQ(json::parse(http_get(stack.site_port(), "/onlooker/api/count?host=www.b.example").body)
+                .at("active"),
+            1);
+  EXPECT_EQ(http_get(stack.site_port(), "/onlooker/widget.js").status, 200);
+}
+
+TEST(SiteAccess, TheSignInFormSetsTheSiteKeysCookie) {
+  Stack stack = sites_stack();
+  const auto url = "http://127.0.0.1:" + std::to_string(stack.site_port()) + "/onlooker/login";
+  const auto login = test::run_command({"/usr/bin/curl", "-sS", "-D", "-", "-o", "/dev/null",
+                                        "--data", std::string("token=") + key_b, url});
+  ASSERT_EQ(login.status, 0) << login.output;
+  EXPECT_NE(login.output.find(std::string("onlooker_token=") + key_b + ";"), std::string::npos)
+      << login.output;
+  const std::map<std::string, std::string> cookie{
+      {"Cookie", std::string("onlooker_token=") + key_b}};
+  EXPECT_EQ(http_get(stack.site_port(), "/onlooker/", cookie).status, 200);
+  EXPECT_EQ(json::parse(http_get(stack.site_port(), "/onlooker/api/access", cookie).body)
+                .at("sites"),
+            json::array({"*.b.example"}));
+  EXPECT_EQ(http_get(stack.site_port(), "/onlooker/api/live?host=a.example", cookie).status, 403);
+}
+
+// Reads frames until one satisfies `wanted` (true) or `timeout` passes;
+// every frame read is passed to `each` first.
+bool frame_until(WebSocketClient& socket, const std::function<bool(const json&)>& wanted,
+                 const std::function<void(const std::string&)>& each,
+                 std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    const auto message = socket.read(timeout);
+    if (!message) return false;
+    each(*message);
+    if (wanted(json::parse(*message))) return true;
+  }
+  return false;
+}
+
+// A second server block on the same nginx, for new.b.example: the way a
+// host adds a site, by a reload.
+void add_site(const Stack& stack) {
+  std::string conf = test::read_file(stack.dir().file("nginx.conf"));
+  const auto end = conf.rfind('}');
+  conf.insert(end, "    server {\n        listen 127.0.0.1:" + std::to_string(stack.site_port()) +
+                       ";\n        server_name new.b.example;\n        root " +
+                       stack.dir().file("site") + ";\n        onlooker on;\n    }\n");
+  stack.dir().write("nginx.conf", conf);
+  ASSERT_EQ(stack.nginx_signal("reload"), 0) << stack.nginx_log();
+}
+
+TEST(SiteAccess, EveryWebSocketFrameIsBuiltForItsKeyAndANewSiteAppears) {
+  Stack stack = sites_stack();
+  const auto port = stack.site_port();
+  WebSocketClient socket_a(port, "/onlooker/ws", with_key(key_a));
+  WebSocketClient socket_b(port, "/onlooker/ws", with_key(key_b));
+  WebSocketClient socket_admin(port, "/onlooker/ws", with_key(admin));
+  EXPECT_THROW(WebSocketClient(port, "/onlooker/ws?host=www.b.example", with_key(key_a)),
+               std::exception);
+  EXPECT_THROW(WebSocketClient(port, "/onlooker/ws", with_key("owner-of-c-0123456789abcd")),
+               std::exception);
+
+  // Nothing of b ever reaches a's socket, and the reverse.
+  auto never = [](const std::string& other) {
+    return [other](const std::string& frame) {
+      EXPECT_EQ(frame.find(other), std::string::npos) << frame;
+    };
+  };
+  ASSERT_EQ(view(stack, "a.example", "/index.html", "10.0.0.1"), 200);
+  ASSERT_EQ(view(stack, "www.b.example", "/about.html", "10.0.0.2"), 200);
+  auto active_is = [](int n) { return [n](const json& frame) { return frame.at("active") == n; }; };
+  EXPECT_TRUE(frame_until(socket_a, active_is(1), never("b.example"), 5s));
+  EXPECT_TRUE(frame_until(socket_b, active_is(1), never("a.example"), 5s));
+  EXPECT_TRUE(frame_until(socket_admin, active_is(2), [](const std::string&) {}, 5s));
+
+  add_site(stack);
+  std::this_thread::sleep_for(700ms);  // the old workers finish, new ones take over
+  ASSERT_EQ(view(stack, "new.b.example", "/index.html", "10.0.0.4"), 200);
+  auto has_new_site = [](const json& frame) {
+    return hosts_of(frame).contains("new.b.example");
+  };
+  EXPECT_TRUE(frame_until(socket_b, has_new_site, never("a.example"), 5s));
+  EXPECT_TRUE(frame_until(socket_admin, has_new_site, [](const std::string&) {}, 5s));
+  // a's socket gets no frame about it at all, or one without it.
+  try {
+    while (const auto frame = socket_a.read(1500ms)) never("b.example")(*frame);
+  } catch (const std::exception&) {
+    // no frame within the time: nothing for a changed
+  }
+  const json mine = live(stack, key_b);
+  EXPECT_EQ(hosts_of(mine), (std::set<std::string>{"www.b.example", "new.b.example"}));
+}
+
+}  // namespace
+}  // namespace onlooker
