@@ -164,6 +164,12 @@ function renderFilters(snap) {
 }
 
 function renderRing(ring) {
+  // A site key's snapshot has no ring: its counters are every site's traffic.
+  $("ring").hidden = !ring;
+  if (!ring) {
+    $("drops").hidden = true;
+    return;
+  }
   const percent = ring.capacity ? (100 * ring.fill) / ring.capacity : 0;
   setText($("ring"), `Ring: ${formatNumber(ring.written)} written · ${formatNumber(ring.dropped)} dropped · ` +
     `${formatNumber(ring.torn)} torn · ${percent.toFixed(percent < 10 ? 1 : 0)}% full`);

@@ -8,12 +8,13 @@ import { Stack } from "./stack.mjs";
 import { DEMO_PAGES, eventually, launch, openDashboard } from "./helpers.mjs";
 
 const TOKEN = "browser-test-token-0123456789";
+const SITE_TOKEN = "browser-site-token-0123456789";  // opens 127.0.0.1, the stack's site
 
 describe("sign-in link", { timeout: 60000 }, () => {
   let stack, open, browser;
 
   before(async () => {
-    stack = await Stack.start({ pages: DEMO_PAGES, onlookerdArgs: ["--token", TOKEN] });
+    stack = await Stack.start({ pages: DEMO_PAGES, onlookerdArgs: ["--token", TOKEN, "--site-token", `127.0.0.1=${SITE_TOKEN}`] });
     open = await Stack.start({ pages: DEMO_PAGES });
     browser = await launch();
   });
@@ -41,6 +42,28 @@ describe("sign-in link", { timeout: 60000 }, () => {
     const cookies = await context.cookies();
     assert.ok(cookies.some((c) => c.name === "onlooker_token" && c.httpOnly), "the session cookie");
     assert.equal(await page.isHidden("#access-warning"), true, "no banner with a token");
+    assert.deepEqual(problems, [], "no CSP violations or script errors");
+    await context.close();
+  });
+
+  it("a site key signs in, and the pages say which site it opens", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const problems = [];
+    page.on("console", (message) => { if (message.type() === "error") problems.push(message.text()); });
+    page.on("response", (response) => { if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`); });
+    await page.goto(`${stack.dashboardUrl}login`);
+    assert.equal(await page.isHidden("#signed-in"), true, "a stranger is told nothing");
+    problems.length = 0;  // a stranger's api/access is a 401, as it should be
+    await page.fill("#token", SITE_TOKEN);
+    await page.click("button[type=submit]");
+    await page.waitForSelector('#connection[data-phase="live"]', { timeout: 10000 });
+    await eventually("the site banner", async () => !(await page.isHidden("#access-sites")));
+    assert.match(await page.textContent("#access-sites"), /shows 127\.0\.0\.1 only/);
+    assert.equal(await page.isHidden("#ring"), true, "no ring counters for a site key");
+    await page.goto(`${stack.dashboardUrl}login`);
+    await eventually("the signed-in line", async () => !(await page.isHidden("#signed-in")));
+    assert.match(await page.textContent("#signed-in"), /This key opens 127\.0\.0\.1 only/);
     assert.deepEqual(problems, [], "no CSP violations or script errors");
     await context.close();
   });
