@@ -308,6 +308,39 @@ TEST(DrainLoop, RetentionDeletesOldRowsInBatches) {
   EXPECT_EQ(row_count(dir.file("db")), 3);
 }
 
+// --site-retention-days: each site by its own rule, the first that matches;
+// the rest by --retention-days.
+TEST(DrainLoop, EachSiteKeepsHistoryByItsOwnRetention) {
+  Pipeline pipeline;
+  auto& [dir, ring, reader, history, feed] = pipeline;
+  DrainLoop drain(reader, history, feed,
+                  every_step({.retention_days = 1,
+                              .site_retention = {{"keep.example", 0},
+                                                 {"long.example", 30},
+                                                 {"*.example", 5}}}));
+  const auto now = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::system_clock::now().time_since_epoch())
+          .count());
+  const std::uint64_t day = 86'400'000;
+  std::uint8_t who = 1;
+  for (const char* host : {"keep.example", "long.example", "short.example", "other.org"}) {
+    for (const std::uint64_t age : {3 * day, 10 * day, 40 * day}) {
+      ASSERT_TRUE(ring.push({.ts_ms = now - age, .visitor_byte = who++, .host = host}));
+    }
+  }
+  drain_all(drain);
+  for (int i = 0; i < 3; ++i) drain.step();
+  sqlite::Database db(dir.file("db"), SQLITE_OPEN_READONLY);
+  auto kept = [&](const std::string& host) {
+    return db.query_int("SELECT count(*) FROM hits WHERE host = '" + host + "'");
+  };
+  EXPECT_EQ(kept("keep.example"), 3);   // 0: kept, though *.example says 5
+  EXPECT_EQ(kept("long.example"), 2);   // 30 days
+  EXPECT_EQ(kept("short.example"), 1);  // *.example: 5 days
+  EXPECT_EQ(kept("other.org"), 0);      // --retention-days 1
+}
+
 std::uint64_t now_ms() {
   return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                         std::chrono::system_clock::now().time_since_epoch())
