@@ -308,6 +308,12 @@ TEST(DrainLoop, RetentionDeletesOldRowsInBatches) {
   EXPECT_EQ(row_count(dir.file("db")), 3);
 }
 
+std::uint64_t now_ms() {
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        std::chrono::system_clock::now().time_since_epoch())
+                                        .count());
+}
+
 // --site-retention-days: each site by its own rule, the first that matches;
 // the rest by --retention-days.
 TEST(DrainLoop, EachSiteKeepsHistoryByItsOwnRetention) {
@@ -318,10 +324,7 @@ TEST(DrainLoop, EachSiteKeepsHistoryByItsOwnRetention) {
                               .site_retention = {{"keep.example", 0},
                                                  {"long.example", 30},
                                                  {"*.example", 5}}}));
-  const auto now = static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(
-          std::chrono::system_clock::now().time_since_epoch())
-          .count());
+  const std::uint64_t now = now_ms();
   const std::uint64_t day = 86'400'000;
   std::uint8_t who = 1;
   for (const char* host : {"keep.example", "long.example", "short.example", "other.org"}) {
@@ -339,12 +342,6 @@ TEST(DrainLoop, EachSiteKeepsHistoryByItsOwnRetention) {
   EXPECT_EQ(kept("long.example"), 2);   // 30 days
   EXPECT_EQ(kept("short.example"), 1);  // *.example: 5 days
   EXPECT_EQ(kept("other.org"), 0);      // --retention-days 1
-}
-
-std::uint64_t now_ms() {
-  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                        std::chrono::system_clock::now().time_since_epoch())
-                                        .count());
 }
 
 // One client beating with many made-up ids (or User-Agents, which make the
