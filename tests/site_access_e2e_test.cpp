@@ -129,6 +129,11 @@ TEST(SiteAccess, EachKeySeesOnlyItsSiteOverHttpAndTheAdminSeesBoth) {
   EXPECT_EQ(json::parse(get(stack, "/api/access", key_b).body).at("sites"),
             json::array({"*.b.example"}));
   EXPECT_TRUE(json::parse(get(stack, "/api/access", admin).body).at("sites").is_null());
+  // The sign-in page's question, public: a stranger or a wrong key learns nothing.
+  EXPECT_EQ(json::parse(get(stack, "/login/key", key_a).body).at("sites"),
+            json::array({"a.example"}));
+  EXPECT_EQ(http_get(stack.site_port(), "/onlooker/login/key").body, R"({"signed_in":false})");
+  EXPECT_EQ(get(stack, "/login/key", "owner-of-c-0123456789abcd").body, R"({"signed_in":false})");
 
   // A wrong key: 401 and nothing about any site.
   const auto wrong = get(stack, "/api/live", "owner-of-c-0123456789abcd");

@@ -166,6 +166,9 @@ TEST(SiteOptions, BadValuesExitTwoAndSayWhich) {
   dir.write("typo.conf", "[sitez]\na.example = x\n");
   EXPECT_NE(refusal(parse({"--config", dir.file("typo.conf")})).find("sitez.a.example"),
             std::string::npos);
+  dir.write("late.conf", std::string("[sites]\na.example = ") + key_a + "\ntoken = " + admin + "\n");
+  EXPECT_NE(refusal(parse({"--config", dir.file("late.conf")})).find("'token' in the [sites]"),
+            std::string::npos);
   dir.write("short.conf", "[sites]\na.example = short\n");
   EXPECT_NE(refusal(parse({"--config", dir.file("short.conf")})).find("a.example"),
             std::string::npos);

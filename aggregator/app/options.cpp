@@ -139,7 +139,14 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
         if (!option.string_key.starts_with("sites.") || option.value.size() != 1) {
           return bad("unrecognised option '" + option.string_key + "' in " + path);
         }
-        config_sites.push_back(option.string_key.substr(6) + "=" + option.value.front());
+        const std::string host = option.string_key.substr(6);
+        // "token = …" appended below [sites] (by hand, or a postinst) is a
+        // setting in the wrong place, not a site called "token".
+        if (described.find_nothrow(host, false) != nullptr) {
+          return bad("'" + host + "' in the [sites] section of " + path +
+                     ": onlookerd's own keys go above [sites]");
+        }
+        config_sites.push_back(host + "=" + option.value.front());
       }
       po::store(parsed, values);
     }

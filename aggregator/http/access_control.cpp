@@ -175,7 +175,7 @@ std::string AccessControl::status_json(const SiteScope& scope) const {
     for (const auto& pattern : scope.patterns()) sites += (sites.empty() ? "[\"" : ",\"") + pattern + '"';
     sites += ']';  // patterns are [a-z0-9.*-]: nothing to escape
   }
-  return std::string("{\"token\":") + (token_required() ? "true" : "false") +
+  return std::string("{\"signed_in\":true,\"token\":") + (token_required() ? "true" : "false") +
          ",\"open\":" + (settings_.open && !token_required() ? "true" : "false") +
          ",\"network\":" + (network ? "true" : "false") + ",\"sites\":" + sites + "}";
 }

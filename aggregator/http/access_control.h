@@ -58,7 +58,7 @@ class AccessControl {
   bool same_origin_post(const Request& request) const;
   // Set-Cookie value after a successful login with `token`; Secure when the site is https.
   std::string session_cookie(const Request& request, std::string_view token) const;
-  // {"token":…,"open":…,"network":…,"sites":…} for the dashboard's banner
+  // {"signed_in":true,"token":…,"open":…,"network":…,"sites":…} for the dashboard's banner
   // and the sign-in page: "sites" is null for every site, else the patterns
   // the key opens (never other sites' names).
   std::string status_json(const SiteScope& scope) const;

@@ -132,6 +132,19 @@ Response login(const Request& request, AccessControl& access) {
   return response;
 }
 
+// For the sign-in page: which sites the browser's key opens, if it holds
+// one. Public, so that a stranger's page logs no 401; it tells a stranger
+// only {"signed_in":false}.
+Response login_key(const Request& request, const Caller& caller, AccessControl& access) {
+  SiteScope scope;
+  const bool signed_in =
+      access.token_required() &&
+      access.check(request, caller.loopback, std::chrono::steady_clock::now(), &scope) ==
+          Access::allowed;
+  return make_response(request, http::status::ok, "application/json",
+                       signed_in ? access.status_json(scope) : R"({"signed_in":false})");
+}
+
 bool is_public_file(std::string_view path) {
   return path == "/beacon.js" || path == "/widget.js" || path == "/login.js" ||
          path == "/login.css";
@@ -199,6 +212,8 @@ Routed route(const Request& request, const Caller& caller, LiveHub& hub, AccessC
     response.set(http::field::access_control_allow_origin, "*");
     return response;
   }
+
+  if (target.path == "/login/key") return login_key(request, caller, access);
 
   // Everything below is private.
   const bool is_page = target.path == "/" || target.path == "/index.html";

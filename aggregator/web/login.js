@@ -1,8 +1,8 @@
 // The sign-in link `…/login#token=TOKEN` (onlookerd --login-url): fill the
 // form from the fragment, forget the fragment, and post the form, so that
 // nobody copies the token by hand and it never appears in a server's log.
-// Signed in already, the page says which sites the key opens (api/access
-// answers only with a key; a stranger sees nothing).
+// Signed in already, the page says which sites the key opens (login/key
+// tells a stranger only {"signed_in": false}).
 "use strict";
 const match = /^#token=([A-Za-z0-9._~-]+)$/.exec(location.hash);
 if (match) {
@@ -10,10 +10,10 @@ if (match) {
   document.getElementById("token").value = match[1];
   document.getElementById("login").submit();
 } else {
-  fetch("api/access", { cache: "no-store" })
+  fetch("login/key", { cache: "no-store" })
     .then((response) => (response.ok ? response.json() : null))
     .then((access) => {
-      if (!access || !access.token) return;
+      if (!access?.signed_in) return;
       const said = document.getElementById("signed-in");
       said.textContent = access.sites
         ? `Signed in. This key opens ${access.sites.join(", ")} only.`
