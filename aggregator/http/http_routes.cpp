@@ -237,7 +237,7 @@ Routed route(const Request& request, const Caller& caller, LiveHub& hub, AccessC
     if (!scope.all() && query.host.empty()) query.host = scope.single_host();
     if (!scope.all() && query.host.empty()) {
       return error(request, http::status::bad_request,
-                   "this key opens several sites: name one with ?host=");
+                   "this key opens several sites: pick one (?host=) to see its history");
     }
     if (!scope.allows(query.host)) return other_site(request);
     return HistoryJob{std::move(query)};
