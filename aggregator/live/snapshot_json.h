@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "live_set.h"
+#include "node_table.h"
 #include "ring_reader.h"
 
 namespace onlooker {
@@ -22,6 +23,9 @@ struct SnapshotContext {
   RingCounters ring;
   std::int64_t active_window_s = 0;
   Series series;
+  std::vector<NodeStatus> nodes;
+  std::string node;   // this one
+  std::string link;   // the cluster link: "off" (no --cluster), "up", "down"
 };
 
 // `with_type` adds "type": "snapshot" (the WebSocket message). Bytes that
