@@ -24,7 +24,10 @@ LiveHub::LiveHub(boost::asio::io_context& io, std::function<RingCounters()> ring
       push_timer_(io),
       tick_timer_(io) {}
 
-void LiveHub::start() { schedule_tick(); }
+void LiveHub::start() {
+  nodes_.heard(settings_.node, {}, unix_now_ms());
+  schedule_tick();
+}
 
 void LiveHub::stop() {
   push_timer_.cancel();
@@ -103,6 +106,7 @@ void LiveHub::schedule_tick() {
     if (ec) return;
     const std::int64_t now_ms = unix_now_ms();
     if (live_.expire(now_ms) > 0) changed_ = true;
+    nodes_.heard(settings_.node, {}, now_ms);  // this node is always heard
     nodes_.expire(now_ms);
     record_series(now_ms / 1000);
     if (changed_) request_push();

@@ -142,7 +142,17 @@ void ClusterLink::write_loop(std::stop_token stop) {
       for (const auto& batch : batches) add(encode_live_hits(*batch));
       if (commands.empty()) add("");  // heartbeat
       const auto replies = redis.pipeline(commands);
-      if (replies.empty()) break;  // connection lost; these batches are gone
+      if (replies.empty()) {
+        // Connection lost: these batches go out again after the reconnect
+        // (a batch Redis took before the loss is then heard twice, which the
+        // live set absorbs: the same hit applied again changes nothing).
+        std::lock_guard lock(mutex_);
+        while (!batches.empty() && outgoing_.size() < max_queued) {
+          outgoing_.push_front(std::move(batches.back()));
+          batches.pop_back();
+        }
+        break;
+      }
       last_sent = std::chrono::steady_clock::now();
       if (last_sent >= next_day_key) {
         if (!agree_day_keys(redis)) break;
