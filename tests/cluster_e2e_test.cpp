@@ -27,11 +27,13 @@ const std::string agent = "Mozilla/5.0 (X11; Linux x86_64) Cluster";
 
 std::unique_ptr<Stack> node(const RedisServer& redis, const std::string& name,
                             std::vector<std::string> extra = {},
-                            const std::string& directives = "") {
+                            const std::string& directives = "",
+                            std::vector<std::string> nginx_env = {}) {
   std::vector<std::string> args{"--cluster", redis.url(), "--node", name, "--push-interval", "100"};
   args.insert(args.end(), extra.begin(), extra.end());
   return std::make_unique<Stack>(
-      test::StackOptions{.onlookerd_args = args, .server_directives = directives});
+      test::StackOptions{.onlookerd_args = args, .server_directives = directives,
+                         .nginx_env = nginx_env});
 }
 
 test::HttpResult view(const Stack& stack, const std::string& path, const std::string& client,
@@ -160,6 +162,42 @@ TEST(Cluster, ARestartedNodeRebuildsTheOthersVisitorsFromTheStream) {
   a->stop_onlookerd(SIGTERM);
   a->start_onlookerd();
   EXPECT_TRUE(eventually([&] { return live(*a).at("active") == 1; }, 5s)) << live(*a).dump();
+}
+
+// Order per visitor is arrival order on the receiving node: node B's clock
+// 2 s behind does not make its later page look older than A's.
+TEST(Cluster, ANodeWhoseClockIsTwoSecondsBehindDoesNotReorderACurrentPage) {
+  RedisServer redis;
+  auto a = node(redis, "web-a");
+  auto b = node(redis, "web-b", {}, "",
+                {"LD_PRELOAD=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
+                 "FAKETIME=-2s", "FAKETIME_DONT_FAKE_MONOTONIC=1"});
+  auto c = node(redis, "web-c");
+  ASSERT_TRUE(eventually([&] { return all_up({a.get(), b.get(), c.get()}); }, 10s));
+  ASSERT_EQ(view(*a, "/index.html", "10.6.0.1").status, 200);
+  ASSERT_TRUE(eventually([&] { return live(*c).at("active") == 1; }, 3s));
+  ASSERT_EQ(view(*b, "/about.html", "10.6.0.1").status, 200);
+  ASSERT_TRUE(eventually([&] { return node_live(live(*c), "web-b") == 1; }, 3s)) << live(*c).dump();
+  for (Stack* stack : {a.get(), b.get(), c.get()}) {
+    ASSERT_TRUE(eventually([&] { return node_live(live(*stack), "web-b") == 1; }, 3s))
+        << live(*stack).dump();
+    const json snapshot = live(*stack);
+    ASSERT_EQ(snapshot.at("active"), 1) << snapshot.dump();
+    EXPECT_EQ(snapshot.at("visitors").at(0).at("path"), "/about.html") << snapshot.dump();
+  }
+  // And back on A, 2 s "later" on B's clock than A's: still the newest page.
+  std::this_thread::sleep_for(5ms);
+  ASSERT_EQ(view(*a, "/index.html", "10.6.0.1").status, 200);
+  for (Stack* stack : {a.get(), b.get(), c.get()}) {
+    EXPECT_TRUE(eventually(
+        [&] {
+          const json snapshot = live(*stack);
+          return snapshot.at("active") == 1 &&
+                 snapshot.at("visitors").at(0).at("path") == "/index.html";
+        },
+        3s))
+        << live(*stack).dump();
+  }
 }
 
 TEST(Cluster, ABadClusterUrlExitsWithStatusTwoWithoutEchoingIt) {

@@ -2,7 +2,10 @@
 
 #include <hiredis/hiredis.h>
 
+#include <cstdlib>
+
 #include "clock.h"
+#include "clock_offsets.h"
 #include "cluster_day_key.h"
 #include "cluster_wire.h"
 #include "log.h"
@@ -135,12 +138,18 @@ void ClusterLink::write_loop(std::stop_token stop) {
       }
       const std::string min_id = std::to_string(unix_now_ms() - settings_.active_window.count());
       std::vector<std::vector<std::string>> commands;
-      auto add = [&](std::string hits) {
+      // "t": the sender's nginx clock (its latest hit); 0 for a heartbeat, as
+      // onlookerd's own clock may differ from nginx's (clock_offsets.h).
+      auto add = [&](std::string hits, std::int64_t t) {
         commands.push_back({"XADD", settings_.stream, "MINID", "~", min_id, "*", "n",
-                            settings_.node, "h", std::move(hits)});
+                            settings_.node, "t", std::to_string(t), "h", std::move(hits)});
       };
-      for (const auto& batch : batches) add(encode_live_hits(*batch));
-      if (commands.empty()) add("");  // heartbeat
+      for (const auto& batch : batches) {
+        std::int64_t latest = 0;
+        for (const Hit& hit : *batch) latest = std::max(latest, hit.ts_ms);
+        add(encode_live_hits(*batch), latest);
+      }
+      if (commands.empty()) add("", 0);  // heartbeat
       const auto replies = redis.pipeline(commands);
       if (replies.empty()) {
         // Connection lost: these batches go out again after the reconnect
@@ -167,6 +176,7 @@ void ClusterLink::write_loop(std::stop_token stop) {
 void ClusterLink::read_loop(std::stop_token stop) {
   auto delay = std::chrono::milliseconds(100);
   std::string last_id;  // empty: rebuild the last active window
+  ClockOffsets offsets;
   auto deliver = [&](const redisReply* entries, bool live) {
     for (std::size_t i = 0; i < entries->elements; ++i) {
       const redisReply* entry = entries->element[i];
@@ -179,6 +189,11 @@ void ClusterLink::read_loop(std::stop_token stop) {
         continue;
       }
       std::string name(node->str, node->len);
+      const redisReply* sent = field(entry->element[1], "t");
+      if (sent && sent->type == REDIS_REPLY_STRING && sent->len > 0 && sent->len < 20) {
+        const std::int64_t t = std::atoll(std::string(sent->str, sent->len).c_str());
+        if (t > 0) offsets.sample(name, id_ms(id) - t, unix_now_ms());
+      }
       if (name == settings_.node) continue;  // our own, already in the live set
       auto decoded = std::make_shared<std::vector<Hit>>();
       if (hits->len > 0) {
@@ -188,10 +203,15 @@ void ClusterLink::read_loop(std::stop_token stop) {
           decoded->clear();
         }
       }
-      // Arrival order on this node's clock (another node's clock may be off);
-      // rebuilt entries keep their stream time.
-      const std::int64_t stamp = live ? unix_now_ms() : std::min(id_ms(id), unix_now_ms());
-      for (Hit& hit : *decoded) hit.ts_ms = stamp;
+      // Onto this node's clock (clock_offsets.h); until both offsets are
+      // known, arrival time (rebuilt entries: their stream time).
+      const std::int64_t now = unix_now_ms();
+      const auto theirs = offsets.get(name);
+      const auto ours = offsets.get(settings_.node);
+      const std::int64_t fallback = live ? now : std::min(id_ms(id), now);
+      for (Hit& hit : *decoded) {
+        hit.ts_ms = theirs && ours ? std::min(hit.ts_ms + *theirs - *ours, now) : fallback;
+      }
       sink_.remote(std::move(name), std::move(decoded));
     }
   };
