@@ -9,6 +9,8 @@ packages=(
   nginx nginx-dev
   libboost-dev libboost-program-options-dev
   libsqlite3-dev sqlite3
+  libhiredis-dev  # the cluster link to Redis (--cluster)
+  redis-server  # a real Redis for tests/cluster_e2e_test.cpp
   libssl-dev  # bench/visitor_hash_bench.c compares against OpenSSL's MD5 (built by hand)
   libmaxminddb-dev mmdb-bin libmaxmind-db-writer-perl
   nlohmann-json3-dev

@@ -36,6 +36,12 @@ extern "C" {
 
 #define ONLOOKER_DAY_MS UINT64_C(86400000)
 #define ONLOOKER_DAY_KEY_BUSY (UINT64_C(1) << 63)
+/* Set in a slot's `day` word when the key is the one the cluster agreed
+ * (onlooker_day_key_replace): a slot goes from a node's own key to the
+ * cluster's at most once, so a reader's before/after check of the word can
+ * never see the same value around a replace (no ABA). */
+#define ONLOOKER_DAY_KEY_CLUSTER (UINT64_C(1) << 62)
+#define ONLOOKER_DAY_KEY_DAY(word) ((word) & ~(ONLOOKER_DAY_KEY_BUSY | ONLOOKER_DAY_KEY_CLUSTER))
 /* Reads of a busy slot before a reader gives up (a writer needs a few ns). */
 #define ONLOOKER_DAY_KEY_SPINS 64
 
@@ -58,7 +64,7 @@ onlooker_day_key_read(onlooker_day_key *k, uint64_t day, uint64_t key[2])
         if (before & ONLOOKER_DAY_KEY_BUSY) {
             continue;
         }
-        if (before != day) {
+        if (ONLOOKER_DAY_KEY_DAY(before) != day) {
             return 0;
         }
         key[0] = __atomic_load_n(&k->key[0], __ATOMIC_RELAXED);
@@ -81,19 +87,47 @@ onlooker_day_key_install(onlooker_ring_header *h, uint64_t day, const uint64_t k
     onlooker_day_key *k = &h->day_keys[day & 1];
     uint64_t          seen = __atomic_load_n(&k->day, __ATOMIC_ACQUIRE);
 
-    if (seen == day) {
+    if (ONLOOKER_DAY_KEY_DAY(seen) == day && !(seen & ONLOOKER_DAY_KEY_BUSY)) {
         return 0;
     }
-    if ((seen & ONLOOKER_DAY_KEY_BUSY) || seen > day
+    if ((seen & ONLOOKER_DAY_KEY_BUSY) || ONLOOKER_DAY_KEY_DAY(seen) > day
         || !__atomic_compare_exchange_n(&k->day, &seen, day | ONLOOKER_DAY_KEY_BUSY, 0,
                                         __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
     {
-        return seen == day ? 0 : -1;
+        return ONLOOKER_DAY_KEY_DAY(seen) == day && !(seen & ONLOOKER_DAY_KEY_BUSY) ? 0 : -1;
     }
     __atomic_thread_fence(__ATOMIC_RELEASE);
     __atomic_store_n(&k->key[0], key[0], __ATOMIC_RELAXED);
     __atomic_store_n(&k->key[1], key[1], __ATOMIC_RELAXED);
     __atomic_store_n(&k->day, day, __ATOMIC_RELEASE);
+    return 1;
+}
+
+/* Installs the cluster's key for `day` (onlookerd, from Redis), replacing a
+ * node-local key of that day if one is there. Returns 1 when the slot now
+ * holds `key` as the cluster's, 0 when it held a cluster key of `day`
+ * already (never replaced: the cluster agrees on one key per day), -1 when
+ * it cannot (busy, or a later day is there). Records hashed before the
+ * replace keep the node's own id for that person (documented). */
+static inline int
+onlooker_day_key_replace(onlooker_ring_header *h, uint64_t day, const uint64_t key[2])
+{
+    onlooker_day_key *k = &h->day_keys[day & 1];
+    uint64_t          seen = __atomic_load_n(&k->day, __ATOMIC_ACQUIRE);
+
+    if (seen == (day | ONLOOKER_DAY_KEY_CLUSTER)) {
+        return 0;
+    }
+    if ((seen & ONLOOKER_DAY_KEY_BUSY) || ONLOOKER_DAY_KEY_DAY(seen) > day
+        || !__atomic_compare_exchange_n(&k->day, &seen, day | ONLOOKER_DAY_KEY_BUSY, 0,
+                                        __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+    {
+        return -1;
+    }
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    __atomic_store_n(&k->key[0], key[0], __ATOMIC_RELAXED);
+    __atomic_store_n(&k->key[1], key[1], __ATOMIC_RELAXED);
+    __atomic_store_n(&k->day, day | ONLOOKER_DAY_KEY_CLUSTER, __ATOMIC_RELEASE);
     return 1;
 }
 
@@ -107,7 +141,7 @@ onlooker_day_key_wipe_before(onlooker_ring_header *h, uint64_t today)
         onlooker_day_key *k = &h->day_keys[i];
         uint64_t          seen = __atomic_load_n(&k->day, __ATOMIC_ACQUIRE);
 
-        if (seen == 0 || (seen & ONLOOKER_DAY_KEY_BUSY) || seen >= today
+        if (seen == 0 || (seen & ONLOOKER_DAY_KEY_BUSY) || ONLOOKER_DAY_KEY_DAY(seen) >= today
             || !__atomic_compare_exchange_n(&k->day, &seen, seen | ONLOOKER_DAY_KEY_BUSY, 0,
                                             __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
         {

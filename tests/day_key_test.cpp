@@ -83,5 +83,30 @@ TEST(UtcDay, IsUnixMillisecondsOverADay) {
   EXPECT_EQ(onlooker_utc_day(86'400'000), 1u);
 }
 
+// The cluster's key (onlookerd, from Redis) replaces a node's own key of
+// the day once; readers then find it; a second cluster key never replaces it.
+TEST_F(DayKey, TheClustersKeyReplacesANodesOwnKeyOnceAndIsFound) {
+  const std::uint64_t own[2] = {11, 12}, cluster[2] = {31, 32}, other[2] = {41, 42};
+  ASSERT_EQ(get(kDay, own), 1);
+  ASSERT_EQ(onlooker_day_key_replace(header(), kDay, cluster), 1);
+  EXPECT_EQ(header()->day_keys[kDay & 1].day, kDay | ONLOOKER_DAY_KEY_CLUSTER);
+  ASSERT_EQ(get(kDay, other), 1);
+  EXPECT_EQ(installed_, 0);
+  EXPECT_EQ(key_[0], 31u);
+  EXPECT_EQ(key_[1], 32u);
+  EXPECT_EQ(onlooker_day_key_replace(header(), kDay, other), 0);
+  ASSERT_EQ(get(kDay, nullptr), 1);
+  EXPECT_EQ(key_[0], 31u);
+  // Installed ahead for tomorrow, found by tomorrow's first request; and
+  // wiped like any key once its day is over.
+  ASSERT_EQ(onlooker_day_key_replace(header(), kDay + 1, other), 1);
+  ASSERT_EQ(get(kDay + 1, own), 1);
+  EXPECT_EQ(installed_, 0);
+  EXPECT_EQ(key_[0], 41u);
+  onlooker_day_key_wipe_before(header(), kDay + 1);
+  EXPECT_EQ(header()->day_keys[kDay & 1].day, 0u);
+  EXPECT_EQ(header()->day_keys[kDay & 1].key[0], 0u);
+}
+
 }  // namespace
 }  // namespace onlooker

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "access_control.h"
+#include "cluster_link.h"
 #include "connection_limit.h"
 #include "drain_loop.h"
 #include "history_api.h"
@@ -96,7 +97,26 @@ int serve(const onlooker::Options& options) {
 
   boost::asio::io_context io{1};
   LiveHub hub(io, [&ring] { return ring.counters(); },
-              LiveSettings{options.active_window, options.push_interval});
+              LiveSettings{.active_window = options.active_window,
+                           .push_interval = options.push_interval,
+                           .node = options.node,
+                           .cluster = !options.cluster.empty()});
+  // --cluster: local batches go to the hub and to Redis; other nodes' come back.
+  std::unique_ptr<ClusterLink> cluster;
+  if (!options.cluster.empty()) {
+    std::string why;
+    cluster = std::make_unique<ClusterLink>(
+        ClusterSettings{.url = *parse_redis_url(options.cluster, why),
+                        .node = options.node,
+                        .active_window = options.active_window},
+        hub,
+        ClusterSink{.remote = [&hub](std::string node, auto hits) {
+                      hub.publish_remote(std::move(node), std::move(hits));
+                    },
+                    .link_state = [&hub](bool up) { hub.set_link_up(up); }},
+        &ring.shared_header());
+  }
+  HitFeed& feed = cluster ? static_cast<HitFeed&>(*cluster) : hub;
 
   boost::asio::ip::tcp::resolver resolver(io);
   const auto endpoints =
@@ -117,7 +137,7 @@ int serve(const onlooker::Options& options) {
   auto listener = std::make_shared<Listener>(io, endpoints.begin()->endpoint(), services);
 
   HitEnricher enricher(enrichment_sources(options.geoip, options.ua_regexes));
-  DrainLoop drain(ring, history, hub,
+  DrainLoop drain(ring, history, feed,
                   {.active_window = options.active_window,
                    .max_visitors_per_address = options.max_visitors_per_address,
                    .retention_days = options.retention_days,
@@ -127,6 +147,7 @@ int serve(const onlooker::Options& options) {
   drain.add_metrics(metrics);
   hub.add_metrics(metrics);
   hub.start();
+  if (cluster) cluster->start();
   listener->run();
   std::jthread drain_thread([&drain](std::stop_token stop) { drain.run(stop); });
 
@@ -148,6 +169,7 @@ int serve(const onlooker::Options& options) {
     listener->stop();
     drain_thread.request_stop();
     drain_thread.join();  // drains and commits what is left
+    if (cluster) cluster->stop();
     hub.stop();
     hangup.cancel();
     blocking.join();
@@ -155,10 +177,14 @@ int serve(const onlooker::Options& options) {
   });
 
   const auto bound = listener->local_endpoint();
+  std::string why_not;
   log::info(std::string("msg=\"onlookerd started\" version=") + ONLOOKER_VERSION +
             " listen=" + bound.address().to_string() + ":" + std::to_string(bound.port()) +
             " ring_generation=" + std::to_string(ring.generation()) +
-            " ring_slots=" + std::to_string(ring.capacity()) + " db=" + options.db);
+            " ring_slots=" + std::to_string(ring.capacity()) + " db=" + options.db +
+            " node=" + options.node +
+            (options.cluster.empty() ? std::string()
+                                     : " cluster=" + parse_redis_url(options.cluster, why_not)->describe()));
   warn_about_access(options);
   io.run();
   log::info("msg=\"onlookerd stopped\" ingested=" +

@@ -7,7 +7,10 @@
 #include <optional>
 #include <sstream>
 
+#include <unistd.h>
+
 #include "connection_limit.h"
+#include "redis_url.h"
 #include "onlooker_ring.h"
 #include "onlooker_version.h"
 #include "site_scope.h"
@@ -110,7 +113,13 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
       ("login-url", "print the dashboard's sign-in link (with the token) and exit")
       ("max-connections", po::value<long long>()->value_name("N")->default_value(
                               static_cast<long long>(ConnectionLimit::default_max)),
-       "open HTTP and WebSocket connections at most; beyond, 503 (1..1000000)");
+       "open HTTP and WebSocket connections at most; beyond, 503 (1..1000000)")
+      ("cluster", po::value<std::string>()->value_name("redis://HOST[:PORT][/DB]"),
+       "join the live view (and the daily visitor key) of every onlookerd on this Redis; "
+       "a password goes in the URL (redis://:PASSWORD@HOST) of a 0600 --config file")
+      ("node", po::value<std::string>()->value_name("NAME"),
+       "this node's name in the cluster, /metrics and the dashboard (default: the host name; "
+       "1..64 of [A-Za-z0-9._-])");
 
   auto usage = [&] {
     std::ostringstream text;
@@ -260,6 +269,26 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
                ": expected 1..1000000");
   }
   options.max_connections = static_cast<std::size_t>(max_connections);
+  if (values.count("cluster")) {
+    options.cluster = values["cluster"].as<std::string>();
+    std::string why;
+    if (!parse_redis_url(options.cluster, why)) {
+      // The URL may hold a password: name the flag, not the value.
+      return bad("invalid --cluster: " + why);
+    }
+  }
+  if (values.count("node")) {
+    options.node = values["node"].as<std::string>();
+  } else {
+    char name[256] = {};
+    if (::gethostname(name, sizeof name - 1) == 0) options.node = name;
+    if (const auto dot = options.node.find('.'); dot != std::string::npos) options.node.resize(dot);
+  }
+  if (options.node.empty() || options.node.size() > 64 ||
+      options.node.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                      "0123456789._-") != std::string::npos) {
+    return bad("invalid --node '" + options.node + "': expected 1..64 of A-Z a-z 0-9 . _ -");
+  }
   if (values.count("login-url")) {
     if (options.token.empty()) {
       return ParseExit{1, "onlookerd: no token is set (token = ... in the config, or --token), "

@@ -41,6 +41,8 @@ struct Options {
   bool open = false;          // no token: the private endpoints for anyone (a developer's laptop)
   std::string public_url;     // the dashboard's address in browsers, e.g. https://example.com/onlooker/
   std::size_t max_connections = 16384;  // open HTTP + WebSocket connections; 503 beyond
+  std::string cluster;        // redis://... : join the live view of every node on it; empty: alone
+  std::string node;           // this node's name in the cluster, logs and dashboard (default: host name)
 };
 
 // The sign-in link `onlookerd --login-url` prints: --public-url (or the

@@ -54,6 +54,8 @@ class RingReader {
 
   // Tests read the day keys and counters through it.
   const onlooker_ring_header& header() const { return *header_; }
+  // Where the cluster link installs the agreed day keys (onlooker_day_key.h).
+  onlooker_ring_header& shared_header() { return *header_; }
 
  private:
   int fd_ = -1;

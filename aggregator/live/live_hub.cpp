@@ -38,10 +38,14 @@ LiveHub::LiveHub(boost::asio::io_context& io, std::function<RingCounters()> ring
       ring_counters_(std::move(ring_counters)),
       settings_(settings),
       live_(std::chrono::duration_cast<std::chrono::milliseconds>(settings.active_window).count()),
+      nodes_(std::chrono::duration_cast<std::chrono::milliseconds>(settings.active_window).count()),
       push_timer_(io),
       tick_timer_(io) {}
 
-void LiveHub::start() { schedule_tick(); }
+void LiveHub::start() {
+  nodes_.heard(settings_.node, {}, unix_now_ms());
+  schedule_tick();
+}
 
 void LiveHub::stop() {
   push_timer_.cancel();
@@ -49,7 +53,26 @@ void LiveHub::stop() {
 }
 
 void LiveHub::publish(std::shared_ptr<const std::vector<Hit>> hits) {
-  boost::asio::post(io_, [this, hits = std::move(hits)] { apply(*hits); });
+  boost::asio::post(io_, [this, hits = std::move(hits)] {
+    nodes_.heard(settings_.node, *hits, unix_now_ms());
+    apply(*hits);
+  });
+}
+
+void LiveHub::publish_remote(std::string node, std::shared_ptr<const std::vector<Hit>> hits) {
+  boost::asio::post(io_, [this, node = std::move(node), hits = std::move(hits)] {
+    nodes_.heard(node, *hits, unix_now_ms());
+    apply(*hits);
+  });
+}
+
+void LiveHub::set_link_up(bool up) {
+  boost::asio::post(io_, [this, up] {
+    if (link_up_ == up) return;
+    link_up_ = up;
+    changed_ = true;
+    request_push();
+  });
 }
 
 void LiveHub::apply(const std::vector<Hit>& hits) {
@@ -99,6 +122,8 @@ void LiveHub::schedule_tick() {
     if (ec) return;
     const std::int64_t now_ms = unix_now_ms();
     if (live_.expire(now_ms) > 0) changed_ = true;
+    nodes_.heard(settings_.node, {}, now_ms);  // this node is always heard
+    nodes_.expire(now_ms);
     record_series(now_ms / 1000);
     if (changed_) request_push();
     schedule_tick();
@@ -163,6 +188,10 @@ std::string LiveHub::snapshot_json(const SiteScope& scope, const std::string& ho
       static_cast<std::int64_t>(settings_.active_window.count()),
       whole ? series(host) : series(scope),
       scope.all(),
+      // Per-node counts are every site's traffic too: a site key gets none.
+      scope.all() ? nodes_.list(unix_now_ms()) : std::vector<NodeStatus>{},
+      settings_.node,
+      settings_.cluster ? (link_up_ ? "up" : "down") : "off",
   };
   const std::int64_t now_ms = unix_now_ms();
   return onlooker::snapshot_json(

@@ -20,6 +20,7 @@
 #include "hit_feed.h"
 #include "live_client.h"
 #include "live_set.h"
+#include "node_table.h"
 #include "snapshot_json.h"
 
 namespace onlooker {
@@ -32,6 +33,10 @@ struct LiveSettings {
   // Hosts with a 30-minute series of their own (~14 KB each); a host beyond
   // them is counted in onlooker_hosts_refused_total and has no series.
   std::size_t max_hosts = 1000;
+  // This node's name in the "nodes" list, and whether it is in a cluster
+  // (--cluster): without one the link state is "off".
+  std::string node = "local";
+  bool cluster = false;
 };
 
 class LiveHub final : public HitFeed {
@@ -44,6 +49,10 @@ class LiveHub final : public HitFeed {
   void stop();
   // Any thread: queues the hits for the I/O thread.
   void publish(std::shared_ptr<const std::vector<Hit>> hits) override;
+  // Any thread: another node's hits (none: a heartbeat) from the cluster link.
+  void publish_remote(std::string node, std::shared_ptr<const std::vector<Hit>> hits);
+  // Any thread: the cluster link came up or went down.
+  void set_link_up(bool up);
 
   // I/O thread only.
   std::string snapshot_json(const std::string& host, bool with_type) const;
@@ -77,6 +86,8 @@ class LiveHub final : public HitFeed {
   std::function<RingCounters()> ring_counters_;
   LiveSettings settings_;
   LiveSet live_;
+  NodeTable nodes_;
+  bool link_up_ = false;
   std::vector<std::weak_ptr<LiveClient>> sessions_;
   boost::asio::steady_timer push_timer_;
   boost::asio::steady_timer tick_timer_;

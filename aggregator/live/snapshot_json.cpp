@@ -74,6 +74,16 @@ std::string snapshot_json(const LiveSnapshot& snapshot, const SnapshotContext& c
                  {"torn", context.ring.torn},
                  {"capacity", context.ring.capacity},
                  {"fill", context.ring.written - context.ring.consumed}};
+  auto nodes = Json::array();
+  for (const NodeStatus& node : context.nodes) {
+    nodes.push_back({{"node", node.node},
+                     {"live", node.live},
+                     {"hits_per_second", node.hits_per_second},
+                     {"last_heard_ms", node.last_heard_ms},
+                     {"up", node.up}});
+  }
+  out["nodes"] = std::move(nodes);
+  out["cluster"] = {{"node", context.node}, {"link", context.link}};
   return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "live_set.h"
+#include "node_table.h"
 #include "ring_reader.h"
 
 namespace onlooker {
@@ -25,6 +26,9 @@ struct SnapshotContext {
   // The ring's counters are every site's traffic: a site key's snapshot
   // has "ring": null.
   bool with_ring = true;
+  std::vector<NodeStatus> nodes;
+  std::string node;   // this one
+  std::string link;   // the cluster link: "off" (no --cluster), "up", "down"
 };
 
 // `with_type` adds "type": "snapshot" (the WebSocket message). Bytes that

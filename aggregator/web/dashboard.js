@@ -7,7 +7,8 @@
 // numbers count those 100 only, and the dashboard says so.
 // Sites for the selector are the hosts seen in snapshots since the page
 // loaded (one api/live of every site at start, then every snapshot).
-import "./access-banner.js";  // says on the page when no token protects it
+import "./access-banner.js";
+import { renderCluster } from "./cluster-view.js";  // says on the page when no token protects it
 import { $, el, setText, formatNumber, displayPath, displayReferrer, deviceName, plural } from "./dom.js";
 import { LiveConnection } from "./connection.js";
 import { Sparkline } from "./sparkline.js";
@@ -140,6 +141,7 @@ function render() {
   setText($("visitors-note"), snap.active > snap.visitors.length
     ? `The ${formatNumber(snap.visitors.length)} most recently seen of ${formatNumber(snap.active)}.` : "");
   renderRing(snap.ring);
+  renderCluster(snap);
   renderSites();
 }
 

@@ -1,0 +1,54 @@
+// The "nodes" list of the snapshot: for each onlookerd heard on the cluster
+// link (this one included), its live visitors (people whose latest hit came
+// through it), hits per second over the last 10 s, and when it was last
+// heard. I/O thread only.
+#pragma once
+
+#include <absl/container/flat_hash_map.h>
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "hit.h"
+
+namespace onlooker {
+
+struct NodeStatus {
+  std::string node;
+  std::int64_t live = 0;
+  double hits_per_second = 0;
+  std::int64_t last_heard_ms = 0;  // unix ms of its last entry (or local batch)
+  bool up = false;                 // heard within the last few seconds
+};
+
+class NodeTable {
+ public:
+  explicit NodeTable(std::int64_t active_window_ms) : window_ms_(active_window_ms) {}
+
+  void heard(const std::string& node, const std::vector<Hit>& hits, std::int64_t now_ms);
+  // Visitors gone quiet for the active window; nodes silent for as long.
+  void expire(std::int64_t now_ms);
+  std::vector<NodeStatus> list(std::int64_t now_ms) const;
+
+ private:
+  static constexpr std::size_t rate_seconds = 10;
+  struct Node {
+    std::int64_t last_heard_ms = 0;
+    std::int64_t live = 0;
+    std::array<std::uint64_t, rate_seconds> per_second{};
+    std::int64_t last_second = 0;
+  };
+  struct Seen {
+    Node* node;
+    std::int64_t last_ms;
+  };
+
+  std::int64_t window_ms_;
+  std::map<std::string, Node> nodes_;  // stable addresses: Seen points into it
+  absl::flat_hash_map<VisitorId, Seen> visitors_;
+};
+
+}  // namespace onlooker

@@ -1,0 +1,212 @@
+// Several nodes, one live view (issue 17 items 1, 2, 4): real nginx + real
+// onlookerd per node, one real redis-server, all on 127.0.0.1.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <csignal>
+#include <memory>
+#include <thread>
+
+#include "support/http_client.h"
+#include "support/process.h"
+#include "support/redis_server.h"
+#include "support/stack.h"
+
+namespace onlooker {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+using test::eventually;
+using test::http_get;
+using test::RedisServer;
+using test::Stack;
+
+const std::string agent = "Mozilla/5.0 (X11; Linux x86_64) Cluster";
+
+std::unique_ptr<Stack> node(const RedisServer& redis, const std::string& name,
+                            std::vector<std::string> extra = {},
+                            const std::string& directives = "",
+                            std::vector<std::string> nginx_env = {}) {
+  std::vector<std::string> args{"--cluster", redis.url(), "--node", name, "--push-interval", "100"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return std::make_unique<Stack>(
+      test::StackOptions{.onlookerd_args = args, .server_directives = directives,
+                         .nginx_env = nginx_env});
+}
+
+test::HttpResult view(const Stack& stack, const std::string& path, const std::string& client,
+                      const std::map<std::string, std::string>& more = {}) {
+  std::map<std::string, std::string> headers{{"X-Forwarded-For", client}, {"User-Agent", agent}};
+  headers.insert(more.begin(), more.end());
+  return http_get(stack.site_port(), path, headers);
+}
+
+json live(const Stack& stack) {
+  return json::parse(http_get(stack.site_port(), "/onlooker/api/live").body);
+}
+
+std::string link(const Stack& stack) { return live(stack).at("cluster").at("link"); }
+
+std::int64_t node_live(const json& snapshot, const std::string& name) {
+  for (const auto& entry : snapshot.at("nodes")) {
+    if (entry.at("node") == name) return entry.at("live");
+  }
+  return -1;
+}
+
+bool all_up(const std::vector<Stack*>& stacks) {
+  for (Stack* stack : stacks) {
+    if (link(*stack) != "up") return false;
+  }
+  return true;
+}
+
+TEST(Cluster, AHitOnAIsLiveOnCAndOnePersonOnTwoNodesCountsOnce) {
+  RedisServer redis;
+  auto a = node(redis, "web-a");
+  auto b = node(redis, "web-b");
+  auto c = node(redis, "web-c");
+  ASSERT_TRUE(eventually([&] { return all_up({a.get(), b.get(), c.get()}); }, 10s));
+
+  ASSERT_EQ(view(*a, "/index.html", "10.1.0.1").status, 200);
+  ASSERT_TRUE(eventually([&] { return live(*c).at("active") == 1; }, 3s)) << live(*c).dump();
+  json on_c = live(*c);
+  EXPECT_EQ(on_c.at("visitors").at(0).at("path"), "/index.html");
+  EXPECT_EQ(node_live(on_c, "web-a"), 1) << on_c.dump();
+  EXPECT_EQ(node_live(on_c, "web-c"), 0) << on_c.dump();
+
+  // The same address and browser on node B: the same visitor id (the
+  // cluster's day key), so still one person, now on B's page.
+  std::this_thread::sleep_for(5ms);
+  ASSERT_EQ(view(*b, "/about.html", "10.1.0.1").status, 200);
+  ASSERT_TRUE(eventually([&] { return node_live(live(*c), "web-b") == 1; }, 3s)) << live(*c).dump();
+  on_c = live(*c);
+  EXPECT_EQ(on_c.at("active"), 1) << on_c.dump();
+  EXPECT_EQ(on_c.at("visitors").at(0).at("path"), "/about.html");
+  EXPECT_EQ(node_live(on_c, "web-a"), 0);
+  for (Stack* stack : {a.get(), b.get()}) {
+    EXPECT_TRUE(eventually([&] { return live(*stack).at("active") == 1; }, 3s))
+        << live(*stack).dump();
+  }
+
+  // Another person on C is a second one everywhere; ?host= still filters.
+  ASSERT_EQ(view(*c, "/index.html", "10.1.0.2").status, 200);
+  EXPECT_TRUE(eventually([&] { return live(*a).at("active") == 2; }, 3s)) << live(*a).dump();
+  EXPECT_EQ(json::parse(http_get(a->site_port(), "/onlooker/api/count").body).at("active"), 2);
+  EXPECT_EQ(json::parse(http_get(a->site_port(), "/onlooker/api/live?host=nowhere.example").body)
+                .at("active"),
+            0);
+}
+
+TEST(Cluster, CookieModeIsOneVisitorAcrossNodes) {
+  RedisServer redis;
+  auto a = node(redis, "web-a", {}, "onlooker_identity cookie;");
+  auto b = node(redis, "web-b", {}, "onlooker_identity cookie;");
+  ASSERT_TRUE(eventually([&] { return all_up({a.get(), b.get()}); }, 10s));
+  const auto first = view(*a, "/index.html", "10.2.0.1");
+  ASSERT_TRUE(first.headers.count("set-cookie"));
+  const std::string cookie = first.headers.at("set-cookie").substr(0, 37);  // _onl=<32 hex>
+  std::this_thread::sleep_for(5ms);
+  // Another address (a mobile network), same browser cookie, other node.
+  const auto second = view(*b, "/about.html", "10.2.0.99", {{"Cookie", cookie}});
+  EXPECT_FALSE(second.headers.count("set-cookie"));
+  ASSERT_TRUE(eventually([&] { return node_live(live(*a), "web-b") == 1; }, 3s)) << live(*a).dump();
+  EXPECT_EQ(live(*a).at("active"), 1) << live(*a).dump();
+}
+
+TEST(Cluster, RedisDownKeepsTheLocalViewShowsLinkDownAndRejoins) {
+  RedisServer redis;
+  auto a = node(redis, "web-a");
+  auto b = node(redis, "web-b");
+  ASSERT_TRUE(eventually([&] { return all_up({a.get(), b.get()}); }, 10s));
+  ASSERT_EQ(view(*a, "/index.html", "10.3.0.1").status, 200);
+  ASSERT_TRUE(eventually([&] { return live(*b).at("active") == 1; }, 3s));
+
+  redis.kill();
+  EXPECT_TRUE(eventually([&] { return link(*a) == "down" && link(*b) == "down"; }, 5s))
+      << live(*a).dump();
+  // The local view goes on.
+  ASSERT_EQ(view(*b, "/about.html", "10.3.0.2").status, 200);
+  EXPECT_TRUE(eventually([&] { return live(*b).at("active") == 2; }, 3s)) << live(*b).dump();
+  EXPECT_EQ(live(*a).at("active"), 1) << "A cannot hear B while Redis is down";
+
+  redis.start();
+  EXPECT_TRUE(eventually([&] { return all_up({a.get(), b.get()}); }, 15s)) << live(*a).dump();
+  // The batch B queued while the link was down goes out on rejoin, and new
+  // hits flow again.
+  ASSERT_EQ(view(*b, "/index.html", "10.3.0.3").status, 200);
+  EXPECT_TRUE(eventually([&] { return live(*a).at("active") == 3; }, 5s)) << live(*a).dump();
+  EXPECT_EQ(node_live(live(*a), "web-b"), 2) << live(*a).dump();
+}
+
+TEST(Cluster, AKilledNodesVisitorsAgeOutWithinTheActiveWindow) {
+  RedisServer redis;
+  auto a = node(redis, "web-a", {"--active-window", "2"});
+  auto b = node(redis, "web-b", {"--active-window", "2"});
+  ASSERT_TRUE(eventually([&] { return all_up({a.get(), b.get()}); }, 10s));
+  ASSERT_EQ(view(*b, "/index.html", "10.4.0.1").status, 200);
+  ASSERT_TRUE(eventually([&] { return live(*a).at("active") == 1; }, 3s));
+  b->stop_onlookerd(SIGKILL);
+  EXPECT_TRUE(eventually([&] { return live(*a).at("active") == 0; }, 4s)) << live(*a).dump();
+}
+
+TEST(Cluster, ARestartedNodeRebuildsTheOthersVisitorsFromTheStream) {
+  RedisServer redis;
+  auto a = node(redis, "web-a");
+  auto b = node(redis, "web-b");
+  ASSERT_TRUE(eventually([&] { return all_up({a.get(), b.get()}); }, 10s));
+  ASSERT_EQ(view(*b, "/index.html", "10.5.0.1").status, 200);
+  ASSERT_TRUE(eventually([&] { return live(*a).at("active") == 1; }, 3s));
+  a->stop_onlookerd(SIGTERM);
+  a->start_onlookerd();
+  EXPECT_TRUE(eventually([&] { return live(*a).at("active") == 1; }, 5s)) << live(*a).dump();
+}
+
+// Order per visitor is arrival order on the receiving node: node B's clock
+// 2 s behind does not make its later page look older than A's.
+TEST(Cluster, ANodeWhoseClockIsTwoSecondsBehindDoesNotReorderACurrentPage) {
+  RedisServer redis;
+  auto a = node(redis, "web-a");
+  auto b = node(redis, "web-b", {}, "",
+                {"LD_PRELOAD=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
+                 "FAKETIME=-2s", "FAKETIME_DONT_FAKE_MONOTONIC=1"});
+  auto c = node(redis, "web-c");
+  ASSERT_TRUE(eventually([&] { return all_up({a.get(), b.get(), c.get()}); }, 10s));
+  ASSERT_EQ(view(*a, "/index.html", "10.6.0.1").status, 200);
+  ASSERT_TRUE(eventually([&] { return live(*c).at("active") == 1; }, 3s));
+  ASSERT_EQ(view(*b, "/about.html", "10.6.0.1").status, 200);
+  ASSERT_TRUE(eventually([&] { return node_live(live(*c), "web-b") == 1; }, 3s)) << live(*c).dump();
+  for (Stack* stack : {a.get(), b.get(), c.get()}) {
+    ASSERT_TRUE(eventually([&] { return node_live(live(*stack), "web-b") == 1; }, 3s))
+        << live(*stack).dump();
+    const json snapshot = live(*stack);
+    ASSERT_EQ(snapshot.at("active"), 1) << snapshot.dump();
+    EXPECT_EQ(snapshot.at("visitors").at(0).at("path"), "/about.html") << snapshot.dump();
+  }
+  // And back on A, 2 s "later" on B's clock than A's: still the newest page.
+  std::this_thread::sleep_for(5ms);
+  ASSERT_EQ(view(*a, "/index.html", "10.6.0.1").status, 200);
+  for (Stack* stack : {a.get(), b.get(), c.get()}) {
+    EXPECT_TRUE(eventually(
+        [&] {
+          const json snapshot = live(*stack);
+          return snapshot.at("active") == 1 &&
+                 snapshot.at("visitors").at(0).at("path") == "/index.html";
+        },
+        3s))
+        << live(*stack).dump();
+  }
+}
+
+TEST(Cluster, ABadClusterUrlExitsWithStatusTwoWithoutEchoingIt) {
+  const auto result = test::run_command({test::onlookerd_path(), "--ring", "/nonexistent", "--db",
+                                         "/tmp/x.db", "--cluster", "http://:secret@h:1"});
+  EXPECT_EQ(result.status, 2);
+  EXPECT_NE(result.output.find("invalid --cluster"), std::string::npos) << result.output;
+  EXPECT_EQ(result.output.find("secret"), std::string::npos) << result.output;
+}
+
+}  // namespace
+}  // namespace onlooker
