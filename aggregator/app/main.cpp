@@ -14,6 +14,7 @@
 #include <csignal>
 #include <functional>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "access_control.h"
@@ -33,6 +34,7 @@
 #include "ring_reader.h"
 #include "sqlite_history.h"
 #include "sqlite_history_reader.h"
+#include "viewers_table.h"
 #include "onlooker_version.h"
 
 namespace {
@@ -97,6 +99,11 @@ int serve(const onlooker::Options& options) {
   boost::asio::io_context io{1};
   LiveHub hub(io, [&ring] { return ring.counters(); },
               LiveSettings{options.active_window, options.push_interval});
+  std::optional<ViewersTable> viewers;
+  if (!options.viewers_zone.empty()) {
+    viewers.emplace(options.viewers_zone, options.push_interval);
+    hub.set_viewers_table(&*viewers);
+  }
 
   boost::asio::ip::tcp::resolver resolver(io);
   const auto endpoints =

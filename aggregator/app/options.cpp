@@ -57,6 +57,9 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
        "read options from FILE (lines of key = value, same keys as the flags)")
       ("ring", po::value<std::string>()->value_name("PATH"),
        "the ring file named by nginx's onlooker_zone (required)")
+      ("viewers-zone", po::value<std::string>()->value_name("PATH"),
+       "the viewers table named by nginx's onlooker_viewers_zone: live counts per page and "
+       "host for $onlooker_viewers, published once per --push-interval (optional)")
       ("db", po::value<std::string>()->value_name("PATH"),
        "SQLite history database, created if missing (required)")
       ("listen", po::value<std::string>()->value_name("HOST:PORT")->default_value("127.0.0.1:9190"),
@@ -130,6 +133,7 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
   if (!values.count("db")) return bad("--db PATH is required");
   options.ring = values["ring"].as<std::string>();
   options.db = values["db"].as<std::string>();
+  if (values.count("viewers-zone")) options.viewers_zone = values["viewers-zone"].as<std::string>();
   const auto listen = values["listen"].as<std::string>();
   if (!parse_listen(listen, options.listen_host, options.listen_port)) {
     return bad("invalid --listen '" + listen + "': expected HOST:PORT with a port 1..65535");

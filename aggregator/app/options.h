@@ -22,6 +22,7 @@ struct DataFiles {
 
 struct Options {
   std::string ring;
+  std::string viewers_zone;  // empty: no viewers table is published
   std::string db;
   std::string listen_host = "127.0.0.1";
   std::uint16_t listen_port = 9190;

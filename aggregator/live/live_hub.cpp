@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "metrics.h"
+#include "viewers_table.h"
 
 namespace onlooker {
 
@@ -21,13 +22,19 @@ LiveHub::LiveHub(boost::asio::io_context& io, std::function<RingCounters()> ring
       settings_(settings),
       live_(std::chrono::duration_cast<std::chrono::milliseconds>(settings.active_window).count()),
       push_timer_(io),
-      tick_timer_(io) {}
+      tick_timer_(io),
+      viewers_timer_(io) {}
 
-void LiveHub::start() { schedule_tick(); }
+void LiveHub::start() {
+  schedule_tick();
+  if (viewers_ != nullptr) schedule_viewers();
+}
 
 void LiveHub::stop() {
   push_timer_.cancel();
   tick_timer_.cancel();
+  viewers_timer_.cancel();
+  if (viewers_ != nullptr) viewers_->withdraw();
 }
 
 void LiveHub::publish(std::shared_ptr<const std::vector<Hit>> hits) {
@@ -86,6 +93,18 @@ void LiveHub::schedule_tick() {
     record_series(now_ms / 1000);
     if (changed_) request_push();
     schedule_tick();
+  });
+}
+
+// Once per push interval, changed or not: the publish time is how nginx
+// tells a live table from one onlookerd stopped writing.
+void LiveHub::schedule_viewers() {
+  const std::int64_t now_ms = unix_now_ms();
+  if (live_.expire(now_ms) > 0) changed_ = true;
+  viewers_->publish(live_.page_counts(), now_ms);
+  viewers_timer_.expires_after(settings_.push_interval);
+  viewers_timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) schedule_viewers();
   });
 }
 

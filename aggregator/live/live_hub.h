@@ -25,6 +25,7 @@
 namespace onlooker {
 
 class Metrics;
+class ViewersTable;
 
 struct LiveSettings {
   std::chrono::seconds active_window{300};
@@ -39,6 +40,10 @@ class LiveHub final : public HitFeed {
   // `ring_counters` reads the ring's counters for the snapshots (any thread).
   LiveHub(boost::asio::io_context& io, std::function<RingCounters()> ring_counters,
           LiveSettings settings);
+
+  // Publishes the live counts into `table` once per push interval from
+  // start() on (nullptr: none). Before start().
+  void set_viewers_table(ViewersTable* table) { viewers_ = table; }
 
   void start();
   void stop();
@@ -61,6 +66,7 @@ class LiveHub final : public HitFeed {
   void request_push();
   void push();
   void schedule_tick();
+  void schedule_viewers();
   void record_series(std::int64_t now_s);
   Series series(const std::string& host) const;
 
@@ -71,6 +77,8 @@ class LiveHub final : public HitFeed {
   std::vector<std::weak_ptr<LiveClient>> sessions_;
   boost::asio::steady_timer push_timer_;
   boost::asio::steady_timer tick_timer_;
+  boost::asio::steady_timer viewers_timer_;
+  ViewersTable* viewers_ = nullptr;
   // Active people per second for the last 30 minutes; key "" is all hosts.
   // A host's series goes when nobody has been on it for the whole series.
   struct HostSeries {
