@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "access_control.h"
+#include "alert_evaluator.h"
 #include "connection_limit.h"
 #include "drain_loop.h"
 #include "history_api.h"
@@ -99,6 +100,8 @@ int serve(const onlooker::Options& options) {
   boost::asio::io_context io{1};
   LiveHub hub(io, [&ring] { return ring.counters(); },
               LiveSettings{options.active_window, options.push_interval});
+  AlertEvaluator alerts(options.alerts);
+  if (!options.alerts.empty()) hub.set_alert_evaluator(&alerts);
   std::optional<ViewersTable> viewers;
   if (!options.viewers_zone.empty()) {
     viewers.emplace(options.viewers_zone, options.push_interval);
@@ -131,6 +134,10 @@ int serve(const onlooker::Options& options) {
   drain.restore(recent_hits_with_names(options));
   drain.add_metrics(metrics);
   hub.add_metrics(metrics);
+  metrics.add("onlooker_alerts_fired_total", Metrics::Type::counter,
+              "Times an alert rule fired (--alert).", [&alerts] { return alerts.fired_total(); });
+  metrics.add("onlooker_alerts_firing", Metrics::Type::gauge, "Alert rules firing now.",
+              [&alerts] { return alerts.firing(); });
   hub.start();
   listener->run();
   std::jthread drain_thread([&drain](std::stop_token stop) { drain.run(stop); });

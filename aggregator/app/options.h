@@ -8,6 +8,8 @@
 #include <variant>
 #include <vector>
 
+#include "alert_rule.h"
+
 namespace onlooker {
 
 // A data-file flag (--geoip, --ua-regexes): not given (onlookerd's defaults,
@@ -36,6 +38,7 @@ struct Options {
   std::vector<std::string> allowed_origins;
   bool open = false;          // no token: the private endpoints for anyone (a developer's laptop)
   std::string public_url;     // the dashboard's address in browsers, e.g. https://example.com/onlooker/
+  std::vector<AlertRule> alerts;  // --alert 'NAME: CONDITION' (repeatable)
   std::size_t max_connections = 16384;  // open HTTP + WebSocket connections; 503 beyond
 };
 

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "alert_evaluator.h"
+#include "log.h"
 #include "metrics.h"
 #include "viewers_table.h"
 
@@ -91,6 +93,7 @@ void LiveHub::schedule_tick() {
     const std::int64_t now_ms = unix_now_ms();
     if (live_.expire(now_ms) > 0) changed_ = true;
     record_series(now_ms / 1000);
+    if (alerts_ != nullptr) evaluate_alerts(now_ms);
     if (changed_) request_push();
     schedule_tick();
   });
@@ -106,6 +109,30 @@ void LiveHub::schedule_viewers() {
   viewers_timer_.async_wait([this](boost::system::error_code ec) {
     if (!ec) schedule_viewers();
   });
+}
+
+void LiveHub::evaluate_alerts(std::int64_t now_ms) {
+  std::vector<PageCount> pages;  // only when a rule asks for a page
+  bool pages_read = false;
+  const auto events = alerts_->step(now_ms, [&](const AlertRule& rule) -> double {
+    if (rule.path.empty()) return static_cast<double>(live_.people(rule.host));
+    if (!pages_read) pages = live_.page_counts();
+    pages_read = true;
+    std::uint64_t viewers = 0;
+    for (const PageCount& page : pages) {
+      if (page.path == rule.path && (rule.host.empty() || page.host == rule.host)) {
+        viewers += page.viewers;
+      }
+    }
+    return static_cast<double>(viewers);
+  });
+  for (const AlertEvent& event : events) {
+    log::warn(std::string("msg=\"alert ") +
+              (event.state == AlertEvent::State::firing ? "firing" : "cleared") +
+              "\" rule=\"" + event.rule->name + "\" condition=\"" + event.rule->condition +
+              "\" value=" + std::to_string(static_cast<long long>(event.value)) +
+              " ts_ms=" + std::to_string(event.ts_ms));
+  }
 }
 
 void LiveHub::record_series(std::int64_t now_s) {

@@ -26,6 +26,7 @@ namespace onlooker {
 
 class Metrics;
 class ViewersTable;
+class AlertEvaluator;
 
 struct LiveSettings {
   std::chrono::seconds active_window{300};
@@ -44,6 +45,10 @@ class LiveHub final : public HitFeed {
   // Publishes the live counts into `table` once per push interval from
   // start() on (nullptr: none). Before start().
   void set_viewers_table(ViewersTable* table) { viewers_ = table; }
+
+  // Evaluates `alerts` once a second from start() on; fired and cleared
+  // alerts go to the log (nullptr: none). Before start().
+  void set_alert_evaluator(AlertEvaluator* alerts) { alerts_ = alerts; }
 
   void start();
   void stop();
@@ -67,6 +72,7 @@ class LiveHub final : public HitFeed {
   void push();
   void schedule_tick();
   void schedule_viewers();
+  void evaluate_alerts(std::int64_t now_ms);
   void record_series(std::int64_t now_s);
   Series series(const std::string& host) const;
 
@@ -79,6 +85,7 @@ class LiveHub final : public HitFeed {
   boost::asio::steady_timer tick_timer_;
   boost::asio::steady_timer viewers_timer_;
   ViewersTable* viewers_ = nullptr;
+  AlertEvaluator* alerts_ = nullptr;
   // Active people per second for the last 30 minutes; key "" is all hosts.
   // A host's series goes when nobody has been on it for the whole series.
   struct HostSeries {

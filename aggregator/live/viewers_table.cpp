@@ -1,5 +1,7 @@
 #include "viewers_table.h"
 
+#include "sole_owner_lock.h"
+
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/random.h>
@@ -31,14 +33,7 @@ ViewersTable::ViewersTable(const std::string& path, std::chrono::milliseconds pu
     fail(path, std::string(std::strerror(errno)) +
                    " (nginx creates it: onlooker_viewers_zone, then start onlookerd)");
   }
-  // An open-file-description record lock, not flock: nginx flocks the file
-  // while it (re)configures, and the two kinds of lock do not interact.
-  struct flock writer_lock {};
-  writer_lock.l_type = F_WRLCK;
-  writer_lock.l_whence = SEEK_SET;
-  writer_lock.l_start = 0;
-  writer_lock.l_len = 1;
-  if (::fcntl(fd_, F_OFD_SETLK, &writer_lock) != 0) {
+  if (!take_sole_owner_lock(fd_)) {
     ::close(fd_);
     fail(path, "written by another onlookerd");
   }
