@@ -23,6 +23,10 @@
 
 static char *ngx_http_onlooker_zone(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_onlooker_viewers_zone(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static ngx_int_t ngx_http_onlooker_group(ngx_conf_t *cf, ngx_str_t *value,
+    ngx_int_t *gid);
 static char *ngx_http_onlooker_beacon(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static ngx_int_t ngx_http_onlooker_add_variables(ngx_conf_t *cf);
@@ -51,6 +55,13 @@ static ngx_command_t  ngx_http_onlooker_commands[] = {
     { ngx_string("onlooker_zone"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE23,
       ngx_http_onlooker_zone,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("onlooker_viewers_zone"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE23,
+      ngx_http_onlooker_viewers_zone,
       NGX_HTTP_MAIN_CONF_OFFSET,
       0,
       NULL },
@@ -127,6 +138,12 @@ ngx_module_t  ngx_http_onlooker_module = {
 
 static ngx_str_t  ngx_http_onlooker_visitor_name = ngx_string("onlooker_visitor");
 
+/* indexed by the variables' data: 0 the page, 1 the host */
+static ngx_str_t  ngx_http_onlooker_viewers_names[] = {
+    ngx_string("onlooker_viewers"),
+    ngx_string("onlooker_site_viewers")
+};
+
 
 /* onlooker_zone PATH size=SIZE [group=NAME]; */
 static char *
@@ -136,7 +153,6 @@ ngx_http_onlooker_zone(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     off_t                      size;
     ngx_str_t                 *value, s;
-    struct group              *grp;
     ngx_http_onlooker_zone_t  *zone;
 
     if (omcf->zone != NULL) {
@@ -171,21 +187,10 @@ ngx_http_onlooker_zone(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     zone->path = value[1];
     zone->group = -1;
 
-    if (cf->args->nelts == 4) {
-        if (value[3].len <= 6 || ngx_strncmp(value[3].data, "group=", 6) != 0) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "invalid onlooker_zone parameter \"%V\", "
-                               "expected group=NAME", &value[3]);
-            return NGX_CONF_ERROR;
-        }
-        grp = getgrnam((const char *) value[3].data + 6);
-        if (grp == NULL) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "onlooker_zone: unknown group \"%s\"",
-                               value[3].data + 6);
-            return NGX_CONF_ERROR;
-        }
-        zone->group = (ngx_int_t) grp->gr_gid;
+    if (cf->args->nelts == 4
+        && ngx_http_onlooker_group(cf, &value[3], &zone->group) != NGX_OK)
+    {
+        return NGX_CONF_ERROR;
     }
 
     zone->capacity = size == NGX_ERROR
@@ -208,6 +213,101 @@ ngx_http_onlooker_zone(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     omcf->zone = zone;
 
     return NGX_CONF_OK;
+}
+
+
+/* onlooker_viewers_zone PATH size=SIZE [group=NAME]; */
+static char *
+ngx_http_onlooker_viewers_zone(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_onlooker_main_conf_t  *omcf = conf;
+
+    off_t                              size;
+    ngx_str_t                         *value, s;
+    ngx_http_onlooker_viewers_zone_t  *zone;
+
+    if (omcf->viewers != NULL) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (value[1].len == 0 || value[1].data[0] != '/') {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "onlooker_viewers_zone needs an absolute path, "
+                           "not \"%V\"", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    zone = ngx_pcalloc(cf->pool, sizeof(ngx_http_onlooker_viewers_zone_t));
+    if (zone == NULL) {
+        return NGX_CONF_ERROR;
+    }
+    zone->path = value[1];
+    zone->group = -1;
+
+    size = NGX_ERROR;
+    if (value[2].len > 5 && ngx_strncmp(value[2].data, "size=", 5) == 0) {
+        s.data = value[2].data + 5;
+        s.len = value[2].len - 5;
+        size = ngx_parse_offset(&s);
+    }
+    zone->slots = size == NGX_ERROR
+                  ? 0 : onlooker_viewers_slots_for((uint64_t) size);
+    if (zone->slots == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid onlooker_viewers_zone parameter \"%V\", "
+                           "expected size=SIZE between %uDk and %uDm",
+                           &value[2],
+                           (uint32_t) (onlooker_viewers_bytes(
+                               ONLOOKER_VIEWERS_MIN_SLOTS) / 1024 + 1),
+                           (uint32_t) (onlooker_viewers_bytes(
+                               ONLOOKER_VIEWERS_MAX_SLOTS) >> 20));
+        return NGX_CONF_ERROR;
+    }
+
+    if (cf->args->nelts == 4
+        && ngx_http_onlooker_group(cf, &value[3], &zone->group) != NGX_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_http_onlooker_viewers_map(cf, zone) != NGX_CONF_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    omcf->viewers = zone;
+
+    return NGX_CONF_OK;
+}
+
+
+/* group=NAME of onlooker_zone and onlooker_viewers_zone: the group that,
+ * besides the owner, may read and write the file (onlookerd's). */
+static ngx_int_t
+ngx_http_onlooker_group(ngx_conf_t *cf, ngx_str_t *value, ngx_int_t *gid)
+{
+    ngx_str_t     *directive;
+    struct group  *grp;
+
+    directive = cf->args->elts;
+
+    if (value->len <= 6 || ngx_strncmp(value->data, "group=", 6) != 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid %V parameter \"%V\", expected group=NAME",
+                           &directive[0], value);
+        return NGX_ERROR;
+    }
+    grp = getgrnam((const char *) value->data + 6);
+    if (grp == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "%V: unknown group \"%s\"", &directive[0],
+                           value->data + 6);
+        return NGX_ERROR;
+    }
+    *gid = (ngx_int_t) grp->gr_gid;
+
+    return NGX_OK;
 }
 
 
@@ -234,6 +334,7 @@ ngx_http_onlooker_beacon(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 static ngx_int_t
 ngx_http_onlooker_add_variables(ngx_conf_t *cf)
 {
+    ngx_uint_t            i;
     ngx_http_variable_t  *var;
 
     var = ngx_http_add_variable(cf, &ngx_http_onlooker_visitor_name,
@@ -243,6 +344,16 @@ ngx_http_onlooker_add_variables(ngx_conf_t *cf)
     }
 
     var->get_handler = ngx_http_onlooker_visitor_variable;
+
+    for (i = 0; i < 2; i++) {
+        var = ngx_http_add_variable(cf, &ngx_http_onlooker_viewers_names[i],
+                                    NGX_HTTP_VAR_NOCACHEABLE);
+        if (var == NULL) {
+            return NGX_ERROR;
+        }
+        var->get_handler = ngx_http_onlooker_viewers_variable;
+        var->data = i;
+    }
 
     return NGX_OK;
 }
@@ -400,7 +511,6 @@ static ngx_int_t
 ngx_http_onlooker_log_handler(ngx_http_request_t *r)
 {
     u_char                          id[NGX_HTTP_ONLOOKER_ID_LEN];
-    u_char                         *q;
     uint64_t                        now_ms;
     ngx_str_t                       path, host;
     onlooker_ring_header           *ring;
@@ -416,14 +526,7 @@ ngx_http_onlooker_log_handler(ngx_http_request_t *r)
     ring = omcf->zone->ring;
     now_ms = ngx_http_onlooker_now_ms();
 
-    /* the path as the client sent it; the query string only if asked for */
-    path = r->unparsed_uri;
-    if (!olcf->query && path.data != NULL) {
-        q = ngx_strlchr(path.data, path.data + path.len, '?');
-        if (q != NULL) {
-            path.len = q - path.data;
-        }
-    }
+    ngx_http_onlooker_page_path(r, olcf, &path);
 
     ngx_http_onlooker_host(r, &host);
     if (ngx_http_onlooker_visitor(r, ring, olcf, &host, now_ms, id) != NGX_OK) {

@@ -11,13 +11,16 @@
 
 #include "ngx_http_onlooker_client.h"
 #include "ngx_http_onlooker_identity.h"
+#include "ngx_http_onlooker_viewers.h"
 #include "ngx_http_onlooker_zone.h"
 
 #define NGX_HTTP_ONLOOKER_IDENTITY_HASH    0
 #define NGX_HTTP_ONLOOKER_IDENTITY_COOKIE  1
 
 typedef struct {
-    ngx_http_onlooker_zone_t  *zone;        /* NULL without onlooker_zone */
+    ngx_http_onlooker_zone_t          *zone;     /* NULL without onlooker_zone */
+    ngx_http_onlooker_viewers_zone_t  *viewers;  /* NULL without
+                                                    onlooker_viewers_zone */
 } ngx_http_onlooker_main_conf_t;
 
 /* The matched server's exact server_name values, copied at configuration
@@ -52,6 +55,23 @@ ngx_http_onlooker_host(ngx_http_request_t *r, ngx_str_t *host)
 
     oscf = ngx_http_get_module_srv_conf(r, ngx_http_onlooker_module);
     ngx_http_onlooker_served_host(r, oscf->names, host);
+}
+
+/* The path to record for r: as the client sent it, the query string only
+ * with onlooker_query on. */
+static ngx_inline void
+ngx_http_onlooker_page_path(ngx_http_request_t *r,
+    ngx_http_onlooker_loc_conf_t *olcf, ngx_str_t *path)
+{
+    u_char  *q;
+
+    *path = r->unparsed_uri;
+    if (!olcf->query && path->data != NULL) {
+        q = ngx_strlchr(path->data, path->data + path->len, '?');
+        if (q != NULL) {
+            path->len = q - path->data;
+        }
+    }
 }
 
 #endif /* NGX_HTTP_ONLOOKER_MODULE_H */

@@ -377,23 +377,35 @@ onlooker_ring_skip_torn(onlooker_ring_header *h, uint64_t pos)
     return 1;
 }
 
-/* Appends `len` bytes of `src` to the record text at *used, cut to `cap`
- * bytes without splitting a UTF-8 sequence. Returns the stored length. Any
- * byte value is carried as is: the lengths, not terminators, delimit fields. */
+/* How many of `len` bytes of `src` a field of `cap` bytes keeps: cut
+ * without splitting a UTF-8 sequence. The viewers table hashes the same cut
+ * (onlooker_viewers.h). Any byte value is carried as is: the lengths, not
+ * terminators, delimit fields. */
+static inline size_t
+onlooker_text_fit(const void *src, size_t len, size_t cap)
+{
+    const unsigned char *bytes = (const unsigned char *) src;
+    size_t               cut = cap;
+
+    if (len <= cap) {
+        return len;
+    }
+    /* back off over continuation bytes (10xxxxxx) to a character start */
+    while (cut > 0 && cap - cut < 3 && (bytes[cut] & 0xC0) == 0x80) {
+        cut--;
+    }
+    return (bytes[cut] & 0xC0) == 0x80 ? cap : cut;
+}
+
+/* Appends src to the record text at *used, cut by onlooker_text_fit;
+ * returns the stored length. */
 static inline uint16_t
 onlooker_record_put_text(onlooker_record *rec, size_t *used, const void *src,
                          size_t len, size_t cap)
 {
     const unsigned char *bytes = (const unsigned char *) src;
 
-    if (len > cap) {
-        size_t cut = cap;
-        /* back off over continuation bytes (10xxxxxx) to a character start */
-        while (cut > 0 && cap - cut < 3 && (bytes[cut] & 0xC0) == 0x80) {
-            cut--;
-        }
-        len = (bytes[cut] & 0xC0) == 0x80 ? cap : cut;
-    }
+    len = onlooker_text_fit(src, len, cap);
     memcpy(rec->text + *used, bytes, len);
     *used += len;
     return (uint16_t) len;

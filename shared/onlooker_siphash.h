@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -90,10 +91,15 @@ onlooker_siphash_update(onlooker_siphash *s, const void *data, size_t len)
     }
 
     for (; end - in >= 8; in += 8) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        memcpy(&m, in, 8);   /* one load: the words are little-endian */
+        (void) i;
+#else
         m = 0;
         for (i = 7; i >= 0; i--) {
             m = m << 8 | in[i];
         }
+#endif
         onlooker_sip_compress(s, m);
     }
 

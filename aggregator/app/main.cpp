@@ -14,10 +14,12 @@
 #include <csignal>
 #include <functional>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "access_control.h"
 #include "cluster_link.h"
+#include "alert_evaluator.h"
 #include "connection_limit.h"
 #include "drain_loop.h"
 #include "history_api.h"
@@ -34,6 +36,7 @@
 #include "ring_reader.h"
 #include "sqlite_history.h"
 #include "sqlite_history_reader.h"
+#include "viewers_table.h"
 #include "onlooker_version.h"
 
 namespace {
@@ -117,6 +120,13 @@ int serve(const onlooker::Options& options) {
         &ring.shared_header());
   }
   HitFeed& feed = cluster ? static_cast<HitFeed&>(*cluster) : hub;
+  AlertEvaluator alerts(options.alerts);
+  if (!options.alerts.empty()) hub.set_alert_evaluator(&alerts);
+  std::optional<ViewersTable> viewers;
+  if (!options.viewers_zone.empty()) {
+    viewers.emplace(options.viewers_zone, options.push_interval);
+    hub.set_viewers_table(&*viewers);
+  }
 
   boost::asio::ip::tcp::resolver resolver(io);
   const auto endpoints =
@@ -146,6 +156,10 @@ int serve(const onlooker::Options& options) {
   drain.restore(recent_hits_with_names(options));
   drain.add_metrics(metrics);
   hub.add_metrics(metrics);
+  metrics.add("onlooker_alerts_fired_total", Metrics::Type::counter,
+              "Times an alert rule fired (--alert).", [&alerts] { return alerts.fired_total(); });
+  metrics.add("onlooker_alerts_firing", Metrics::Type::gauge, "Alert rules firing now.",
+              [&alerts] { return alerts.firing(); });
   hub.start();
   if (cluster) cluster->start();
   listener->run();

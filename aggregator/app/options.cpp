@@ -70,6 +70,9 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
        "read options from FILE (lines of key = value, same keys as the flags)")
       ("ring", po::value<std::string>()->value_name("PATH"),
        "the ring file named by nginx's onlooker_zone (required)")
+      ("viewers-zone", po::value<std::string>()->value_name("PATH"),
+       "the viewers table named by nginx's onlooker_viewers_zone: live counts per page and "
+       "host for $onlooker_viewers, published once per --push-interval (optional)")
       ("db", po::value<std::string>()->value_name("PATH"),
        "SQLite history database, created if missing (required)")
       ("listen", po::value<std::string>()->value_name("HOST:PORT")->default_value("127.0.0.1:9190"),
@@ -110,6 +113,9 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
       ("public-url", po::value<std::string>()->value_name("URL"),
        "the dashboard's address as browsers see it (e.g. https://example.com/onlooker/): the "
        "sign-in link, a Host this server answers to, Secure cookies when https")
+      ("alert", po::value<std::vector<std::string>>()->value_name("RULE")->composing(),
+       "an alert rule, 'NAME: CONDITION' (repeatable): live > N, live{path=/p} > N, live{host=h} < N, optionally "
+       "'for 10m'; fired and cleared alerts go to the log and /metrics")
       ("login-url", "print the dashboard's sign-in link (with the token) and exit")
       ("max-connections", po::value<long long>()->value_name("N")->default_value(
                               static_cast<long long>(ConnectionLimit::default_max)),
@@ -175,6 +181,7 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
   if (!values.count("db")) return bad("--db PATH is required");
   options.ring = values["ring"].as<std::string>();
   options.db = values["db"].as<std::string>();
+  if (values.count("viewers-zone")) options.viewers_zone = values["viewers-zone"].as<std::string>();
   const auto listen = values["listen"].as<std::string>();
   if (!parse_listen(listen, options.listen_host, options.listen_port)) {
     return bad("invalid --listen '" + listen + "': expected HOST:PORT with a port 1..65535");
@@ -261,6 +268,13 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
     options.public_url = values["public-url"].as<std::string>();
     if (options.public_url.rfind("http://", 0) != 0 && options.public_url.rfind("https://", 0) != 0) {
       return bad("invalid --public-url '" + options.public_url + "': expected http(s)://host/path/");
+    }
+  }
+  if (values.count("alert")) {
+    for (const auto& text : values["alert"].as<std::vector<std::string>>()) {
+      auto rule = parse_alert_rule(text);
+      if (const auto* error = std::get_if<std::string>(&rule)) return bad("invalid --alert: " + *error);
+      options.alerts.push_back(std::get<AlertRule>(std::move(rule)));
     }
   }
   const auto max_connections = values["max-connections"].as<long long>();

@@ -10,6 +10,7 @@
 
 #include "site_scope.h"
 #include "token.h"
+#include "alert_rule.h"
 
 namespace onlooker {
 
@@ -25,6 +26,7 @@ struct DataFiles {
 
 struct Options {
   std::string ring;
+  std::string viewers_zone;  // empty: no viewers table is published
   std::string db;
   std::string listen_host = "127.0.0.1";
   std::uint16_t listen_port = 9190;
@@ -40,6 +42,7 @@ struct Options {
   std::vector<std::string> allowed_origins;
   bool open = false;          // no token: the private endpoints for anyone (a developer's laptop)
   std::string public_url;     // the dashboard's address in browsers, e.g. https://example.com/onlooker/
+  std::vector<AlertRule> alerts;  // --alert 'NAME: CONDITION' (repeatable)
   std::size_t max_connections = 16384;  // open HTTP + WebSocket connections; 503 beyond
   std::string cluster;        // redis://... : join the live view of every node on it; empty: alone
   std::string node;           // this node's name in the cluster, logs and dashboard (default: host name)

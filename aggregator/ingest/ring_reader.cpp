@@ -1,5 +1,7 @@
 #include "ring_reader.h"
 
+#include "sole_owner_lock.h"
+
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -23,14 +25,7 @@ RingReader::RingReader(const std::string& path) {
                     "does onlookerd run as the user that owns the file?)");
   }
   // One consumer per ring: a second onlookerd would free slots under the first.
-  // An open-file-description record lock, not flock: nginx flocks the file
-  // while it (re)configures, and the two kinds of lock do not interact.
-  struct flock consumer_lock {};
-  consumer_lock.l_type = F_WRLCK;
-  consumer_lock.l_whence = SEEK_SET;
-  consumer_lock.l_start = 0;
-  consumer_lock.l_len = 1;
-  if (::fcntl(fd_, F_OFD_SETLK, &consumer_lock) != 0) {
+  if (!take_sole_owner_lock(fd_)) {
     ::close(fd_);
     throw RingError("ring " + path + " is already drained by another onlookerd");
   }

@@ -7,7 +7,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "alert_evaluator.h"
+#include "log.h"
 #include "metrics.h"
+#include "viewers_table.h"
 
 namespace onlooker {
 
@@ -40,16 +43,20 @@ LiveHub::LiveHub(boost::asio::io_context& io, std::function<RingCounters()> ring
       live_(std::chrono::duration_cast<std::chrono::milliseconds>(settings.active_window).count()),
       nodes_(std::chrono::duration_cast<std::chrono::milliseconds>(settings.active_window).count()),
       push_timer_(io),
-      tick_timer_(io) {}
+      tick_timer_(io),
+      viewers_timer_(io) {}
 
 void LiveHub::start() {
   nodes_.heard(settings_.node, {}, unix_now_ms());
   schedule_tick();
+  if (viewers_ != nullptr) schedule_viewers();
 }
 
 void LiveHub::stop() {
   push_timer_.cancel();
   tick_timer_.cancel();
+  viewers_timer_.cancel();
+  if (viewers_ != nullptr) viewers_->withdraw();
 }
 
 void LiveHub::publish(std::shared_ptr<const std::vector<Hit>> hits) {
@@ -125,9 +132,46 @@ void LiveHub::schedule_tick() {
     nodes_.heard(settings_.node, {}, now_ms);  // this node is always heard
     nodes_.expire(now_ms);
     record_series(now_ms / 1000);
+    if (alerts_ != nullptr) evaluate_alerts(now_ms);
     if (changed_) request_push();
     schedule_tick();
   });
+}
+
+// Once per push interval, changed or not: the publish time is how nginx
+// tells a live table from one onlookerd stopped writing.
+void LiveHub::schedule_viewers() {
+  const std::int64_t now_ms = unix_now_ms();
+  if (live_.expire(now_ms) > 0) changed_ = true;
+  viewers_->publish(live_.page_counts(), now_ms);
+  viewers_timer_.expires_after(settings_.push_interval);
+  viewers_timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) schedule_viewers();
+  });
+}
+
+void LiveHub::evaluate_alerts(std::int64_t now_ms) {
+  std::vector<PageCount> pages;  // only when a rule asks for a page
+  bool pages_read = false;
+  const auto events = alerts_->step(now_ms, [&](const AlertRule& rule) -> double {
+    if (rule.path.empty()) return static_cast<double>(live_.people(rule.host));
+    if (!pages_read) pages = live_.page_counts();
+    pages_read = true;
+    std::uint64_t viewers = 0;
+    for (const PageCount& page : pages) {
+      if (page.path == rule.path && (rule.host.empty() || page.host == rule.host)) {
+        viewers += page.viewers;
+      }
+    }
+    return static_cast<double>(viewers);
+  });
+  for (const AlertEvent& event : events) {
+    log::warn(std::string("msg=\"alert ") +
+              (event.state == AlertEvent::State::firing ? "firing" : "cleared") +
+              "\" rule=\"" + event.rule->name + "\" condition=\"" + event.rule->condition +
+              "\" value=" + std::to_string(static_cast<long long>(event.value)) +
+              " ts_ms=" + std::to_string(event.ts_ms));
+  }
 }
 
 void LiveHub::record_series(std::int64_t now_s) {

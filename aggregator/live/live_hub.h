@@ -26,6 +26,8 @@
 namespace onlooker {
 
 class Metrics;
+class ViewersTable;
+class AlertEvaluator;
 
 struct LiveSettings {
   std::chrono::seconds active_window{300};
@@ -44,6 +46,14 @@ class LiveHub final : public HitFeed {
   // `ring_counters` reads the ring's counters for the snapshots (any thread).
   LiveHub(boost::asio::io_context& io, std::function<RingCounters()> ring_counters,
           LiveSettings settings);
+
+  // Publishes the live counts into `table` once per push interval from
+  // start() on (nullptr: none). Before start().
+  void set_viewers_table(ViewersTable* table) { viewers_ = table; }
+
+  // Evaluates `alerts` once a second from start() on; fired and cleared
+  // alerts go to the log (nullptr: none). Before start().
+  void set_alert_evaluator(AlertEvaluator* alerts) { alerts_ = alerts; }
 
   void start();
   void stop();
@@ -78,6 +88,8 @@ class LiveHub final : public HitFeed {
   std::string message_for(const LiveClient& client) const;
   void push();
   void schedule_tick();
+  void schedule_viewers();
+  void evaluate_alerts(std::int64_t now_ms);
   void record_series(std::int64_t now_s);
   Series series(const std::string& host) const;
   Series series(const SiteScope& scope) const;  // summed over its hosts
@@ -91,6 +103,9 @@ class LiveHub final : public HitFeed {
   std::vector<std::weak_ptr<LiveClient>> sessions_;
   boost::asio::steady_timer push_timer_;
   boost::asio::steady_timer tick_timer_;
+  boost::asio::steady_timer viewers_timer_;
+  ViewersTable* viewers_ = nullptr;
+  AlertEvaluator* alerts_ = nullptr;
   // Active people per second for the last 30 minutes; key "" is all hosts.
   // A host's series goes when nobody has been on it for the whole series.
   struct HostSeries {

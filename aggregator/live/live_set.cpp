@@ -229,4 +229,23 @@ LiveSnapshot LiveSet::collect(std::int64_t now_ms, const std::function<bool(Text
   return snap;
 }
 
+std::vector<PageCount> LiveSet::page_counts() const {
+  struct PairHash {
+    std::size_t operator()(std::pair<Text, Text> key) const {
+      return (std::size_t{key.first} << 32) | key.second;
+    }
+  };
+  std::unordered_map<std::pair<Text, Text>, std::uint64_t, PairHash> counts;
+  visitors_.for_each_newest_first([&](const Key& key, const Visitor& visitor) {
+    if (!visitor.bot) ++counts[{key.host, visitor.path}];
+  });
+  std::vector<PageCount> pages;
+  pages.reserve(counts.size());
+  for (const auto& [page, viewers] : counts) {
+    pages.push_back({std::string(texts_.text(page.first)), std::string(texts_.text(page.second)),
+                     viewers});
+  }
+  return pages;
+}
+
 }  // namespace onlooker

@@ -45,6 +45,13 @@ struct Count {
   std::int64_t viewers = 0;
 };
 
+// People on one page of one host (the viewers table publishes these).
+struct PageCount {
+  std::string host;
+  std::string path;
+  std::uint64_t viewers = 0;
+};
+
 struct LiveSnapshot {
   std::int64_t ts_ms = 0;
   std::int64_t active = 0;  // people: bots are never counted here
@@ -81,6 +88,9 @@ class LiveSet {
   LiveSnapshot snapshot_where(std::int64_t now_ms,
                               const std::function<bool(std::string_view host)>& keep,
                               std::size_t top_n = 10, std::size_t max_visitors = 100) const;
+
+  // People per (host, path), every page, in no order. O(visitors).
+  std::vector<PageCount> page_counts() const;
 
   // Distinct texts the visitors hold (for tests and memory checks).
   std::size_t distinct_texts() const { return texts_.size(); }

@@ -69,6 +69,10 @@ void Stack::start() {
   replace_all(extra, "@SITE@", dir_.file("site"));
   replace_all(conf, "        onlooker on;\n", "        onlooker on;\n" + extra + "\n");
   replace_all(conf, "size=16m;", "size=" + options_.ring_size + ";");
+  if (options_.viewers_zone) {
+    replace_all(conf, "    # Trust X-Forwarded-For",
+                "    onlooker_viewers_zone " + viewers_path() + " size=1m;\n\n    # Trust X-Forwarded-For");
+  }
   std::vector<std::string> argv;
   if (!options_.nginx_env.empty()) {
     argv.push_back("/usr/bin/env");
@@ -154,6 +158,7 @@ int Stack::nginx_signal(const std::string& signal) const {
 void Stack::start_onlookerd() {
   std::vector<std::string> argv{onlookerd_path(), "--ring", ring_path(), "--db", db_path(),
                                 "--listen", "127.0.0.1:" + std::to_string(api_port_)};
+  if (options_.viewers_zone) argv.insert(argv.end(), {"--viewers-zone", viewers_path()});
   argv.insert(argv.end(), options_.onlookerd_args.begin(), options_.onlookerd_args.end());
   // Like scripts/run.sh: a developer's stack, open through its own nginx.
   const bool has_token = std::find(argv.begin(), argv.end(), "--token") != argv.end();

@@ -15,6 +15,9 @@ namespace onlooker::test {
 struct StackOptions {
   std::vector<std::string> onlookerd_args;  // extra flags
   std::string server_directives;  // added to the site's server block; @SITE@ = docroot
+  // The viewers table (onlooker_viewers_zone at viewers_path(), onlookerd's
+  // --viewers-zone) for $onlooker_viewers.
+  bool viewers_zone = false;
   bool start_onlookerd = true;
   // nginx as a daemon (its master found through the pid file), as binary
   // upgrades need: a master that still has its original parent ignores USR2.
@@ -37,6 +40,7 @@ class Stack {
   unsigned short site_port() const { return site_port_; }
   unsigned short api_port() const { return api_port_; }
   std::string ring_path() const { return dir_.file("ring"); }
+  std::string viewers_path() const { return dir_.file("viewers"); }
   std::string db_path() const {
     return (options_.db_dir.empty() ? dir_.path().string() : options_.db_dir) + "/onlooker.db";
   }

@@ -1,0 +1,229 @@
+/*
+ * onlooker_viewers.h: the viewers table, the second shared file.
+ *
+ * onlookerd (one writer) publishes, once per push interval, how many people
+ * the live set has per (host, path) and per host; nginx workers map the file
+ * read-only and answer $onlooker_viewers / $onlooker_site_viewers from it.
+ * nginx creates the file (onlooker_viewers_zone) so that it exists before
+ * onlookerd starts; onlookerd is the only process that writes into it.
+ *
+ *   offset 0    header (128 bytes): magic, layout version, slots per table,
+ *               active table index, published_ms, push_interval_ms
+ *   offset 128  table 0: seq, hash key, entries (64 bytes), then `slots`
+ *               entries of 16 bytes {hash, viewers}
+ *   then        table 1, the same
+ *
+ * Double buffer with a seqlock per table: the writer fills the table readers
+ * are not pointed at (seq odd while it writes), then points `active` at it.
+ * A reader takes `active`, reads that table's seq, probes, and reads seq
+ * again; a change means the writer lapped it (two publishes during one
+ * probe), and it tries again a bounded number of times. Readers never wait.
+ *
+ * Keys are SipHash-2-4 of the texts with a random key onlookerd picks, so
+ * a visitor cannot make two pages share a slot. Open addressing, linear
+ * probing, a table at most half full; hash 0 marks an empty slot.
+ * No pointers inside: tables are addressed by index.
+ *
+ * C (the module) and valid C++ (onlookerd, tests); __atomic builtins.
+ */
+#ifndef ONLOOKER_VIEWERS_H
+#define ONLOOKER_VIEWERS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "onlooker_ring.h"
+#include "onlooker_siphash.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define ONLOOKER_VIEWERS_MAGIC UINT64_C(0x5352455745495621) /* "!VIEWERS" */
+#define ONLOOKER_VIEWERS_LAYOUT_VERSION 1u
+#define ONLOOKER_VIEWERS_HEADER_SIZE 128u
+#define ONLOOKER_VIEWERS_TABLE_HEADER_SIZE 64u
+#define ONLOOKER_VIEWERS_MIN_SLOTS 64u
+#define ONLOOKER_VIEWERS_MAX_SLOTS (1u << 22)
+#define ONLOOKER_VIEWERS_READ_ATTEMPTS 4
+
+/* what a lookup found; a count is >= 0 */
+#define ONLOOKER_VIEWERS_DOWN (-1)    /* no table, or older than 2 intervals */
+
+typedef struct onlooker_viewers_header {
+    uint64_t magic;             /* written last by the creator */
+    uint32_t layout_version;
+    uint32_t slots;             /* per table, a power of two */
+    uint64_t active;            /* 0 or 1: the table readers use */
+    uint64_t published_ms;      /* Unix ms of the last publish; 0: none/stopped */
+    uint32_t push_interval_ms;  /* the writer's; stale after twice that */
+    uint32_t reserved0;
+    uint8_t  reserved[88];
+} onlooker_viewers_header;
+
+typedef struct onlooker_viewers_table {
+    uint64_t seq;               /* odd while the writer fills this table */
+    uint64_t key[2];            /* SipHash key of this table's hashes */
+    uint64_t entries;           /* slots in use */
+    uint8_t  reserved[32];
+} onlooker_viewers_table;
+
+typedef struct onlooker_viewers_entry {
+    uint64_t hash;              /* 0: empty */
+    uint64_t viewers;
+} onlooker_viewers_entry;
+
+ONLOOKER_STATIC_ASSERT(sizeof(onlooker_viewers_header) == ONLOOKER_VIEWERS_HEADER_SIZE,
+                       "viewers header is 128 bytes");
+ONLOOKER_STATIC_ASSERT(sizeof(onlooker_viewers_table) == ONLOOKER_VIEWERS_TABLE_HEADER_SIZE,
+                       "viewers table header is 64 bytes");
+ONLOOKER_STATIC_ASSERT(sizeof(onlooker_viewers_entry) == 16, "viewers entry is 16 bytes");
+
+static inline uint64_t
+onlooker_viewers_table_bytes(uint64_t slots)
+{
+    return ONLOOKER_VIEWERS_TABLE_HEADER_SIZE + slots * sizeof(onlooker_viewers_entry);
+}
+
+static inline uint64_t
+onlooker_viewers_bytes(uint64_t slots)
+{
+    return ONLOOKER_VIEWERS_HEADER_SIZE + 2 * onlooker_viewers_table_bytes(slots);
+}
+
+/* Slots per table for a file of at most `bytes`: the largest power of two
+ * that fits, or 0 when out of range. */
+static inline uint32_t
+onlooker_viewers_slots_for(uint64_t bytes)
+{
+    uint64_t slots = ONLOOKER_VIEWERS_MAX_SLOTS;
+
+    while (slots >= ONLOOKER_VIEWERS_MIN_SLOTS && onlooker_viewers_bytes(slots) > bytes) {
+        slots >>= 1;
+    }
+    return slots >= ONLOOKER_VIEWERS_MIN_SLOTS ? (uint32_t) slots : 0;
+}
+
+/* A header fit to map: magic, layout and size agree. */
+static inline int
+onlooker_viewers_valid(const onlooker_viewers_header *h, uint64_t file_size)
+{
+    return h->magic == ONLOOKER_VIEWERS_MAGIC
+           && h->layout_version == ONLOOKER_VIEWERS_LAYOUT_VERSION
+           && h->slots >= ONLOOKER_VIEWERS_MIN_SLOTS
+           && h->slots <= ONLOOKER_VIEWERS_MAX_SLOTS
+           && (h->slots & (h->slots - 1)) == 0
+           && file_size == onlooker_viewers_bytes(h->slots);
+}
+
+static inline onlooker_viewers_table *
+onlooker_viewers_table_at(const onlooker_viewers_header *h, uint64_t index)
+{
+    return (onlooker_viewers_table *) ((char *) h + ONLOOKER_VIEWERS_HEADER_SIZE
+                                       + index * onlooker_viewers_table_bytes(h->slots));
+}
+
+static inline onlooker_viewers_entry *
+onlooker_viewers_entries(onlooker_viewers_table *t)
+{
+    return (onlooker_viewers_entry *) ((char *) t + ONLOOKER_VIEWERS_TABLE_HEADER_SIZE);
+}
+
+/* The hash of a page (path != NULL) or of a whole host (path == NULL), over
+ * the texts as the ring stores them (cut by onlooker_text_fit). A 0 byte
+ * ends the host, a 1 byte marks the host's own key: neither occurs in a host. */
+static inline uint64_t
+onlooker_viewers_hash(const uint64_t key[2], const void *host, size_t host_len,
+                      const void *path, size_t path_len)
+{
+    static const uint8_t page_mark = 0, site_mark = 1;
+    onlooker_siphash     s;
+    uint8_t              digest[16];
+    uint64_t             h = 0;
+    int                  i;
+
+    onlooker_siphash_init(&s, key);
+    onlooker_siphash_update(&s, host, onlooker_text_fit(host, host_len, ONLOOKER_HOST_MAX));
+    if (path != NULL) {
+        onlooker_siphash_update(&s, &page_mark, 1);
+        onlooker_siphash_update(&s, path, onlooker_text_fit(path, path_len, ONLOOKER_PATH_MAX));
+    } else {
+        onlooker_siphash_update(&s, &site_mark, 1);
+    }
+    onlooker_siphash_final(&s, digest);
+    for (i = 7; i >= 0; i--) {
+        h = h << 8 | digest[i];
+    }
+    return h != 0 ? h : 1;
+}
+
+/* Readers (nginx workers). Viewers of the page or host, 0 when it is not in
+ * the table, ONLOOKER_VIEWERS_DOWN when the table is missing or stale, or the
+ * writer lapped every attempt. Bounded work, no lock, no system call. */
+static inline int64_t
+onlooker_viewers_lookup(const onlooker_viewers_header *h, uint64_t now_ms,
+                        const void *host, size_t host_len,
+                        const void *path, size_t path_len)
+{
+    onlooker_viewers_table *t;
+    onlooker_viewers_entry *e;
+    uint64_t                published, interval, seq, key[2], hash, mask, i, probes;
+    uint64_t                found_hash, viewers;
+    int                     attempt;
+
+    if (h == NULL) {
+        return ONLOOKER_VIEWERS_DOWN;
+    }
+    published = __atomic_load_n(&h->published_ms, __ATOMIC_ACQUIRE);
+    interval = __atomic_load_n(&h->push_interval_ms, __ATOMIC_RELAXED);
+    if (published == 0 || now_ms > published + 2 * interval) {
+        return ONLOOKER_VIEWERS_DOWN;
+    }
+    mask = h->slots - 1;
+
+    for (attempt = 0; attempt < ONLOOKER_VIEWERS_READ_ATTEMPTS; attempt++) {
+        t = onlooker_viewers_table_at(h, __atomic_load_n(&h->active, __ATOMIC_ACQUIRE) & 1);
+        seq = __atomic_load_n(&t->seq, __ATOMIC_ACQUIRE);
+        if (seq & 1) {
+            continue;
+        }
+        key[0] = __atomic_load_n(&t->key[0], __ATOMIC_RELAXED);
+        key[1] = __atomic_load_n(&t->key[1], __ATOMIC_RELAXED);
+        hash = onlooker_viewers_hash(key, host, host_len, path, path_len);
+        e = onlooker_viewers_entries(t);
+        viewers = 0;
+        for (i = hash & mask, probes = 0; probes <= mask; i = (i + 1) & mask, probes++) {
+            found_hash = __atomic_load_n(&e[i].hash, __ATOMIC_RELAXED);
+            if (found_hash == 0) {
+                break;
+            }
+            if (found_hash == hash) {
+                viewers = __atomic_load_n(&e[i].viewers, __ATOMIC_RELAXED);
+                break;
+            }
+        }
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        if (__atomic_load_n(&t->seq, __ATOMIC_RELAXED) == seq) {
+            return (int64_t) viewers;
+        }
+    }
+    return ONLOOKER_VIEWERS_DOWN;
+}
+
+/* The creator (nginx, configuration time) on a zeroed mapping. */
+static inline void
+onlooker_viewers_init(onlooker_viewers_header *h, uint32_t slots)
+{
+    h->layout_version = ONLOOKER_VIEWERS_LAYOUT_VERSION;
+    h->slots = slots;
+    h->active = 0;
+    h->published_ms = 0;
+    h->push_interval_ms = 0;
+    __atomic_store_n(&h->magic, ONLOOKER_VIEWERS_MAGIC, __ATOMIC_RELEASE);
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ONLOOKER_VIEWERS_H */
