@@ -9,6 +9,8 @@ packages=(
   nginx nginx-dev
   libboost-dev libboost-program-options-dev
   libsqlite3-dev sqlite3
+  libpq-dev  # history in PostgreSQL (--db postgresql://)
+  postgresql  # tests start a throwaway server (initdb/pg_ctl) and use psql
   libssl-dev  # bench/visitor_hash_bench.c compares against OpenSSL's MD5 (built by hand)
   libmaxminddb-dev mmdb-bin libmaxmind-db-writer-perl
   nlohmann-json3-dev

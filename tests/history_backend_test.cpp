@@ -1,8 +1,7 @@
 // What every history backend must do, through the interfaces alone
 // (HistorySink to write, HistoryReader to read): one typed suite, run for
-// each backend listed in Backends. A PostgreSQL backend adds a struct like
-// SqliteBackend (start its server in the constructor) and its name to the
-// list.
+// each backend listed in Backends: SQLite in a temp file, PostgreSQL in a
+// fresh database of a real server (one server per test binary).
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -12,8 +11,11 @@
 
 #include "history_reader.h"
 #include "history_sink.h"
+#include "pg_history.h"
+#include "pg_history_reader.h"
 #include "sqlite_history.h"
 #include "sqlite_history_reader.h"
+#include "support/postgres_server.h"
 #include "support/temp_dir.h"
 
 namespace onlooker {
@@ -29,13 +31,29 @@ struct SqliteBackend {
   }
 };
 
+// Started on first use, stopped when the test binary exits.
+test::PostgresServer& postgres_server() {
+  static test::PostgresServer server;
+  return server;
+}
+
+struct PostgresBackend {
+  std::string uri = postgres_server().create_database("history_" + std::to_string(next_id()));
+  std::unique_ptr<HistorySink> sink() { return std::make_unique<PgHistory>(uri, "node-a"); }
+  std::unique_ptr<HistoryReader> reader() { return std::make_unique<PgHistoryReader>(uri); }
+  static int next_id() {
+    static int id = 0;
+    return ++id;
+  }
+};
+
 template <class Backend>
 class HistoryBackend : public ::testing::Test {
  protected:
   Backend backend;
 };
 
-using Backends = ::testing::Types<SqliteBackend>;
+using Backends = ::testing::Types<SqliteBackend, PostgresBackend>;
 TYPED_TEST_SUITE(HistoryBackend, Backends);
 
 constexpr std::int64_t midnight = 1'794'960'000'000;  // a UTC midnight
