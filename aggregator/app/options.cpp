@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "connection_limit.h"
+#include "history_backend.h"
 #include "onlooker_ring.h"
 #include "onlooker_version.h"
 #include "token.h"
@@ -57,8 +58,8 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
        "read options from FILE (lines of key = value, same keys as the flags)")
       ("ring", po::value<std::string>()->value_name("PATH"),
        "the ring file named by nginx's onlooker_zone (required)")
-      ("db", po::value<std::string>()->value_name("PATH"),
-       "SQLite history database, created if missing (required)")
+      ("db", po::value<std::string>()->value_name("PATH|URI"),
+       "history: a SQLite file, created if missing, or a postgresql:// URI (required)")
       ("listen", po::value<std::string>()->value_name("HOST:PORT")->default_value("127.0.0.1:9190"),
        "address for the HTTP API, WebSocket and dashboard")
       ("active-window", po::value<long long>()->value_name("SECONDS")->default_value(300),
@@ -127,9 +128,12 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
 
   Options options;
   if (!values.count("ring")) return bad("--ring PATH is required");
-  if (!values.count("db")) return bad("--db PATH is required");
+  if (!values.count("db")) return bad("--db PATH|URI is required");
   options.ring = values["ring"].as<std::string>();
   options.db = values["db"].as<std::string>();
+  if (const auto error = postgres_uri_error(options.db)) {
+    return bad("invalid --db PostgreSQL URI: " + *error);
+  }
   const auto listen = values["listen"].as<std::string>();
   if (!parse_listen(listen, options.listen_host, options.listen_port)) {
     return bad("invalid --listen '" + listen + "': expected HOST:PORT with a port 1..65535");
