@@ -58,7 +58,7 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
        "read options from FILE (lines of key = value, same keys as the flags)")
       ("ring", po::value<std::string>()->value_name("PATH"),
        "the ring file named by nginx's onlooker_zone (required)")
-      ("db", po::value<std::string>()->value_name("PATH|URI"),
+      ("db", po::value<std::string>()->value_name("PATH_OR_URI"),
        "history: a SQLite file, created if missing, or a postgresql:// URI (required)")
       ("listen", po::value<std::string>()->value_name("HOST:PORT")->default_value("127.0.0.1:9190"),
        "address for the HTTP API, WebSocket and dashboard")
@@ -128,7 +128,7 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
 
   Options options;
   if (!values.count("ring")) return bad("--ring PATH is required");
-  if (!values.count("db")) return bad("--db PATH|URI is required");
+  if (!values.count("db")) return bad("--db PATH_OR_URI is required");
   options.ring = values["ring"].as<std::string>();
   options.db = values["db"].as<std::string>();
   if (const auto error = postgres_uri_error(options.db)) {

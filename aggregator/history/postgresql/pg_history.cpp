@@ -46,7 +46,8 @@ auto PgHistory::with_connection(Work work) {
 }
 
 std::optional<RingPosition> PgHistory::committed_position() {
-  return with_connection([&](pg::Connection& db) -> std::optional<RingPosition> {
+  if (position_) return *position_;
+  position_ = with_connection([&](pg::Connection& db) -> std::optional<RingPosition> {
     const auto result = db.query(std::string(pg_sql::load_position), {node_});
     if (PQntuples(result.get()) == 0) return std::nullopt;
     // generation is stored bit for bit in a signed bigint.
@@ -54,6 +55,7 @@ std::optional<RingPosition> PgHistory::committed_position() {
         static_cast<std::uint64_t>(std::stoll(PQgetvalue(result.get(), 0, 0))),
         static_cast<std::uint64_t>(std::stoll(PQgetvalue(result.get(), 0, 1)))};
   });
+  return *position_;
 }
 
 namespace {
@@ -117,6 +119,7 @@ void PgHistory::commit(const HistoryBatch& batch) {
               std::to_string(static_cast<std::int64_t>(batch.after.next_seq))});
     transaction.commit();
   });
+  position_ = batch.after;
 }
 
 std::size_t PgHistory::delete_before(std::int64_t cutoff_ms, std::size_t limit) {

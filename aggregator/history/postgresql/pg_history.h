@@ -34,6 +34,9 @@ class PgHistory : public HistorySink {
   std::string conninfo_;
   std::string node_;
   std::unique_ptr<pg::Connection> connection_;
+  // Only this node writes its row of ring_positions: once read, the
+  // position is known without asking the server (which may be down).
+  std::optional<std::optional<RingPosition>> position_;
 };
 
 // Creates the tables and views if missing (idempotent).
