@@ -182,5 +182,26 @@ TYPED_TEST(HistoryBackend, RetentionDeletesWhatIsOlderThanTheCutoffInBatches) {
   EXPECT_EQ(this->backend.reader()->report(whole_day()).series.at(0).visitors, 2);
 }
 
+// Two onlookerd on one PostgreSQL: each keeps its own ring position, and a
+// visitor both nodes saw in one hour counts once.
+TEST(PostgresHistory, NodesShareRollupsExactlyAndKeepTheirOwnPositions) {
+  PostgresBackend backend;
+  PgHistory web1(backend.uri, "web-1");
+  PgHistory web2(backend.uri, "web-2");
+  const std::vector<Hit> on1{view(midnight + 1, 7, "/"), view(midnight + 2, 8, "/")};
+  const std::vector<Hit> on2{view(midnight + 3, 7, "/"), view(midnight + 4, 9, "/b")};
+  web1.commit({on1, {}, {11, 2}});
+  web2.commit({on2, {}, {22, 2}});
+  EXPECT_EQ(PgHistory(backend.uri, "web-1").committed_position(), (RingPosition{11, 2}));
+  EXPECT_EQ(PgHistory(backend.uri, "web-2").committed_position(), (RingPosition{22, 2}));
+  const auto hours = backend.reader()->report({midnight, midnight + day_ms, "", RollupSpan::hour});
+  ASSERT_EQ(hours.series.size(), 1u);
+  EXPECT_EQ(hours.series[0].views, 4);
+  EXPECT_EQ(hours.series[0].visitors, 3);  // visitor 7 on both nodes: once
+  ASSERT_FALSE(hours.pages.empty());
+  EXPECT_EQ(hours.pages[0].value, "/");
+  EXPECT_EQ(hours.pages[0].visitors, 2);
+}
+
 }  // namespace
 }  // namespace onlooker
