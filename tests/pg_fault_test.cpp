@@ -38,8 +38,12 @@ struct PgRig {
     const auto* header = ring.header();
     return __atomic_load_n(&header->tail, __ATOMIC_ACQUIRE) == header->head;
   }
-  // Every record written is one row, none twice (ts is unique per record).
-  void expect_exactly_once() {
+  // Lets a running onlookerd drain the ring, stops it cleanly, and checks
+  // that every record written is one row, none twice (ts is unique per record).
+  void drain_and_check(test::Process& onlookerd) {
+    ASSERT_TRUE(test::eventually([&] { return drained(); }, 60s))
+        << test::read_file(dir.file("onlookerd.log"));
+    EXPECT_EQ(onlookerd.stop(SIGTERM), 0);
     const auto* header = ring.header();
     const auto written = static_cast<std::int64_t>(header->head);
     EXPECT_GT(written, 1000);
@@ -82,10 +86,7 @@ TEST(PgFault, KilledOnlookerdLosesAndDuplicatesNothingInPostgres) {
   }
   producer.stop();
   auto onlookerd = rig.start_onlookerd();
-  ASSERT_TRUE(test::eventually([&] { return rig.drained(); }, 30s))
-      << test::read_file(rig.dir.file("onlookerd.log"));
-  EXPECT_EQ(onlookerd->stop(SIGTERM), 0);
-  rig.expect_exactly_once();
+  rig.drain_and_check(*onlookerd);
 }
 
 // A real outage of 5 s (not the issue's 30 s, to keep the suite short; the
@@ -101,10 +102,7 @@ TEST(PgFault, PostgresStoppedUnderLoadLosesAndDuplicatesNothing) {
   rig.postgres.start();
   std::this_thread::sleep_for(1s);
   producer.stop();
-  ASSERT_TRUE(test::eventually([&] { return rig.drained(); }, 60s))
-      << test::read_file(rig.dir.file("onlookerd.log"));
-  EXPECT_EQ(onlookerd->stop(SIGTERM), 0);
-  rig.expect_exactly_once();
+  rig.drain_and_check(*onlookerd);
 }
 
 TEST(PgFault, PostgresDownAtStartIsRetriedAndNothingIsLost) {
@@ -122,10 +120,7 @@ TEST(PgFault, PostgresDownAtStartIsRetriedAndNothingIsLost) {
   std::this_thread::sleep_for(1s);
   rig.postgres.start();
   producer.stop();
-  ASSERT_TRUE(test::eventually([&] { return rig.drained(); }, 60s))
-      << test::read_file(rig.dir.file("onlookerd.log"));
-  EXPECT_EQ(onlookerd->stop(SIGTERM), 0);
-  rig.expect_exactly_once();
+  rig.drain_and_check(*onlookerd);
   // The log names the server, never the URI's user or password.
   EXPECT_EQ(test::read_file(rig.dir.file("onlookerd.log")).find("postgres@"), std::string::npos);
 }
