@@ -1,8 +1,7 @@
 // What every history backend must do, through the interfaces alone
 // (HistorySink to write, HistoryReader to read): one typed suite, run for
-// each backend listed in Backends. A PostgreSQL backend adds a struct like
-// SqliteBackend (start its server in the constructor) and its name to the
-// list.
+// each backend listed in Backends: SQLite in a temp file, PostgreSQL in a
+// fresh database of a real server (one server per test binary).
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -12,8 +11,11 @@
 
 #include "history_reader.h"
 #include "history_sink.h"
+#include "pg_history.h"
+#include "pg_history_reader.h"
 #include "sqlite_history.h"
 #include "sqlite_history_reader.h"
+#include "support/postgres_server.h"
 #include "support/temp_dir.h"
 
 namespace onlooker {
@@ -29,13 +31,29 @@ struct SqliteBackend {
   }
 };
 
+// Started on first use, stopped when the test binary exits.
+test::PostgresServer& postgres_server() {
+  static test::PostgresServer server;
+  return server;
+}
+
+struct PostgresBackend {
+  std::string uri = postgres_server().create_database("history_" + std::to_string(next_id()));
+  std::unique_ptr<HistorySink> sink() { return std::make_unique<PgHistory>(uri, "node-a"); }
+  std::unique_ptr<HistoryReader> reader() { return std::make_unique<PgHistoryReader>(uri); }
+  static int next_id() {
+    static int id = 0;
+    return ++id;
+  }
+};
+
 template <class Backend>
 class HistoryBackend : public ::testing::Test {
  protected:
   Backend backend;
 };
 
-using Backends = ::testing::Types<SqliteBackend>;
+using Backends = ::testing::Types<SqliteBackend, PostgresBackend>;
 TYPED_TEST_SUITE(HistoryBackend, Backends);
 
 constexpr std::int64_t midnight = 1'794'960'000'000;  // a UTC midnight
@@ -162,6 +180,27 @@ TYPED_TEST(HistoryBackend, RetentionDeletesWhatIsOlderThanTheCutoffInBatches) {
   sink->commit({later, {}, {1, hits.size() + 1}});
   catch_up(*sink);
   EXPECT_EQ(this->backend.reader()->report(whole_day()).series.at(0).visitors, 2);
+}
+
+// Two onlookerd on one PostgreSQL: each keeps its own ring position, and a
+// visitor both nodes saw in one hour counts once.
+TEST(PostgresHistory, NodesShareRollupsExactlyAndKeepTheirOwnPositions) {
+  PostgresBackend backend;
+  PgHistory web1(backend.uri, "web-1");
+  PgHistory web2(backend.uri, "web-2");
+  const std::vector<Hit> on1{view(midnight + 1, 7, "/"), view(midnight + 2, 8, "/")};
+  const std::vector<Hit> on2{view(midnight + 3, 7, "/"), view(midnight + 4, 9, "/b")};
+  web1.commit({on1, {}, {11, 2}});
+  web2.commit({on2, {}, {22, 2}});
+  EXPECT_EQ(PgHistory(backend.uri, "web-1").committed_position(), (RingPosition{11, 2}));
+  EXPECT_EQ(PgHistory(backend.uri, "web-2").committed_position(), (RingPosition{22, 2}));
+  const auto hours = backend.reader()->report({midnight, midnight + day_ms, "", RollupSpan::hour});
+  ASSERT_EQ(hours.series.size(), 1u);
+  EXPECT_EQ(hours.series[0].views, 4);
+  EXPECT_EQ(hours.series[0].visitors, 3);  // visitor 7 on both nodes: once
+  ASSERT_FALSE(hours.pages.empty());
+  EXPECT_EQ(hours.pages[0].value, "/");
+  EXPECT_EQ(hours.pages[0].visitors, 2);
 }
 
 }  // namespace

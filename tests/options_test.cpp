@@ -39,6 +39,20 @@ TEST(Options, DefaultsListenOnLoopbackOnly) {
   EXPECT_EQ(options.push_interval, std::chrono::milliseconds(1000));
 }
 
+TEST(Options, DbTakesASqlitePathOrAPostgresUriAndRejectsABadUri) {
+  for (const std::string db : {"/var/lib/onlooker/history.db",
+                               "postgresql://onlooker:secret@db.internal:5432/onlooker",
+                               "postgres://db.internal/onlooker?sslmode=require"}) {
+    const auto parsed = parse({"--ring", "/r", "--db", db});
+    ASSERT_TRUE(std::holds_alternative<Options>(parsed)) << db << ": " << exit_text(parsed);
+    EXPECT_EQ(std::get<Options>(parsed).db, db);
+  }
+  const auto bad = parse({"--ring", "/r", "--db", "postgresql://u:hunter2@db/x?sslmode=bogus_mode&nope=1"});
+  EXPECT_EQ(exit_status(bad), 2);
+  EXPECT_NE(exit_text(bad).find("invalid --db PostgreSQL URI"), std::string::npos) << exit_text(bad);
+  EXPECT_EQ(exit_text(bad).find("hunter2"), std::string::npos);  // the password is not echoed
+}
+
 TEST(Options, ExplicitValuesAreTaken) {
   const auto parsed = parse({"--ring", "/r", "--db", "/d", "--listen", "[::1]:8000",
                              "--active-window", "60", "--push-interval", "100"});

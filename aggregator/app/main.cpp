@@ -5,6 +5,8 @@
 // thread (ring -> SQLite). Blocking SQLite work never runs on the I/O thread.
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <pthread.h>
+#include <unistd.h>
 
 #include <utility>
 #include <boost/asio/ip/tcp.hpp>
@@ -31,11 +33,10 @@
 #include "log.h"
 #include "metrics.h"
 #include "options.h"
+#include "history_backend.h"
 #include "recent_hits.h"
 #include "country_names.h"
 #include "ring_reader.h"
-#include "sqlite_history.h"
-#include "sqlite_history_reader.h"
 #include "viewers_table.h"
 #include "onlooker_version.h"
 
@@ -87,16 +88,58 @@ std::vector<onlooker::Hit> recent_hits_with_names(const onlooker::Options& optio
   using namespace onlooker;
   const std::int64_t window_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(options.active_window).count();
+  // PostgreSQL: not restored yet (the live set starts empty).
+  if (is_postgres_uri(options.db)) return {};
   std::vector<Hit> hits = read_recent_hits(options.db, unix_now_ms() - window_ms);
   const CountryNames names;
   for (Hit& hit : hits) hit.country_name = std::string(names.name(hit.country_code));
   return hits;
 }
 
+// An unreachable history server at start: say so and keep trying with
+// backoff (nginx keeps writing the ring meanwhile), until it answers or
+// SIGTERM/SIGINT asks to stop. Returns false when asked to stop.
+sigset_t stop_signals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  return signals;
+}
+
+bool wait_for_history(onlooker::HistorySink& history, const std::string& label) {
+  using namespace std::chrono_literals;
+  const sigset_t stop = stop_signals();
+  auto backoff = 250ms;
+  for (;;) {
+    try {
+      history.committed_position();
+      return true;
+    } catch (const std::exception& error) {
+      onlooker::log::warn("msg=\"history store unreachable; retrying\" db=" + label +
+                          " retry_ms=" + std::to_string(backoff.count()) + " error=\"" +
+                          error.what() + "\"");
+    }
+    const timespec pause{static_cast<time_t>(backoff.count() / 1000),
+                         static_cast<long>(backoff.count() % 1000) * 1'000'000};
+    if (sigtimedwait(&stop, nullptr, &pause) > 0) return false;
+    backoff = std::min<std::chrono::milliseconds>(backoff * 2, 30s);
+  }
+}
+
 int serve(const onlooker::Options& options) {
   using namespace onlooker;
   RingReader ring(options.ring);
-  SqliteHistory history(options.db);
+  HistoryBackend backend = open_history(options.db, options.node);
+  HistorySink& history = *backend.sink;
+  {
+    // Held back so that sigtimedwait sees them; Asio's signal_set takes over below.
+    const sigset_t stop = stop_signals();
+    pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+    const bool ready = wait_for_history(history, history_label(options.db));
+    pthread_sigmask(SIG_UNBLOCK, &stop, nullptr);
+    if (!ready) return 0;
+  }
 
   boost::asio::io_context io{1};
   LiveHub hub(io, [&ring] { return ring.counters(); },
@@ -139,8 +182,7 @@ int serve(const onlooker::Options& options) {
                         .listen_host = options.listen_host,
                         .public_url = options.public_url});
   ConnectionLimit connections(options.max_connections);
-  SqliteHistoryReader history_reader(options.db);
-  HistoryApi history_api(history_reader);
+  HistoryApi history_api(*backend.reader);
   boost::asio::thread_pool blocking(1);  // SQLite reads for /api/history
   Metrics metrics;
   Services services{hub, access, history_api, blocking, connections, metrics};
@@ -195,7 +237,7 @@ int serve(const onlooker::Options& options) {
   log::info(std::string("msg=\"onlookerd started\" version=") + ONLOOKER_VERSION +
             " listen=" + bound.address().to_string() + ":" + std::to_string(bound.port()) +
             " ring_generation=" + std::to_string(ring.generation()) +
-            " ring_slots=" + std::to_string(ring.capacity()) + " db=" + options.db +
+            " ring_slots=" + std::to_string(ring.capacity()) + " db=" + history_label(options.db) +
             " node=" + options.node +
             (options.cluster.empty() ? std::string()
                                      : " cluster=" + parse_redis_url(options.cluster, why_not)->describe()));

@@ -11,6 +11,7 @@
 
 #include "connection_limit.h"
 #include "redis_url.h"
+#include "history_backend.h"
 #include "onlooker_ring.h"
 #include "onlooker_version.h"
 #include "site_scope.h"
@@ -73,8 +74,8 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
       ("viewers-zone", po::value<std::string>()->value_name("PATH"),
        "the viewers table named by nginx's onlooker_viewers_zone: live counts per page and "
        "host for $onlooker_viewers, published once per --push-interval (optional)")
-      ("db", po::value<std::string>()->value_name("PATH"),
-       "SQLite history database, created if missing (required)")
+      ("db", po::value<std::string>()->value_name("PATH_OR_URI"),
+       "history: a SQLite file, created if missing, or a postgresql:// URI (required)")
       ("listen", po::value<std::string>()->value_name("HOST:PORT")->default_value("127.0.0.1:9190"),
        "address for the HTTP API, WebSocket and dashboard")
       ("active-window", po::value<long long>()->value_name("SECONDS")->default_value(300),
@@ -178,10 +179,13 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
 
   Options options;
   if (!values.count("ring")) return bad("--ring PATH is required");
-  if (!values.count("db")) return bad("--db PATH is required");
+  if (!values.count("db")) return bad("--db PATH_OR_URI is required");
   options.ring = values["ring"].as<std::string>();
   options.db = values["db"].as<std::string>();
   if (values.count("viewers-zone")) options.viewers_zone = values["viewers-zone"].as<std::string>();
+  if (const auto error = postgres_uri_error(options.db)) {
+    return bad("invalid --db PostgreSQL URI: " + *error);
+  }
   const auto listen = values["listen"].as<std::string>();
   if (!parse_listen(listen, options.listen_host, options.listen_port)) {
     return bad("invalid --listen '" + listen + "': expected HOST:PORT with a port 1..65535");

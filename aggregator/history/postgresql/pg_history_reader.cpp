@@ -1,0 +1,53 @@
+#include "pg_history_reader.h"
+
+#include "pg_sql.h"
+
+namespace onlooker {
+
+HistoryReport PgHistoryReader::report(const HistoryRequest& request) {
+  try {
+    if (!connection_) connection_ = std::make_unique<pg::Connection>(conninfo_);
+    return read(*connection_, request);
+  } catch (const pg::PgError&) {
+    connection_.reset();
+    throw;
+  }
+}
+
+HistoryReport PgHistoryReader::read(pg::Connection& db, const HistoryRequest& request) {
+  const std::string where(pg_sql::report_where);
+  const std::string limit = " LIMIT " + std::to_string(top_entries);
+  auto params = [&](RollupDimension dimension) -> std::vector<std::optional<std::string>> {
+    return {std::to_string(request.from_ms), std::to_string(request.to_ms), request.host,
+            std::string(to_string(request.bucket)), std::string(to_string(dimension))};
+  };
+  auto number = [](const pg::Result& result, int row, int column) -> std::int64_t {
+    return std::stoll(PQgetvalue(result.get(), row, column));
+  };
+  auto entries = [&](const pg::Result& result) {
+    std::vector<HistoryReport::Entry> out;
+    for (int row = 0; row < PQntuples(result.get()); ++row) {
+      out.push_back({PQgetvalue(result.get(), row, 0), number(result, row, 1),
+                     number(result, row, 2)});
+    }
+    return out;
+  };
+
+  HistoryReport report;
+  const auto series = db.query("SELECT start, sum(views), sum(visitors)" + where +
+                                   " GROUP BY start ORDER BY start",
+                               params(RollupDimension::all));
+  for (int row = 0; row < PQntuples(series.get()); ++row) {
+    report.series.push_back({number(series, row, 0), number(series, row, 1), number(series, row, 2)});
+  }
+  report.pages = entries(db.query("SELECT value, sum(views) AS total, sum(visitors)" + where +
+                                      " GROUP BY value ORDER BY total DESC, value COLLATE \"C\"" + limit,
+                                  params(RollupDimension::path)));
+  report.countries = entries(db.query("SELECT value, sum(views) AS total, sum(visitors)" + where +
+                                          " AND value <> '' GROUP BY value "
+                                          "ORDER BY total DESC, value COLLATE \"C\"" + limit,
+                                      params(RollupDimension::country)));
+  return report;
+}
+
+}  // namespace onlooker

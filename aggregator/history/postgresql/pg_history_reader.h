@@ -1,0 +1,24 @@
+// GET /api/history's reports from PostgreSQL's rollups: the sibling of
+// SqliteHistoryReader. Connects on first use and again after a failure.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "history_reader.h"
+#include "pg_connection.h"
+
+namespace onlooker {
+
+class PgHistoryReader : public HistoryReader {
+ public:
+  explicit PgHistoryReader(std::string conninfo) : conninfo_(std::move(conninfo)) {}
+  HistoryReport report(const HistoryRequest& request) override;
+
+ private:
+  HistoryReport read(pg::Connection& db, const HistoryRequest& request);
+  std::string conninfo_;
+  std::unique_ptr<pg::Connection> connection_;
+};
+
+}  // namespace onlooker

@@ -1,0 +1,186 @@
+// The PostgreSQL dialect of history, in one place: the schema (the same
+// tables and views as SQLite's, sqlite/sqlite_schema.cpp) and the statements
+// the sink and reader run.
+//
+// Unique visitors stay exact across nodes: rollup_visitors holds one row per
+// (span, dimension, bucket, host, value, visitor). A batch inserts its
+// visitors there with ON CONFLICT DO NOTHING; only the rows that went in add
+// to rollups.visitors. The unique index makes a second node's insert of the
+// same key wait for the first one's transaction and then do nothing, so a
+// visitor seen by two nodes in one hour counts once.
+#pragma once
+
+#include <string_view>
+
+namespace onlooker::pg_sql {
+
+inline constexpr int schema_version = 1;
+
+inline constexpr std::string_view schema = R"sql(
+CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL);
+CREATE TABLE IF NOT EXISTS hits (
+  ts         bigint  NOT NULL,  -- unix time, milliseconds
+  visitor    text    NOT NULL,  -- salted hash or cookie id, hex
+  kind       text    NOT NULL,  -- view | beat | leave
+  host       text    NOT NULL,
+  path       text    NOT NULL,
+  referrer   text,
+  status     integer NOT NULL,
+  country    text,
+  city       text,
+  device     text,
+  browser    text,
+  os         text,
+  bytes      bigint,
+  request_ms bigint,
+  node       text    NOT NULL   -- the onlookerd that stored it
+);
+CREATE INDEX IF NOT EXISTS hits_ts ON hits (ts);
+-- Where each node's drain loop resumes; written in the same transaction as
+-- the rows it covers. generation is the ring's 64-bit value bit for bit.
+CREATE TABLE IF NOT EXISTS ring_positions (
+  node       text   PRIMARY KEY,
+  generation bigint NOT NULL,
+  next_seq   bigint NOT NULL
+);
+CREATE TABLE IF NOT EXISTS visits (
+  visitor    text    NOT NULL,
+  host       text    NOT NULL,
+  start      bigint  NOT NULL,
+  "end"      bigint  NOT NULL,
+  pages      bigint  NOT NULL,
+  entry_page text    NOT NULL,
+  exit_page  text    NOT NULL,
+  country    text,
+  device     text
+);
+CREATE INDEX IF NOT EXISTS visits_start ON visits (start);
+CREATE TABLE IF NOT EXISTS rollups (
+  span      text   NOT NULL,
+  start     bigint NOT NULL,
+  dimension text   NOT NULL,
+  host      text   NOT NULL,
+  value     text   NOT NULL,
+  views     bigint NOT NULL,
+  visitors  bigint NOT NULL,
+  PRIMARY KEY (span, dimension, start, host, value)
+);
+CREATE TABLE IF NOT EXISTS rollup_visitors (
+  span      text   NOT NULL,
+  dimension text   NOT NULL,
+  start     bigint NOT NULL,
+  host      text   NOT NULL,
+  value     text   NOT NULL,
+  visitor   text   NOT NULL,
+  PRIMARY KEY (span, dimension, start, host, value, visitor)
+);
+CREATE INDEX IF NOT EXISTS rollup_visitors_start ON rollup_visitors (start);
+CREATE TABLE IF NOT EXISTS visit_rollups (
+  start       bigint NOT NULL,
+  host        text   NOT NULL,
+  visits      bigint NOT NULL,
+  duration_ms bigint NOT NULL,
+  pages       bigint NOT NULL,
+  PRIMARY KEY (start, host)
+);
+CREATE OR REPLACE VIEW hourly_views AS
+  SELECT to_char(to_timestamp(start / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') AS hour,
+         host, views, visitors
+    FROM rollups WHERE span = 'hour' AND dimension = 'all';
+CREATE OR REPLACE VIEW daily_views AS
+  SELECT to_char(to_timestamp(start / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
+         host, views, visitors
+    FROM rollups WHERE span = 'day' AND dimension = 'all';
+CREATE OR REPLACE VIEW daily_countries AS
+  SELECT to_char(to_timestamp(start / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
+         host, nullif(value, '') AS country, views, visitors
+    FROM rollups WHERE span = 'day' AND dimension = 'country';
+CREATE OR REPLACE VIEW daily_pages AS
+  SELECT to_char(to_timestamp(start / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
+         host, value AS path, views, visitors
+    FROM rollups WHERE span = 'day' AND dimension = 'path';
+CREATE OR REPLACE VIEW top_pages AS
+  SELECT host, value AS path, sum(views) AS views, sum(visitors) AS visitors
+    FROM rollups WHERE span = 'day' AND dimension = 'path'
+   GROUP BY host, value ORDER BY views DESC;
+CREATE OR REPLACE VIEW daily_visits AS
+  SELECT to_char(to_timestamp(start / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
+         host, visits, duration_ms / 1000.0 / visits AS avg_seconds, pages * 1.0 / visits AS avg_pages
+    FROM visit_rollups;
+)sql";
+
+// The batch goes into these session tables by COPY, then into the real ones.
+inline constexpr std::string_view batch_tables = R"sql(
+CREATE TEMP TABLE IF NOT EXISTS batch_hits (LIKE hits) ON COMMIT DELETE ROWS;
+CREATE TEMP TABLE IF NOT EXISTS batch_visits (LIKE visits) ON COMMIT DELETE ROWS;
+)sql";
+
+inline constexpr std::string_view copy_hits =
+    "COPY batch_hits (ts, visitor, kind, host, path, referrer, status, country, city, device, "
+    "browser, os, bytes, request_ms, node) FROM STDIN";
+inline constexpr std::string_view copy_visits =
+    "COPY batch_visits (visitor, host, start, \"end\", pages, entry_page, exit_page, country, "
+    "device) FROM STDIN";
+
+inline constexpr std::string_view store_batch = R"sql(
+INSERT INTO hits SELECT * FROM batch_hits;
+INSERT INTO visits SELECT * FROM batch_visits;
+INSERT INTO visit_rollups
+  SELECT start / 86400000 * 86400000, host, count(*), sum("end" - start), sum(pages)
+    FROM batch_visits GROUP BY 1, host
+  ON CONFLICT (start, host) DO UPDATE SET visits = visit_rollups.visits + excluded.visits,
+    duration_ms = visit_rollups.duration_ms + excluded.duration_ms,
+    pages = visit_rollups.pages + excluded.pages;
+WITH expanded AS (
+  SELECT s.span, d.dimension, b.ts / s.width * s.width AS start, b.host,
+         CASE d.dimension WHEN 'all' THEN '' WHEN 'path' THEN b.path
+                          ELSE coalesce(b.country, '') END AS value,
+         b.visitor
+    FROM batch_hits b
+   CROSS JOIN (VALUES ('hour', 3600000::bigint), ('day', 86400000::bigint)) AS s (span, width)
+   CROSS JOIN (VALUES ('all'), ('path'), ('country')) AS d (dimension)
+   WHERE b.kind = 'view' AND coalesce(b.device, '') <> 'bot'),
+fresh AS (
+  INSERT INTO rollup_visitors SELECT DISTINCT span, dimension, start, host, value, visitor
+    FROM expanded ORDER BY 1, 2, 3, 4, 5, 6
+  ON CONFLICT DO NOTHING RETURNING span, dimension, start, host, value),
+fresh_counts AS (
+  SELECT span, dimension, start, host, value, count(*) AS visitors FROM fresh GROUP BY 1, 2, 3, 4, 5),
+views AS (
+  SELECT span, dimension, start, host, value, count(*) AS views FROM expanded GROUP BY 1, 2, 3, 4, 5)
+INSERT INTO rollups (span, start, dimension, host, value, views, visitors)
+  SELECT v.span, v.start, v.dimension, v.host, v.value, v.views, coalesce(f.visitors, 0)
+    FROM views v LEFT JOIN fresh_counts f USING (span, dimension, start, host, value)
+   ORDER BY v.span, v.dimension, v.start, v.host, v.value
+  ON CONFLICT (span, dimension, start, host, value) DO UPDATE
+    SET views = rollups.views + excluded.views, visitors = rollups.visitors + excluded.visitors;
+)sql";
+
+inline constexpr std::string_view save_position =
+    "INSERT INTO ring_positions (node, generation, next_seq) VALUES ($1, $2, $3) "
+    "ON CONFLICT (node) DO UPDATE SET generation = excluded.generation, "
+    "next_seq = excluded.next_seq";
+inline constexpr std::string_view load_position =
+    "SELECT generation, next_seq FROM ring_positions WHERE node = $1";
+
+// $1: cutoff ms, $2: limit. Rollup rows go once their whole hour or day is
+// older than the cutoff, as in SQLite (sqlite/sqlite_statements.cpp).
+inline constexpr std::string_view delete_statements[] = {
+    "DELETE FROM hits WHERE ctid IN (SELECT ctid FROM hits WHERE ts < $1::bigint LIMIT $2)",
+    "DELETE FROM visits WHERE ctid IN (SELECT ctid FROM visits WHERE start < $1::bigint LIMIT $2)",
+    "DELETE FROM rollups WHERE ctid IN (SELECT ctid FROM rollups WHERE "
+    "(span = 'hour' AND start <= $1::bigint - 3600000) OR (span = 'day' AND start <= $1::bigint - 86400000) "
+    "LIMIT $2)",
+    "DELETE FROM rollup_visitors WHERE ctid IN (SELECT ctid FROM rollup_visitors WHERE "
+    "(span = 'hour' AND start <= $1::bigint - 3600000) OR (span = 'day' AND start <= $1::bigint - 86400000) "
+    "LIMIT $2)",
+    "DELETE FROM visit_rollups WHERE ctid IN "
+    "(SELECT ctid FROM visit_rollups WHERE start <= $1::bigint - 86400000 LIMIT $2)",
+};
+
+// $1 from, $2 to, $3 host ('' for all), $4 span, $5 dimension.
+inline constexpr std::string_view report_where =
+    " FROM rollups WHERE span = $4 AND dimension = $5 AND start >= $1::bigint AND start < $2::bigint"
+    " AND ($3 = '' OR host = $3)";
+
+}  // namespace onlooker::pg_sql
