@@ -182,6 +182,33 @@ TYPED_TEST(HistoryBackend, RetentionDeletesWhatIsOlderThanTheCutoffInBatches) {
   EXPECT_EQ(this->backend.reader()->report(whole_day()).series.at(0).visitors, 2);
 }
 
+// --site-retention-days: a filter of host patterns picks whose rows go.
+TYPED_TEST(HistoryBackend, RetentionDeletesOnlyTheSitesTheFilterNames) {
+  auto sink = this->backend.sink();
+  const std::int64_t old = midnight - 3 * day_ms;
+  const std::vector<Hit> hits{view(old + 1, 1, "/", "GB", "desktop", "a.example"),
+                              view(old + 2, 2, "/", "GB", "desktop", "www.b.example"),
+                              view(old + 3, 3, "/", "GB", "desktop", "b.example"),
+                              view(old + 4, 4, "/", "GB", "desktop", "c.example")};
+  sink->commit({hits, {}, {1, hits.size()}});
+  catch_up(*sink);
+  auto views_of = [&](const char* host) {
+    const auto report = this->backend.reader()->report({old - day_ms, midnight, host, RollupSpan::day});
+    return report.series.empty() ? 0 : report.series.at(0).views;
+  };
+  // "*.b.example" is every name under b.example, not b.example itself.
+  while (sink->delete_before(midnight, 100, {{"*.b.example"}, {}}) > 0) {
+  }
+  EXPECT_EQ(views_of("www.b.example"), 0);
+  EXPECT_EQ(views_of("b.example"), 1);
+  // Everything but a.example.
+  while (sink->delete_before(midnight, 100, {{}, {"a.example"}}) > 0) {
+  }
+  EXPECT_EQ(views_of("a.example"), 1);
+  EXPECT_EQ(views_of("b.example"), 0);
+  EXPECT_EQ(views_of("c.example"), 0);
+}
+
 // Two onlookerd on one PostgreSQL: each keeps its own ring position, and a
 // visitor both nodes saw in one hour counts once.
 TEST(PostgresHistory, NodesShareRollupsExactlyAndKeepTheirOwnPositions) {

@@ -122,13 +122,47 @@ void PgHistory::commit(const HistoryBatch& batch) {
   position_ = batch.after;
 }
 
-std::size_t PgHistory::delete_before(std::int64_t cutoff_ms, std::size_t limit) {
+namespace {
+
+// Host patterns are [a-z0-9.-] behind an optional "*.": no LIKE
+// metacharacter, and "*." stands for one character or more and a dot.
+std::string like(const std::string& pattern) {
+  return pattern.starts_with("*.") ? "_%" + pattern.substr(1) : pattern;
+}
+
+// " AND (host LIKE $3 OR ...) AND NOT (host LIKE $n OR ...)", numbered
+// from $3, with the patterns appended to `params`.
+std::string filter_sql(const HostFilter& hosts, std::vector<std::optional<std::string>>& params) {
+  auto any = [&](const std::vector<std::string>& patterns) {
+    std::string out;
+    for (const auto& pattern : patterns) {
+      params.push_back(like(pattern));
+      out += (out.empty() ? "(" : " OR ") + std::string("host LIKE $") +
+             std::to_string(params.size());
+    }
+    return out + ")";
+  };
+  std::string out;
+  if (!hosts.only.empty()) out += " AND " + any(hosts.only);
+  if (!hosts.except.empty()) out += " AND NOT " + any(hosts.except);
+  return out;
+}
+
+}  // namespace
+
+std::size_t PgHistory::delete_before(std::int64_t cutoff_ms, std::size_t limit,
+                                     const HostFilter& hosts) {
   return with_connection([&](pg::Connection& db) {
+    std::vector<std::optional<std::string>> params{std::to_string(cutoff_ms),
+                                                   std::to_string(limit)};
+    const std::string where = filter_sql(hosts, params);
+    constexpr std::string_view tail = " LIMIT $2)";
     pg::Transaction transaction(db);
     std::size_t deleted = 0;
     for (const std::string_view statement : pg_sql::delete_statements) {
-      const auto result =
-          db.query(std::string(statement), {std::to_string(cutoff_ms), std::to_string(limit)});
+      std::string sql(statement);
+      sql.insert(sql.size() - tail.size(), where);
+      const auto result = db.query(sql, params);
       deleted += static_cast<std::size_t>(std::stoull(PQcmdTuples(result.get())));
     }
     transaction.commit();

@@ -22,7 +22,9 @@ class PgHistory : public HistorySink {
 
   std::optional<RingPosition> committed_position() override;
   void commit(const HistoryBatch& batch) override;
-  std::size_t delete_before(std::int64_t cutoff_ms, std::size_t limit) override;
+  std::size_t delete_before(std::int64_t cutoff_ms, std::size_t limit,
+                            const HostFilter& hosts) override;
+  using HistorySink::delete_before;
 
  private:
   pg::Connection& connection();

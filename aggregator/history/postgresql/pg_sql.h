@@ -163,16 +163,17 @@ inline constexpr std::string_view save_position =
 inline constexpr std::string_view load_position =
     "SELECT generation, next_seq FROM ring_positions WHERE node = $1";
 
-// $1: cutoff ms, $2: limit. Rollup rows go once their whole hour or day is
-// older than the cutoff, as in SQLite (sqlite/sqlite_statements.cpp).
+// $1: cutoff ms, $2: limit; each ends in " LIMIT $2)" so that a site
+// filter (pg_history.cpp) goes in before it. Rollup rows go once their whole
+// hour or day is older than the cutoff, as in SQLite (sqlite/sqlite_statements.cpp).
 inline constexpr std::string_view delete_statements[] = {
     "DELETE FROM hits WHERE ctid IN (SELECT ctid FROM hits WHERE ts < $1::bigint LIMIT $2)",
     "DELETE FROM visits WHERE ctid IN (SELECT ctid FROM visits WHERE start < $1::bigint LIMIT $2)",
     "DELETE FROM rollups WHERE ctid IN (SELECT ctid FROM rollups WHERE "
-    "(span = 'hour' AND start <= $1::bigint - 3600000) OR (span = 'day' AND start <= $1::bigint - 86400000) "
+    "((span = 'hour' AND start <= $1::bigint - 3600000) OR (span = 'day' AND start <= $1::bigint - 86400000)) "
     "LIMIT $2)",
     "DELETE FROM rollup_visitors WHERE ctid IN (SELECT ctid FROM rollup_visitors WHERE "
-    "(span = 'hour' AND start <= $1::bigint - 3600000) OR (span = 'day' AND start <= $1::bigint - 86400000) "
+    "((span = 'hour' AND start <= $1::bigint - 3600000) OR (span = 'day' AND start <= $1::bigint - 86400000)) "
     "LIMIT $2)",
     "DELETE FROM visit_rollups WHERE ctid IN "
     "(SELECT ctid FROM visit_rollups WHERE start <= $1::bigint - 86400000 LIMIT $2)",
