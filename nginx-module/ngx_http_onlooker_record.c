@@ -74,6 +74,9 @@ ngx_http_onlooker_fill(ngx_http_request_t *r, onlooker_record *rec, uint8_t kind
     rec->kind = kind;
     ngx_memcpy(rec->visitor, visitor, sizeof(rec->visitor));
     rec->tab = tab;
+    rec->visible_ms = 0;
+    rec->campaign_len = 0;
+    rec->flags = 0;
     rec->addr_family = ngx_http_onlooker_client_address(r, rec->addr);
 
     used = 0;

@@ -58,7 +58,7 @@ extern "C" {
 #endif
 
 #define ONLOOKER_RING_MAGIC UINT64_C(0x4b4f4f4c4e4f2e52) /* "R.ONLOOK" */
-#define ONLOOKER_RING_LAYOUT_VERSION 2u
+#define ONLOOKER_RING_LAYOUT_VERSION 3u
 #define ONLOOKER_RING_HEADER_SIZE 512u
 #define ONLOOKER_SLOT_SIZE 1024u
 #define ONLOOKER_CACHE_LINE 64u
@@ -73,15 +73,19 @@ extern "C" {
 enum onlooker_kind {
     ONLOOKER_KIND_VIEW = 1,
     ONLOOKER_KIND_BEAT = 2,
-    ONLOOKER_KIND_LEAVE = 3
+    ONLOOKER_KIND_LEAVE = 3,
+    ONLOOKER_KIND_ERROR = 4,     /* a tracked GET answered >= 500: not a view */
+    ONLOOKER_KIND_HIDE = 5,      /* beacon.js: the tab went to the background */
+    ONLOOKER_KIND_SHOW = 6       /* beacon.js: the tab came back to the front */
 };
 
 /* The per-field budget of a record's text area. Longer values are cut (at a
  * UTF-8 character boundary) by the producer; the caps sum to the text area. */
 #define ONLOOKER_HOST_MAX 128u
-#define ONLOOKER_PATH_MAX 320u
-#define ONLOOKER_REFERRER_MAX 224u
-#define ONLOOKER_UA_MAX 256u
+#define ONLOOKER_PATH_MAX 288u
+#define ONLOOKER_REFERRER_MAX 200u
+#define ONLOOKER_UA_MAX 240u
+#define ONLOOKER_CAMPAIGN_MAX 64u
 
 /* One day's visitor-hash key. `day` is the UTC day number (unix ms /
  * 86400000) the key belongs to, 0 when the slot is empty, with
@@ -135,10 +139,15 @@ typedef struct onlooker_record {
     uint16_t path_len;
     uint16_t referrer_len;
     uint16_t ua_len;
-    char text[];                 /* host, path, referrer, user agent */
+    uint32_t visible_ms;         /* leave, hide: how long the tab was visible
+                                    on this page (beacon.js), 0 otherwise */
+    uint16_t campaign_len;       /* utm_source, utm_medium, utm_campaign of a
+                                    view, joined by tabs; 0 when none */
+    uint16_t flags;              /* reserved, 0 */
+    char text[];                 /* host, path, referrer, user agent, campaign */
 } onlooker_record;
 
-#define ONLOOKER_RECORD_FIXED_SIZE 88u
+#define ONLOOKER_RECORD_FIXED_SIZE 96u
 
 typedef struct onlooker_slot {
     uint64_t seq;
@@ -159,7 +168,7 @@ ONLOOKER_STATIC_ASSERT(sizeof(onlooker_record) == ONLOOKER_RECORD_FIXED_SIZE,
                        "record fixed part");
 ONLOOKER_STATIC_ASSERT(offsetof(onlooker_slot, record) == 8, "record follows seq");
 ONLOOKER_STATIC_ASSERT(ONLOOKER_HOST_MAX + ONLOOKER_PATH_MAX + ONLOOKER_REFERRER_MAX
-                       + ONLOOKER_UA_MAX == ONLOOKER_TEXT_CAPACITY,
+                       + ONLOOKER_UA_MAX + ONLOOKER_CAMPAIGN_MAX == ONLOOKER_TEXT_CAPACITY,
                        "field caps fill the text area exactly");
 ONLOOKER_STATIC_ASSERT(__atomic_always_lock_free(sizeof(uint64_t), 0),
                        "64-bit atomics must be lock-free to be shared across processes");

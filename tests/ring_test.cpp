@@ -200,6 +200,24 @@ TEST(Ring, LongTextIsCutAtACharacterBoundary) {
   EXPECT_EQ(second.user_agent, emoji.substr(0, second.user_agent.size()));
 }
 
+TEST(Ring, Layout3CarriesVisibleTimeAndCampaign) {
+  TempDir dir;
+  TestRing ring(dir.file("ring"), 64);
+  RingReader reader(dir.file("ring"));
+  ASSERT_TRUE(ring.push({.kind = ONLOOKER_KIND_LEAVE, .campaign = "news\temail\tlaunch",
+                         .visible_ms = 5123}));
+  const Hit hit = read_hit(reader, 0);
+  EXPECT_EQ(hit.visible_ms, 5123u);
+  EXPECT_EQ(hit.campaign, "news\temail\tlaunch");
+  EXPECT_EQ(hit.user_agent, "test-agent");  // the campaign follows the user agent
+  // A campaign length beyond its cap is a record another process garbled.
+  alignas(8) std::uint8_t bytes[ONLOOKER_SLOT_SIZE - 8];
+  std::memcpy(bytes, &reader.record(0), sizeof bytes);
+  auto& garbled = *reinterpret_cast<onlooker_record*>(bytes);
+  garbled.campaign_len = ONLOOKER_CAMPAIGN_MAX + 1;
+  EXPECT_FALSE(decode_record(garbled, garbled.generation, garbled.seq).has_value());
+}
+
 TEST(Ring, AnyByteValueIsCarriedIntact) {
   TempDir dir;
   TestRing ring(dir.file("ring"), 64);

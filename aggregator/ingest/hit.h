@@ -42,6 +42,9 @@ struct Hit {
   // The browser tab a beat or leave is from (beacon.js's per-tab id); 0 for
   // page views and beacons that name none.
   std::uint64_t tab = 0;
+  // How long the tab was visible on this page, as beacon.js reports it with
+  // a leave or hide (ring layout 3); 0 when not given. Untrusted.
+  std::uint32_t visible_ms = 0;
   // A leave the visit tracker holds (it ends a tab; the person departs only
   // when their last tab has gone, as a separate leave): the live set skips it.
   bool deferred = false;
@@ -51,6 +54,9 @@ struct Hit {
   std::string path;
   std::string referrer;
   std::string user_agent;
+  // A view's utm_source, utm_medium, utm_campaign joined by tabs, as the
+  // module kept them from the query string; empty when none. Untrusted.
+  std::string campaign;
 
   // Filled in by enrichment; empty when unknown (no geo database, say).
   std::string country_code;

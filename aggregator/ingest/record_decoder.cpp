@@ -12,7 +12,8 @@ std::optional<Hit> decode_record(const onlooker_record& record, std::uint64_t ge
     return std::nullopt;
   }
   if (record.host_len > ONLOOKER_HOST_MAX || record.path_len > ONLOOKER_PATH_MAX ||
-      record.referrer_len > ONLOOKER_REFERRER_MAX || record.ua_len > ONLOOKER_UA_MAX) {
+      record.referrer_len > ONLOOKER_REFERRER_MAX || record.ua_len > ONLOOKER_UA_MAX ||
+      record.campaign_len > ONLOOKER_CAMPAIGN_MAX) {
     return std::nullopt;
   }
 
@@ -26,6 +27,7 @@ std::optional<Hit> decode_record(const onlooker_record& record, std::uint64_t ge
   hit.request_ms = record.request_ms;
   std::memcpy(hit.visitor.data(), record.visitor, hit.visitor.size());
   hit.tab = record.tab;
+  hit.visible_ms = record.visible_ms;
   hit.address.family = record.addr_family;
   std::memcpy(hit.address.bytes.data(), record.addr, hit.address.bytes.size());
 
@@ -37,6 +39,8 @@ std::optional<Hit> decode_record(const onlooker_record& record, std::uint64_t ge
   hit.referrer.assign(text, record.referrer_len);
   text += record.referrer_len;
   hit.user_agent.assign(text, record.ua_len);
+  text += record.ua_len;
+  hit.campaign.assign(text, record.campaign_len);
   return hit;
 }
 

@@ -48,6 +48,10 @@ void TestRing::fill(onlooker_record& out, std::uint64_t pos, const TestRecord& i
                                               in.referrer.size(), ONLOOKER_REFERRER_MAX);
   out.ua_len = onlooker_record_put_text(&out, &used, in.user_agent.data(), in.user_agent.size(),
                                         ONLOOKER_UA_MAX);
+  out.campaign_len = onlooker_record_put_text(&out, &used, in.campaign.data(), in.campaign.size(),
+                                              ONLOOKER_CAMPAIGN_MAX);
+  out.visible_ms = in.visible_ms;
+  out.flags = 0;
 }
 
 bool TestRing::push(const TestRecord& record) {

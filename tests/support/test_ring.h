@@ -19,6 +19,8 @@ struct TestRecord {
   std::string path = "/";
   std::string referrer;
   std::string user_agent = "test-agent";
+  std::string campaign;          // utm values joined by tabs
+  std::uint32_t visible_ms = 0;  // leave, hide
   // When set, the id's first four bytes carry it: more than 256 visitors.
   std::uint32_t visitor_number = 0;
   std::array<std::uint8_t, 4> address{127, 0, 0, 1};  // IPv4, network order
