@@ -2,7 +2,7 @@
 # Builds Release into build-release/ and runs every benchmark on loopback,
 # bounded in time (about 25 minutes in all), printing what docs/BENCHMARKS.md
 # quotes. Installs wrk, goaccess and procps (Debian) if missing.
-#   bench/run.sh [ring|ingest|nginx|nginx-sink|goaccess|latency|fanout|fanout-deflate|history]...
+#   bench/run.sh [ring|ingest|stages|nginx|nginx-sink|goaccess|latency|fanout|fanout-deflate|history]...
 #   (default: all)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,7 +15,7 @@ done
 ONLOOKER_BUILD_DIR=$build ONLOOKER_BUILD_TYPE=Release "$root/scripts/build.sh"
 mkdir -p "$root/bench/results"
 parts=("$@")
-((${#parts[@]})) || parts=(ring ingest nginx nginx-sink goaccess latency fanout fanout-deflate history)
+((${#parts[@]})) || parts=(ring ingest stages nginx nginx-sink goaccess latency fanout fanout-deflate history)
 echo "machine: $(nproc) cores, $(awk '/model name/ {$1=$2=$3=""; print; exit}' /proc/cpuinfo)"
 for part in "${parts[@]}"; do
   echo "=== $part"
@@ -26,6 +26,9 @@ for part in "${parts[@]}"; do
         --benchmark_report_aggregates_only=true --benchmark_min_time=0.5 ;;
     ingest)
       "$build/bench/onlooker_ingest_bench" --benchmark_repetitions=3 \
+        --benchmark_report_aggregates_only=true ;;
+    stages)  # the drain thread's cost by stage (issue 20)
+      "$build/bench/onlooker_stages_bench" --benchmark_repetitions=3 \
         --benchmark_report_aggregates_only=true ;;
     nginx)
       "$root/bench/nginx_overhead.sh" "$build" 5 5 ;;
