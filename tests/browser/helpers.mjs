@@ -132,8 +132,15 @@ export class RawVisitor {
 // brings the visitor back after the leave.
 export async function leave({ page, context }) {
   await page.evaluate(() => window.stopBeats());
+  // The leave is a sendBeacon: closing the context before it has gone out
+  // can cancel it (seen under load), and the person would then stay for the
+  // whole active window. Wait for it to finish, but not forever: a test that
+  // needs the leave still fails on what it checks.
+  const sent = page.waitForEvent("requestfinished", {
+    predicate: (request) => request.url().includes("e=leave"), timeout: 3000,
+  }).catch(() => null);
   await page.evaluate(() => window.dispatchEvent(new PageTransitionEvent("pagehide", { persisted: false })));
-  await page.waitForTimeout(100);
+  await sent;
   await context.close();
 }
 
