@@ -7,11 +7,6 @@ namespace onlooker {
 
 VisitTracker::VisitTracker(PresenceSettings settings) : settings_(settings) {}
 
-namespace {
-
-
-}  // namespace
-
 // Two keys: the address alone, keyed (what the per-address bound counts),
 // and that with the User-Agent mixed in (what a beat or leave must match).
 // Neither lets the address be read back, and both change with every start.
@@ -57,6 +52,7 @@ Presence VisitTracker::judge(Hit& hit, bool replay, std::vector<Visit>& closed) 
         return Presence::mismatched;
       }
     }
+    cap_visible_time(*visit, hit);
     if (hit.kind == HitKind::leave) {
       leave(key, *visit, hit);
     } else {
@@ -92,8 +88,18 @@ Presence VisitTracker::judge(Hit& hit, bool replay, std::vector<Visit>& closed) 
     if (!hit.path.empty()) visit->row.entry_page = hit.path;
   }
   if (!replay) ++visit->row.pages;
+  visit->last_view_ms = std::max(visit->last_view_ms, hit.ts_ms);
   refresh(*visit, hit);
   return Presence::counted;
+}
+
+void VisitTracker::cap_visible_time(const OpenVisit& visit, Hit& hit) const {
+  if (hit.visible_ms == 0) return;
+  std::int64_t since_ms = hit.tab != 0 ? visit.tabs.on_page_since(hit.tab, hit.path) : -1;
+  if (since_ms < 0) since_ms = visit.last_view_ms;
+  const std::int64_t wall_ms =
+      std::max<std::int64_t>(hit.ts_ms - since_ms + settings_.visible_slack_ms, 0);
+  if (hit.visible_ms > wall_ms) hit.visible_ms = static_cast<std::uint32_t>(wall_ms);
 }
 
 void VisitTracker::refresh(OpenVisit& visit, const Hit& hit) {

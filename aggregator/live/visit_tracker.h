@@ -7,7 +7,10 @@
 //     in the current window (others are orphaned: dropped and counted);
 //   - it must come from the address and User-Agent the visit's first view
 //     came with (a keyed fingerprint, see keyed_hash.h), else it is dropped;
-//   - one address opens at most max_per_address visits at a time.
+//   - one address opens at most max_per_address visits at a time;
+//   - the visible time a leave or hide reports is capped by the wall time
+//     since its tab came to the page (or, for a tab not known, since the
+//     visit's newest page view), so that nobody can add hours to a page.
 // A leave never ends the person in the live set directly: it ends one tab,
 // and when it was the last, the person departs after a short grace (the
 // view of the next page may be logged after the leave of the previous one).
@@ -51,6 +54,9 @@ struct PresenceSettings {
   std::int64_t active_window_ms = 300'000;
   std::int64_t leave_grace_ms = 500;
   std::size_t max_per_address = 256;
+  // What a visible time may exceed the wall time by: the tab's first beat
+  // is stamped by nginx a network trip after beacon.js began to count.
+  std::int64_t visible_slack_ms = 2'000;
 };
 
 class VisitTracker {
@@ -85,6 +91,7 @@ class VisitTracker {
   struct OpenVisit {
     Visit row;
     std::int64_t last_seen_ms = 0;  // the newest hit of any tab
+    std::int64_t last_view_ms = 0;  // the newest page view
     std::uint64_t fingerprint = 0;  // 0: not known yet (replayed from history)
     std::uint64_t address_key = 0;  // 0: not counted against an address
     std::int64_t leaving_since_ms = 0;  // the last tab left then; 0: present
@@ -99,6 +106,7 @@ class VisitTracker {
   Presence judge(Hit& hit, bool replay, std::vector<Visit>& closed);
   Fingerprint fingerprint(const Hit& hit) const;
   void leave(const VisitorKey& key, OpenVisit& visit, Hit& hit);
+  void cap_visible_time(const OpenVisit& visit, Hit& hit) const;
   void refresh(OpenVisit& visit, const Hit& hit);
   void close(const VisitorKey& key, OpenVisit& visit, std::vector<Visit>& closed);
   void uncount(std::uint64_t address_key);

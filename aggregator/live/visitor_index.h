@@ -105,6 +105,14 @@ class VisitorIndex {
       visit(node->first, node->second.value);
     }
   }
+  // The same, stopping at the first entry `visit` returns false for: the
+  // recently active only, without walking everybody.
+  template <class Visit>
+  void for_each_newest_first_while(Visit&& visit) const {
+    for (const Node* node = newest_; node != nullptr; node = node->second.older) {
+      if (!visit(node->first, node->second.value)) return;
+    }
+  }
 
   std::size_t size() const { return map_.size(); }
 
