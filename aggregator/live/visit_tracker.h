@@ -17,8 +17,9 @@
 #include <cstdint>
 #include <deque>
 #include <string>
-#include <unordered_map>
 #include <vector>
+
+#include <absl/container/flat_hash_map.h>
 
 #include "hit.h"
 #include "keyed_hash.h"
@@ -106,7 +107,9 @@ class VisitTracker {
   PresenceSettings settings_;
   KeyedHash hash_;
   VisitorIndex<OpenVisit> open_;
-  std::unordered_map<std::uint64_t, std::size_t> per_address_;  // keyed hash -> open visits
+  // keyed hash -> open visits; flat: one probe a new visit, no node to
+  // allocate (a std::unordered_map was a fifth of the tracker's time)
+  absl::flat_hash_map<std::uint64_t, std::size_t> per_address_;
   // Visitors whose last tab left, oldest first (a view or beat since then
   // keeps them: their leaving_since_ms no longer matches).
   std::deque<std::pair<VisitorKey, std::int64_t>> leaving_;
