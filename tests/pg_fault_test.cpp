@@ -10,6 +10,7 @@
 #include <memory>
 #include <thread>
 
+#include "support/http_client.h"
 #include "support/postgres_server.h"
 #include "support/process.h"
 #include "support/stack.h"
@@ -37,6 +38,14 @@ struct PgRig {
         dir.file("onlookerd.log"));
   }
   std::int64_t query(const std::string& sql) { return std::stoll(postgres.psql("onlooker", sql)); }
+  // onlookerd's answer to GET target ("" while it refuses connections).
+  std::string get(const std::string& target) const {
+    try {
+      return test::http_get(port, target).body;
+    } catch (const std::exception&) {
+      return "";
+    }
+  }
   bool drained() {
     const auto* header = ring.header();
     return __atomic_load_n(&header->tail, __ATOMIC_ACQUIRE) == header->head;
@@ -114,7 +123,10 @@ TEST(PgOutage, PostgresDownForAMinuteUnderLoadLosesAndDuplicatesNothing) {
   rig.drain_and_check(*onlookerd);
 }
 
-TEST(PgFault, PostgresDownAtStartIsRetriedAndNothingIsLost) {
+// While it waits for the server, onlookerd serves: /metrics, the live
+// snapshot and the dashboard say history is down instead of refusing
+// connections; once PostgreSQL answers they say up and the ring drains.
+TEST(PgFault, PostgresDownAtStartIsRetriedServedMeanwhileAndNothingIsLost) {
   PgRig rig;
   rig.postgres.stop();
   auto onlookerd = rig.start_onlookerd();
@@ -126,8 +138,21 @@ TEST(PgFault, PostgresDownAtStartIsRetriedAndNothingIsLost) {
       },
       10s));
   EXPECT_TRUE(onlookerd->running());  // it waits, it does not exit
+  EXPECT_TRUE(test::eventually(
+      [&] { return rig.get("/metrics").find("\nonlooker_history_up 0\n") != std::string::npos; },
+      5s))
+      << rig.get("/metrics");
+  EXPECT_NE(rig.get("/api/live").find("\"history\":\"down\""), std::string::npos)
+      << rig.get("/api/live");
+  EXPECT_NE(rig.get("/").find("<html"), std::string::npos) << "the dashboard is served";
+  EXPECT_FALSE(rig.drained());
   std::this_thread::sleep_for(1s);
   rig.postgres.start();
+  EXPECT_TRUE(test::eventually(
+      [&] { return rig.get("/api/live").find("\"history\":\"up\"") != std::string::npos; },
+      40s))
+      << rig.get("/api/live");
+  EXPECT_NE(rig.get("/metrics").find("\nonlooker_history_up 1\n"), std::string::npos);
   producer.stop();
   rig.drain_and_check(*onlookerd);
   // The log names the server, never the URI's user or password.
