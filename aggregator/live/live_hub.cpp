@@ -139,7 +139,7 @@ void LiveHub::schedule_tick() {
     const std::int64_t now_ms = unix_now_ms();
     if (live_.expire(now_ms) > 0) changed_ = true;
     nodes_.heard(settings_.node, {}, now_ms);  // this node is always heard
-    nodes_.expire(now_ms);
+    if (nodes_.expire(now_ms)) changed_ = true;  // a node came, went, or went down
     record_series(now_ms / 1000);
     if (alerts_ != nullptr) evaluate_alerts(now_ms);
     if (changed_) request_push();
