@@ -226,5 +226,18 @@ TEST(Cluster, ABadClusterUrlExitsWithStatusTwoWithoutEchoingIt) {
   EXPECT_EQ(result.output.find("secret"), std::string::npos) << result.output;
 }
 
+// Debian 12's hiredis has no TLS: rediss:// is refused at start, saying why
+// and what to do instead, never accepted and then failing at connect.
+TEST(Cluster, RedissIsRefusedWithStatusTwoAndSaysWhatToDoInstead) {
+  const auto result = test::run_command({test::onlookerd_path(), "--ring", "/nonexistent", "--db",
+                                         "/tmp/x.db", "--cluster", "rediss://:secret@h:6380"});
+  EXPECT_EQ(result.status, 2);
+  EXPECT_NE(result.output.find("invalid --cluster: rediss:// (TLS) is not supported"),
+            std::string::npos)
+      << result.output;
+  EXPECT_NE(result.output.find("TLS tunnel"), std::string::npos) << result.output;
+  EXPECT_EQ(result.output.find("secret"), std::string::npos) << result.output;
+}
+
 }  // namespace
 }  // namespace onlooker

@@ -5,7 +5,6 @@
 // thread (ring -> SQLite). Blocking SQLite work never runs on the I/O thread.
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <pthread.h>
 #include <unistd.h>
 
 #include <utility>
@@ -96,50 +95,11 @@ std::vector<onlooker::Hit> recent_hits_with_names(const onlooker::Options& optio
   return hits;
 }
 
-// An unreachable history server at start: say so and keep trying with
-// backoff (nginx keeps writing the ring meanwhile), until it answers or
-// SIGTERM/SIGINT asks to stop. Returns false when asked to stop.
-sigset_t stop_signals() {
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  return signals;
-}
-
-bool wait_for_history(onlooker::HistorySink& history, const std::string& label) {
-  using namespace std::chrono_literals;
-  const sigset_t stop = stop_signals();
-  auto backoff = 250ms;
-  for (;;) {
-    try {
-      history.committed_position();
-      return true;
-    } catch (const std::exception& error) {
-      onlooker::log::warn("msg=\"history store unreachable; retrying\" db=" + label +
-                          " retry_ms=" + std::to_string(backoff.count()) + " error=\"" +
-                          error.what() + "\"");
-    }
-    const timespec pause{static_cast<time_t>(backoff.count() / 1000),
-                         static_cast<long>(backoff.count() % 1000) * 1'000'000};
-    if (sigtimedwait(&stop, nullptr, &pause) > 0) return false;
-    backoff = std::min<std::chrono::milliseconds>(backoff * 2, 30s);
-  }
-}
-
 int serve(const onlooker::Options& options) {
   using namespace onlooker;
   RingReader ring(options.ring);
   HistoryBackend backend = open_history(options.db, options.node);
   HistorySink& history = *backend.sink;
-  {
-    // Held back so that sigtimedwait sees them; Asio's signal_set takes over below.
-    const sigset_t stop = stop_signals();
-    pthread_sigmask(SIG_BLOCK, &stop, nullptr);
-    const bool ready = wait_for_history(history, history_label(options.db));
-    pthread_sigmask(SIG_UNBLOCK, &stop, nullptr);
-    if (!ready) return 0;
-  }
 
   boost::asio::io_context io{1};
   LiveHub hub(io, [&ring] { return ring.counters(); },
@@ -193,7 +153,12 @@ int serve(const onlooker::Options& options) {
                   {.active_window = options.active_window,
                    .max_visitors_per_address = options.max_visitors_per_address,
                    .retention_days = options.retention_days,
-                   .site_retention = options.site_retention},
+                   .site_retention = options.site_retention,
+                   // An unreachable server at start: the drain thread says so and
+                   // retries with backoff (nginx keeps writing the ring) while
+                   // the live view, /metrics and the dashboard are served.
+                   .history_label = history_label(options.db),
+                   .history_state = [&hub](bool up) { hub.set_history_up(up); }},
                   &enricher);
   drain.restore(recent_hits_with_names(options));
   drain.add_metrics(metrics);

@@ -1,6 +1,8 @@
 #include "drain_loop.h"
 
 #include <algorithm>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "clock.h"
@@ -20,8 +22,36 @@ DrainLoop::DrainLoop(RingReader& ring, HistorySink& history, HitFeed& feed,
       visits_(PresenceSettings{.active_window_ms = settings.active_window.count(),
                                .leave_grace_ms = settings.leave_grace.count(),
                                .max_per_address = settings.max_visitors_per_address}),
-      retry_backoff_(settings.first_retry_backoff) {
-  resume();
+      retry_backoff_(settings.first_retry_backoff) {}
+
+bool DrainLoop::wait_for_history(std::stop_token stop) {
+  auto backoff = settings_.first_connect_backoff;
+  for (;;) {
+    try {
+      resume();
+      resumed_ = true;
+      history_answers(true);
+      return true;
+    } catch (const std::exception& error) {
+      history_answers(false);
+      log::warn("msg=\"history store unreachable; retrying\" db=" + settings_.history_label +
+                " retry_ms=" + std::to_string(backoff.count()) + " error=\"" + error.what() +
+                "\"");
+    }
+    // A sleep that a stop request ends at once.
+    std::mutex unused;
+    std::unique_lock lock(unused);
+    std::condition_variable_any().wait_for(lock, stop, backoff, [] { return false; });
+    if (stop.stop_requested()) return false;
+    backoff = std::min(backoff * 2, settings_.max_connect_backoff);
+  }
+}
+
+void DrainLoop::history_answers(bool up) {
+  if (up == history_up_) return;
+  history_up_ = up;
+  if (up) log::info("msg=\"history store answers\" db=" + settings_.history_label);
+  if (settings_.history_state) settings_.history_state(up);
 }
 
 // Aligns the read position with what history already holds: slots between
@@ -216,6 +246,10 @@ void DrainLoop::apply_retention() {
 }
 
 std::size_t DrainLoop::step() {
+  if (!resumed_) {  // run() waits for this; a caller of step() alone gets the error
+    resume();
+    resumed_ = true;
+  }
   const std::size_t read = read_batch();
   expire_visits();
   if (pending_end_ <= ring_.tail() && closed_visits_.empty()) {
@@ -246,9 +280,11 @@ std::size_t DrainLoop::step() {
     pending_since_.reset();
     retry_backoff_ = settings_.first_retry_backoff;
     retry_at_ = {};
+    history_answers(true);
     return std::max<std::size_t>({read, committed, 1});
   } catch (...) {
     back_off(now);
+    history_answers(false);
     throw;
   }
 }
@@ -308,6 +344,7 @@ void DrainLoop::add_metrics(Metrics& metrics) const {
 }
 
 void DrainLoop::run(std::stop_token stop) {
+  if (!resumed_ && !wait_for_history(stop)) return;
   int final_tries = 0;
   for (;;) {
     const bool stopping = stop.stop_requested();

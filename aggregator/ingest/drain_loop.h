@@ -8,9 +8,11 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stop_token>
+#include <string>
 #include <vector>
 
 #include "enricher.h"
@@ -51,6 +53,14 @@ struct DrainSettings {
   // applies, and retention_days covers the sites none matches.
   std::vector<SiteRetention> site_retention;
   std::size_t retention_batch = 5000;
+  // A store that does not answer at start (a server): run() retries this
+  // often at first, doubling up to the most, and logs the store as this.
+  std::chrono::milliseconds first_connect_backoff{250};
+  std::chrono::milliseconds max_connect_backoff{30'000};
+  std::string history_label;
+  // Told when the store stops or starts answering (on the drain thread;
+  // the live view shows it). May be empty.
+  std::function<void(bool up)> history_state;
 };
 
 struct DrainStats {
@@ -71,8 +81,10 @@ class DrainLoop {
   DrainLoop(RingReader& ring, HistorySink& history, HitFeed& feed, DrainSettings settings = {},
             Enricher* enricher = nullptr);
 
-  // Drains until stop is requested, then drains what is left and commits it
-  // (a bounded number of tries; what cannot be committed stays in the ring).
+  // Waits until the store answers (nothing is read before: where reading
+  // starts is the store's committed position), then drains until stop is
+  // requested, then drains what is left and commits it (a bounded number of
+  // tries; what cannot be committed stays in the ring).
   void run(std::stop_token stop);
   // One step: read, publish, commit (when due), free. Returns how much was
   // done (0 when the ring had nothing new and nothing was committed). Throws when
@@ -93,7 +105,10 @@ class DrainLoop {
   std::uint64_t read_position() const { return read_pos_; }
 
  private:
+  // Until the store answers (true) or stop is requested (false).
+  bool wait_for_history(std::stop_token stop);
   void resume();
+  void history_answers(bool up);
   std::size_t read_batch();
   // Counts what the presence check dropped; true for what goes on.
   bool counted(Presence presence);
@@ -113,6 +128,8 @@ class DrainLoop {
   std::vector<Visit> closed_visits_;  // closed, not yet committed
   std::chrono::steady_clock::time_point next_retention_{};
   std::uint64_t read_pos_ = 0;
+  bool resumed_ = false;
+  bool history_up_ = true;
   std::optional<std::chrono::steady_clock::time_point> pending_since_;
   bool flush_ = false;  // stopping: commit without waiting
   // Read and published, not yet committed: each read's hits, shared with the

@@ -82,6 +82,15 @@ void LiveHub::set_link_up(bool up) {
   });
 }
 
+void LiveHub::set_history_up(bool up) {
+  boost::asio::post(io_, [this, up] {
+    if (history_up_ == up) return;
+    history_up_ = up;
+    changed_ = true;
+    request_push();
+  });
+}
+
 void LiveHub::apply(const std::vector<Hit>& hits) {
   bool changed = false;
   for (const Hit& hit : hits) changed |= live_.apply(hit);
@@ -130,7 +139,7 @@ void LiveHub::schedule_tick() {
     const std::int64_t now_ms = unix_now_ms();
     if (live_.expire(now_ms) > 0) changed_ = true;
     nodes_.heard(settings_.node, {}, now_ms);  // this node is always heard
-    nodes_.expire(now_ms);
+    if (nodes_.expire(now_ms)) changed_ = true;  // a node came, went, or went down
     record_series(now_ms / 1000);
     if (alerts_ != nullptr) evaluate_alerts(now_ms);
     if (changed_) request_push();
@@ -236,6 +245,7 @@ std::string LiveHub::snapshot_json(const SiteScope& scope, const std::string& ho
       scope.all() ? nodes_.list(unix_now_ms()) : std::vector<NodeStatus>{},
       settings_.node,
       settings_.cluster ? (link_up_ ? "up" : "down") : "off",
+      history_up_ ? "up" : "down",
   };
   const std::int64_t now_ms = unix_now_ms();
   return onlooker::snapshot_json(
@@ -310,6 +320,10 @@ void LiveHub::add_metrics(Metrics& metrics) {
               [this] { return hosts_refused_; });
   metrics.add("onlooker_websocket_clients", Type::gauge, "Connected WebSocket clients.",
               [this] { return client_count(); });
+  metrics.add("onlooker_history_up", Type::gauge,
+              "1 while the history store answers, 0 while it is unreachable (at start) or its "
+              "commits fail; records wait in the ring meanwhile.",
+              [this] { return std::int64_t{history_up_ ? 1 : 0}; });
 }
 
 }  // namespace onlooker

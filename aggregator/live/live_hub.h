@@ -63,6 +63,9 @@ class LiveHub final : public HitFeed {
   void publish_remote(std::string node, std::shared_ptr<const std::vector<Hit>> hits);
   // Any thread: the cluster link came up or went down.
   void set_link_up(bool up);
+  // Any thread: the history store answered or stopped answering (the drain
+  // loop's commits; at start, its wait for the store).
+  void set_history_up(bool up);
 
   // I/O thread only.
   std::string snapshot_json(const std::string& host, bool with_type) const;
@@ -100,6 +103,7 @@ class LiveHub final : public HitFeed {
   LiveSet live_;
   NodeTable nodes_;
   bool link_up_ = false;
+  bool history_up_ = true;
   std::vector<std::weak_ptr<LiveClient>> sessions_;
   boost::asio::steady_timer push_timer_;
   boost::asio::steady_timer tick_timer_;

@@ -65,6 +65,7 @@ std::string snapshot_json(const LiveSnapshot& snapshot, const SnapshotContext& c
   out["series"] = {{"start", context.series.start_s},
                    {"step", 1},
                    {"active", context.series.active}};
+  out["history"] = context.history;
   if (!context.with_ring) {
     out["ring"] = nullptr;
     return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -29,6 +29,7 @@ struct SnapshotContext {
   std::vector<NodeStatus> nodes;
   std::string node;   // this one
   std::string link;   // the cluster link: "off" (no --cluster), "up", "down"
+  std::string history;  // the history store: "up", "down" (unreachable, commits failing)
 };
 
 // `with_type` adds "type": "snapshot" (the WebSocket message). Bytes that

@@ -1,5 +1,7 @@
 #include "node_table.h"
 
+#include <utility>
+
 namespace onlooker {
 
 namespace {
@@ -42,7 +44,7 @@ void NodeTable::heard(const std::string& name, const std::vector<Hit>& hits,
   }
 }
 
-void NodeTable::expire(std::int64_t now_ms) {
+bool NodeTable::expire(std::int64_t now_ms) {
   for (auto it = visitors_.begin(); it != visitors_.end();) {
     if (now_ms - it->second.last_ms >= window_ms_) {
       --it->second.node->live;
@@ -54,6 +56,11 @@ void NodeTable::expire(std::int64_t now_ms) {
   std::erase_if(nodes_, [&](const auto& entry) {
     return entry.second.live == 0 && now_ms - entry.second.last_heard_ms >= window_ms_;
   });
+  std::map<std::string, bool> up;
+  for (const auto& [name, node] : nodes_) up[name] = now_ms - node.last_heard_ms < up_within_ms;
+  const bool changed = up != reported_up_;
+  reported_up_ = std::move(up);
+  return changed;
 }
 
 std::vector<NodeStatus> NodeTable::list(std::int64_t now_ms) const {

@@ -30,7 +30,9 @@ class NodeTable {
 
   void heard(const std::string& node, const std::vector<Hit>& hits, std::int64_t now_ms);
   // Visitors gone quiet for the active window; nodes silent for as long.
-  void expire(std::int64_t now_ms);
+  // True when a node came, went, or went up or down since the last call:
+  // the snapshot must say so even if no visitor changed.
+  bool expire(std::int64_t now_ms);
   std::vector<NodeStatus> list(std::int64_t now_ms) const;
 
  private:
@@ -49,6 +51,7 @@ class NodeTable {
   std::int64_t window_ms_;
   std::map<std::string, Node> nodes_;  // stable addresses: Seen points into it
   absl::flat_hash_map<VisitorId, Seen> visitors_;
+  std::map<std::string, bool> reported_up_;  // as of the last expire()
 };
 
 }  // namespace onlooker
