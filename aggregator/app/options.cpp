@@ -60,6 +60,14 @@ std::optional<std::pair<std::string, std::string>> site_pair(const std::string& 
   return std::pair{std::move(pattern), text.substr(eq + 1)};
 }
 
+// Up to 6 decimal digits, nothing else.
+std::optional<int> small_number(const std::string& text) {
+  if (text.empty() || text.size() > 6 || text.find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;
+  }
+  return std::stoi(text);
+}
+
 }  // namespace
 
 std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& args) {
@@ -80,6 +88,11 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
        "address for the HTTP API, WebSocket and dashboard")
       ("active-window", po::value<long long>()->value_name("SECONDS")->default_value(300),
        "a visitor with no hit for this long leaves the live set (1..86400)")
+      ("site-active-window",
+       po::value<std::vector<std::string>>()->value_name("HOST=SECONDS")->composing(),
+       "the visitors of the sites matching HOST (a name or *.suffix) leave the live set after "
+       "SECONDS (1..86400) instead of --active-window (repeatable; the first matching one "
+       "applies)")
       ("max-visitors-per-address", po::value<long long>()->value_name("N")->default_value(256),
        "live visitors one client address may hold at a time; views of more are dropped and "
        "counted in onlooker_visitors_refused_total (1..1000000)")
@@ -195,6 +208,18 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
     return bad("invalid --active-window " + std::to_string(window) + ": expected 1..86400 seconds");
   }
   options.active_window = std::chrono::seconds(window);
+  if (values.count("site-active-window")) {
+    for (const auto& text : values["site-active-window"].as<std::vector<std::string>>()) {
+      const auto pair = site_pair(text);
+      const auto seconds = pair ? small_number(pair->second) : std::nullopt;
+      if (!seconds || *seconds < 1 || *seconds > 86400) {
+        return bad("invalid --site-active-window '" + text +
+                   "': expected HOST=SECONDS with HOST a lower-case name or *.suffix and "
+                   "SECONDS 1..86400");
+      }
+      options.site_active_windows.push_back({pair->first, std::chrono::seconds(*seconds)});
+    }
+  }
   const auto per_address = values["max-visitors-per-address"].as<long long>();
   if (per_address < 1 || per_address > 1'000'000) {
     return bad("invalid --max-visitors-per-address " + std::to_string(per_address) +
@@ -249,14 +274,13 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
   if (values.count("site-retention-days")) {
     for (const auto& text : values["site-retention-days"].as<std::vector<std::string>>()) {
       const auto pair = site_pair(text);
-      const bool number = pair && !pair->second.empty() && pair->second.size() <= 5 &&
-                          pair->second.find_first_not_of("0123456789") == std::string::npos;
-      if (!number || std::stoi(pair->second) > 36500) {
+      const auto days = pair ? small_number(pair->second) : std::nullopt;
+      if (!days || *days > 36500) {
         return bad("invalid --site-retention-days '" + text +
                    "': expected HOST=N with HOST a lower-case name or *.suffix and N "
                    "0 (keep) .. 36500");
       }
-      options.site_retention.push_back({pair->first, std::stoi(pair->second)});
+      options.site_retention.push_back({pair->first, *days});
     }
   }
   if (values.count("allowed-origin")) {

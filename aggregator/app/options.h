@@ -31,6 +31,7 @@ struct Options {
   std::string listen_host = "127.0.0.1";
   std::uint16_t listen_port = 9190;
   std::chrono::seconds active_window{300};
+  std::vector<SiteWindow> site_active_windows;  // per-site active_window, first match wins
   std::size_t max_visitors_per_address = 256;
   std::chrono::milliseconds push_interval{1000};
   DataFiles geoip;          // City .mmdb files, first hit wins
