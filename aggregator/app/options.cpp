@@ -130,7 +130,8 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
       ("alert", po::value<std::vector<std::string>>()->value_name("RULE")->composing(),
        "an alert rule, 'NAME: CONDITION' (repeatable): live > N, live{path=/p} > N, live{host=h} < N, optionally "
        "'for 10m'; fired and cleared alerts go to the log and /metrics")
-      ("login-url", "print the dashboard's sign-in link (with the token) and exit")
+      ("login-url", "print the dashboard's sign-in link (with the token), and one for each "
+                    "site key labelled by its sites, and exit")
       ("max-connections", po::value<long long>()->value_name("N")->default_value(
                               static_cast<long long>(ConnectionLimit::default_max)),
        "open HTTP and WebSocket connections at most; beyond, 503 (1..1000000)")
@@ -332,16 +333,38 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
     return bad("invalid --node '" + options.node + "': expected 1..64 of A-Z a-z 0-9 . _ -");
   }
   if (values.count("login-url")) {
-    if (options.token.empty()) {
+    const std::string links = login_links(options);
+    if (links.empty()) {
       return ParseExit{1, "onlookerd: no token is set (token = ... in the config, or --token), "
                           "so there is no sign-in link\n"};
     }
-    return ParseExit{0, login_url(options) + "\n"};
+    return ParseExit{0, links};
   }
   return options;
 }
 
-std::string login_url(const Options& options) {
+std::string login_links(const Options& options) {
+  if (options.site_tokens.empty()) return options.token.empty() ? "" : login_url(options) + "\n";
+  std::string out;
+  if (!options.token.empty()) out = "every site: " + login_url(options) + "\n";
+  // One token may open several patterns: one line for it, naming them all.
+  std::vector<std::pair<std::string, std::string>> keys;  // token, label
+  for (const SiteToken& site : options.site_tokens) {
+    const auto same = std::find_if(keys.begin(), keys.end(),
+                                   [&](const auto& key) { return key.first == site.token; });
+    if (same == keys.end()) {
+      keys.emplace_back(site.token, site.pattern);
+    } else {
+      same->second += ", " + site.pattern;
+    }
+  }
+  for (const auto& [token, label] : keys) out += label + ": " + login_url(options, token) + "\n";
+  return out;
+}
+
+std::string login_url(const Options& options) { return login_url(options, options.token); }
+
+std::string login_url(const Options& options, const std::string& token) {
   std::string base = options.public_url;
   if (base.empty()) {
     const bool v6 = options.listen_host.find(':') != std::string::npos;
@@ -349,7 +372,7 @@ std::string login_url(const Options& options) {
            std::to_string(options.listen_port) + "/";
   }
   if (base.back() != '/') base += '/';
-  return base + "login#token=" + options.token;
+  return base + "login#token=" + token;
 }
 
 }  // namespace onlooker

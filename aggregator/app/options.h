@@ -49,9 +49,17 @@ struct Options {
   std::string node;           // this node's name in the cluster, logs and dashboard (default: host name)
 };
 
-// The sign-in link `onlookerd --login-url` prints: --public-url (or the
-// --listen address) + "login#token=" + the token.
+// A sign-in link: --public-url (or the --listen address) + "login#token="
+// + `token` (the --token when not given).
 std::string login_url(const Options& options);
+std::string login_url(const Options& options, const std::string& token);
+
+// What `onlookerd --login-url` prints: with --token alone, its link (one
+// line, as scripts read it); with site keys, a line per key, the admin's
+// first: "every site: LINK", then "HOST, HOST: LINK" for each site key,
+// labelled by the patterns it opens, in the order first given. Empty
+// without any key.
+std::string login_links(const Options& options);
 
 // What parsing produced: options to run with, or a text to print and the
 // exit status to leave with (0 for --help and --version, 2 for bad input).
