@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "access_control.h"
+#include "active_windows.h"
 #include "cluster_link.h"
 #include "alert_evaluator.h"
 #include "connection_limit.h"
@@ -81,12 +82,13 @@ void warn_about_access(const onlooker::Options& options) {
   }
 }
 
-// The last active window of history, for the live set to start from; the
-// country names history does not store come from iso-codes.
+// The last active window of history (the longest, when sites have their
+// own), for the live set to start from; the country names history does not
+// store come from iso-codes.
 std::vector<onlooker::Hit> recent_hits_with_names(const onlooker::Options& options) {
   using namespace onlooker;
   const std::int64_t window_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(options.active_window).count();
+      ActiveWindows(options.active_window, options.site_active_windows).longest_ms();
   // PostgreSQL: not restored yet (the live set starts empty).
   if (is_postgres_uri(options.db)) return {};
   std::vector<Hit> hits = read_recent_hits(options.db, unix_now_ms() - window_ms);
@@ -104,6 +106,7 @@ int serve(const onlooker::Options& options) {
   boost::asio::io_context io{1};
   LiveHub hub(io, [&ring] { return ring.counters(); },
               LiveSettings{.active_window = options.active_window,
+                           .site_windows = options.site_active_windows,
                            .push_interval = options.push_interval,
                            .node = options.node,
                            .cluster = !options.cluster.empty()});
@@ -114,7 +117,10 @@ int serve(const onlooker::Options& options) {
     cluster = std::make_unique<ClusterLink>(
         ClusterSettings{.url = *parse_redis_url(options.cluster, why),
                         .node = options.node,
-                        .active_window = options.active_window},
+                        // The stream keeps (and a restart reads back) the longest window.
+                        .active_window = std::chrono::milliseconds(
+                            ActiveWindows(options.active_window, options.site_active_windows)
+                                .longest_ms())},
         hub,
         ClusterSink{.remote = [&hub](std::string node, auto hits) {
                       hub.publish_remote(std::move(node), std::move(hits));
@@ -151,6 +157,7 @@ int serve(const onlooker::Options& options) {
   HitEnricher enricher(enrichment_sources(options.geoip, options.ua_regexes));
   DrainLoop drain(ring, history, feed,
                   {.active_window = options.active_window,
+                   .site_windows = options.site_active_windows,
                    .max_visitors_per_address = options.max_visitors_per_address,
                    .retention_days = options.retention_days,
                    .site_retention = options.site_retention,

@@ -31,6 +31,7 @@ struct Options {
   std::string listen_host = "127.0.0.1";
   std::uint16_t listen_port = 9190;
   std::chrono::seconds active_window{300};
+  std::vector<SiteWindow> site_active_windows;  // per-site active_window, first match wins
   std::size_t max_visitors_per_address = 256;
   std::chrono::milliseconds push_interval{1000};
   DataFiles geoip;          // City .mmdb files, first hit wins
@@ -48,9 +49,17 @@ struct Options {
   std::string node;           // this node's name in the cluster, logs and dashboard (default: host name)
 };
 
-// The sign-in link `onlookerd --login-url` prints: --public-url (or the
-// --listen address) + "login#token=" + the token.
+// A sign-in link: --public-url (or the --listen address) + "login#token="
+// + `token` (the --token when not given).
 std::string login_url(const Options& options);
+std::string login_url(const Options& options, const std::string& token);
+
+// What `onlookerd --login-url` prints: with --token alone, its link (one
+// line, as scripts read it); with site keys, a line per key, the admin's
+// first: "every site: LINK", then "HOST, HOST: LINK" for each site key,
+// labelled by the patterns it opens, in the order first given. Empty
+// without any key.
+std::string login_links(const Options& options);
 
 // What parsing produced: options to run with, or a text to print and the
 // exit status to leave with (0 for --help and --version, 2 for bad input).

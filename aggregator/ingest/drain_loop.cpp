@@ -20,6 +20,7 @@ DrainLoop::DrainLoop(RingReader& ring, HistorySink& history, HitFeed& feed,
       settings_(settings),
       enricher_(enricher),
       visits_(PresenceSettings{.active_window_ms = settings.active_window.count(),
+                               .site_windows = settings.site_windows,
                                .leave_grace_ms = settings.leave_grace.count(),
                                .max_per_address = settings.max_visitors_per_address}),
       retry_backoff_(settings.first_retry_backoff) {}
@@ -160,8 +161,12 @@ bool DrainLoop::counted(Presence presence) {
 }
 
 void DrainLoop::restore(std::vector<Hit> recent) {
-  std::erase_if(recent, [this](Hit& hit) {
-    return visits_.restore(hit, closed_visits_) != Presence::counted;
+  // History is read back for the longest window; a site with a shorter one
+  // takes only its own.
+  const std::int64_t now_ms = unix_now_ms();
+  std::erase_if(recent, [&](Hit& hit) {
+    return hit.ts_ms <= now_ms - visits_.window_ms(hit.host) ||
+           visits_.restore(hit, closed_visits_) != Presence::counted;
   });
   if (!recent.empty()) {
     log::info("msg=\"live set restored from history\" hits=" + std::to_string(recent.size()) +

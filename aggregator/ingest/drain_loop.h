@@ -41,6 +41,8 @@ struct DrainSettings {
   std::chrono::milliseconds max_retry_backoff{5000};
   // Visits end after this much silence (the live set's active window).
   std::chrono::milliseconds active_window{300'000};
+  // Sites whose visits end after a silence of their own (the first match).
+  std::vector<SiteWindow> site_windows{};
   // Live visitors one client address may hold at a time (an office NAT has
   // many people behind one address; a script has many forged ids).
   std::size_t max_visitors_per_address = 256;

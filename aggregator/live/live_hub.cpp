@@ -39,9 +39,9 @@ LiveHub::LiveHub(boost::asio::io_context& io, std::function<RingCounters()> ring
                  LiveSettings settings)
     : io_(io),
       ring_counters_(std::move(ring_counters)),
-      settings_(settings),
-      live_(std::chrono::duration_cast<std::chrono::milliseconds>(settings.active_window).count()),
-      nodes_(std::chrono::duration_cast<std::chrono::milliseconds>(settings.active_window).count()),
+      settings_(std::move(settings)),
+      live_(ActiveWindows(settings_.active_window, settings_.site_windows)),
+      nodes_(ActiveWindows(settings_.active_window, settings_.site_windows)),
       push_timer_(io),
       tick_timer_(io),
       viewers_timer_(io) {}
@@ -238,7 +238,8 @@ std::string LiveHub::snapshot_json(const SiteScope& scope, const std::string& ho
   const bool whole = scope.all() || !host.empty();
   const SnapshotContext context{
       scope.all() ? ring_counters_() : RingCounters{},
-      static_cast<std::int64_t>(settings_.active_window.count()),
+      // The window of the one host shown, else --active-window's.
+      live_.windows().window_ms_for(host.empty() ? scope.single_host() : host) / 1000,
       whole ? series(host) : series(scope),
       scope.all(),
       // Per-node counts are every site's traffic too: a site key gets none.

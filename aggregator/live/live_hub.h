@@ -31,6 +31,8 @@ class AlertEvaluator;
 
 struct LiveSettings {
   std::chrono::seconds active_window{300};
+  // Sites with a window of their own (--site-active-window), first match.
+  std::vector<SiteWindow> site_windows{};
   std::chrono::milliseconds push_interval{1000};
   // Hosts with a 30-minute series of their own (~14 KB each); a host beyond
   // them is counted in onlooker_hosts_refused_total and has no series.

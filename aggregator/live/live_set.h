@@ -7,13 +7,16 @@
 // into strings only for the few a snapshot shows.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
+#include "active_windows.h"
 #include "hit.h"
 #include "string_pool.h"
 #include "visitor_index.h"
@@ -68,12 +71,18 @@ struct LiveSnapshot {
 
 class LiveSet {
  public:
-  explicit LiveSet(std::int64_t active_window_ms) : window_ms_(active_window_ms) {}
+  explicit LiveSet(std::int64_t active_window_ms)
+      : LiveSet(ActiveWindows(std::chrono::milliseconds(active_window_ms))) {}
+  // Each host's visitors by their site's window (--site-active-window).
+  explicit LiveSet(ActiveWindows windows)
+      : windows_(std::move(windows)), visitors_(windows_.tiers()) {}
 
   // Returns true when the set changed in a way a snapshot shows.
   bool apply(const Hit& hit);
-  // Removes visitors not seen since now_ms - window; returns how many.
+  // Removes visitors not seen since now_ms - their host's window; returns
+  // how many.
   std::size_t expire(std::int64_t now_ms);
+  const ActiveWindows& windows() const { return windows_; }
 
   std::size_t size() const { return visitors_.size(); }
   // People (not bots) on `host`, or on every host when it is empty. O(1).
@@ -123,6 +132,7 @@ class LiveSet {
     Text browser = StringPool::empty;
     Text os = StringPool::empty;
     bool bot = false;
+    std::uint16_t tier = 0;  // its window's (visitor_index.h), in bot's padding
   };
   struct HostHash {
     using is_transparent = void;  // people(host) looks up without a copy
@@ -138,7 +148,7 @@ class LiveSet {
   void forget(const Key& key, const Visitor& visitor);
   LiveVisitor shown(const Key& key, const Visitor& visitor) const;
 
-  std::int64_t window_ms_;
+  ActiveWindows windows_;
   StringPool texts_;  // declared before visitors_, which hold its handles
   VisitorIndex<Visitor, Key, KeyHash> visitors_;
   std::int64_t people_ = 0;
