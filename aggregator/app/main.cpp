@@ -21,6 +21,7 @@
 
 #include "access_control.h"
 #include "cluster_link.h"
+#include "alert_delivery.h"
 #include "alert_evaluator.h"
 #include "connection_limit.h"
 #include "drain_loop.h"
@@ -165,6 +166,11 @@ int serve(const onlooker::Options& options) {
   HitFeed& feed = cluster ? static_cast<HitFeed&>(*cluster) : hub;
   AlertEvaluator alerts(options.alerts);
   if (!options.alerts.empty()) hub.set_alert_evaluator(&alerts);
+  std::optional<AlertDelivery> delivery;
+  if (!options.alert_webhooks.empty()) {
+    delivery.emplace(options.alert_webhooks, options.alert_format, options.node);
+    hub.add_alert_sink(&*delivery);
+  }
   std::optional<ViewersTable> viewers;
   if (!options.viewers_zone.empty()) {
     viewers.emplace(options.viewers_zone, options.push_interval);
@@ -202,6 +208,7 @@ int serve(const onlooker::Options& options) {
               "Times an alert rule fired (--alert).", [&alerts] { return alerts.fired_total(); });
   metrics.add("onlooker_alerts_firing", Metrics::Type::gauge, "Alert rules firing now.",
               [&alerts] { return alerts.firing(); });
+  if (delivery) delivery->add_metrics(metrics);
   hub.start();
   if (cluster) cluster->start();
   listener->run();

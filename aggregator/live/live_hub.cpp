@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "alert_evaluator.h"
+#include "alert_notice.h"
 #include "log.h"
 #include "metrics.h"
 #include "viewers_table.h"
@@ -171,6 +172,9 @@ void LiveHub::evaluate_alerts(std::int64_t now_ms) {
               "\" rule=\"" + event.rule->name + "\" condition=\"" + event.rule->condition +
               "\" value=" + std::to_string(static_cast<long long>(event.value)) +
               " ts_ms=" + std::to_string(event.ts_ms));
+    const AlertNotice notice{event.rule->name, event.rule->condition, event.value,
+                             event.state == AlertEvent::State::firing, event.ts_ms};
+    for (AlertSink* sink : alert_sinks_) sink->alert(notice);
   }
 }
 
