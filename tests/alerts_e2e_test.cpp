@@ -5,9 +5,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <string>
 #include <thread>
 
+#include "sqlite_history_reader.h"
 #include "support/http_client.h"
 #include "support/stack.h"
 #include "support/webhook_receiver.h"
@@ -40,6 +42,17 @@ TEST(Alerts, LiveRuleFiresInTheLogAndMetricsWithinSeconds) {
   }, 3s)) << stack.onlookerd_log();
   EXPECT_NE(metrics().find("onlooker_alerts_fired_total 2"), std::string::npos) << metrics();
   EXPECT_NE(metrics().find("onlooker_alerts_firing 2"), std::string::npos);
+  // And the history's alerts table.
+  SqliteHistoryReader history(stack.db_path());
+  EXPECT_TRUE(eventually([&] { return history.alerts(0, INT64_MAX).size() == 2; }, 3s));
+  const auto rows = history.alerts(0, INT64_MAX);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].rule, "busy");
+  EXPECT_EQ(rows[0].condition, "live > 1");
+  EXPECT_EQ(rows[0].value, 2);
+  EXPECT_EQ(rows[0].state, "firing");
+  EXPECT_EQ(rows[1].rule, "checkout");
+  EXPECT_GT(rows[1].time_ms, rows[0].time_ms);
 }
 
 TEST(Alerts, WebhookGetsTheFiringAndTheClearedPost) {

@@ -23,6 +23,7 @@
 #include "cluster_link.h"
 #include "alert_delivery.h"
 #include "alert_evaluator.h"
+#include "alert_history_queue.h"
 #include "connection_limit.h"
 #include "drain_loop.h"
 #include "history_api.h"
@@ -166,6 +167,8 @@ int serve(const onlooker::Options& options) {
   HitFeed& feed = cluster ? static_cast<HitFeed&>(*cluster) : hub;
   AlertEvaluator alerts(options.alerts);
   if (!options.alerts.empty()) hub.set_alert_evaluator(&alerts);
+  AlertHistoryQueue alert_rows(options.node);  // to the alerts table, by the drain thread
+  if (!options.alerts.empty()) hub.add_alert_sink(&alert_rows);
   std::optional<AlertDelivery> delivery;
   if (!options.alert_webhooks.empty()) {
     delivery.emplace(options.alert_webhooks, options.alert_format, options.node);
@@ -202,6 +205,7 @@ int serve(const onlooker::Options& options) {
                    .site_retention = options.site_retention},
                   &enricher);
   drain.restore(recent_hits_with_names(options));
+  if (!options.alerts.empty()) drain.store_alerts_from(&alert_rows);
   drain.add_metrics(metrics);
   hub.add_metrics(metrics);
   metrics.add("onlooker_alerts_fired_total", Metrics::Type::counter,
@@ -209,6 +213,9 @@ int serve(const onlooker::Options& options) {
   metrics.add("onlooker_alerts_firing", Metrics::Type::gauge, "Alert rules firing now.",
               [&alerts] { return alerts.firing(); });
   if (delivery) delivery->add_metrics(metrics);
+  metrics.add("onlooker_alerts_unstored_total", Metrics::Type::counter,
+              "Alerts that never reached the history's alerts table (over 1,024 waited).",
+              [&alert_rows] { return alert_rows.dropped(); });
   hub.start();
   if (cluster) cluster->start();
   listener->run();

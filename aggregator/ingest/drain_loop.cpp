@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "alert_history_queue.h"
 #include "clock.h"
 #include "log.h"
 #include "metrics.h"
@@ -215,7 +216,25 @@ void DrainLoop::apply_retention() {
   }
 }
 
+// Alerts are rare: a write of their own, whenever some wait and history is
+// not backing off. A failed write puts them back for the next step.
+void DrainLoop::store_alerts() {
+  if (alerts_ == nullptr) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (now < retry_at_) return;
+  std::vector<AlertRow> rows = alerts_->take();
+  if (rows.empty()) return;
+  try {
+    history_.record_alerts(rows);
+  } catch (...) {
+    alerts_->put_back(std::move(rows));
+    back_off(now);
+    throw;
+  }
+}
+
 std::size_t DrainLoop::step() {
+  store_alerts();
   const std::size_t read = read_batch();
   expire_visits();
   if (pending_end_ <= ring_.tail() && closed_visits_.empty()) {
