@@ -17,6 +17,14 @@ struct AlertNotice {
   std::int64_t time_ms = 0;  // Unix milliseconds
 };
 
+// A rule firing now, for the live snapshot's "alerts" and the dashboard.
+struct FiringAlert {
+  std::string name;
+  std::string condition;
+  double value = 0;           // at the last evaluation
+  std::int64_t since_ms = 0;  // when it fired
+};
+
 class AlertSink {
  public:
   virtual ~AlertSink() = default;

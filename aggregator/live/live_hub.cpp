@@ -176,6 +176,7 @@ void LiveHub::evaluate_alerts(std::int64_t now_ms) {
                              event.state == AlertEvent::State::firing, event.ts_ms};
     for (AlertSink* sink : alert_sinks_) sink->alert(notice);
   }
+  if (!events.empty()) changed_ = true;  // the snapshots' "alerts" changed
 }
 
 void LiveHub::record_series(std::int64_t now_s) {
@@ -240,6 +241,7 @@ std::string LiveHub::snapshot_json(const SiteScope& scope, const std::string& ho
       scope.all() ? nodes_.list(unix_now_ms()) : std::vector<NodeStatus>{},
       settings_.node,
       settings_.cluster ? (link_up_ ? "up" : "down") : "off",
+      scope.all() && alerts_ != nullptr ? alerts_->firing_alerts() : std::vector<FiringAlert>{},
   };
   const std::int64_t now_ms = unix_now_ms();
   return onlooker::snapshot_json(

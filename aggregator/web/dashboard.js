@@ -8,6 +8,7 @@
 // Sites for the selector are the hosts seen in snapshots since the page
 // loaded (one api/live of every site at start, then every snapshot).
 import "./access-banner.js";
+import { renderAlerts } from "./alerts-view.js";
 import { renderCluster } from "./cluster-view.js";  // says on the page when no token protects it
 import { $, el, setText, formatNumber, displayPath, displayReferrer, deviceName, plural } from "./dom.js";
 import { LiveConnection } from "./connection.js";
@@ -142,6 +143,7 @@ function render() {
     ? `The ${formatNumber(snap.visitors.length)} most recently seen of ${formatNumber(snap.active)}.` : "");
   renderRing(snap.ring);
   renderCluster(snap);
+  renderAlerts(snap);
   renderSites();
 }
 
