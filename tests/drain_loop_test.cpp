@@ -4,7 +4,9 @@
 
 #include <thread>
 
+#include "alert_history_queue.h"
 #include "drain_loop.h"
+#include "sqlite_history_reader.h"
 #include "recent_hits.h"
 #include "record_decoder.h"
 #include "sqlite_history.h"
@@ -200,6 +202,33 @@ TEST(DrainLoop, FailedCommitKeepsRecordsInTheRingAndRetries) {
   EXPECT_EQ(row_count(dir.file("db")), 15);
   EXPECT_EQ(distinct_ts(dir.file("db")), 15);
   EXPECT_EQ(drain.stats().commit_failures.load(), 2u);
+}
+
+TEST(DrainLoop, StoresQueuedAlertsAndKeepsThemWhenTheStoreFails) {
+  TempDir dir;
+  TestRing ring(dir.file("ring"), 64);
+  RingReader reader(dir.file("ring"));
+  SqliteHistory real(dir.file("db"));
+  FlakySink flaky(real, 1);
+  CollectingFeed feed;
+  DrainLoop drain(reader, flaky, feed, every_step({.first_retry_backoff = std::chrono::milliseconds(30)}));
+  AlertHistoryQueue queue("node-a");
+  drain.store_alerts_from(&queue);
+  queue.alert({"busy", "live > 1", 2, true, 1000});
+  queue.alert({"busy", "live > 1", 0, false, 2000});
+  EXPECT_THROW(drain.step(), std::runtime_error);  // the store fails: kept
+  SqliteHistoryReader stored(dir.file("db"));
+  EXPECT_TRUE(stored.alerts(0, 10'000).empty());
+  queue.alert({"quiet", "live < 1 for 10m", 0, true, 3000});
+  std::this_thread::sleep_for(std::chrono::milliseconds(40));
+  drain.step();
+  const auto rows = stored.alerts(0, 10'000);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0], (AlertRow{"busy", "live > 1", 2, "firing", 1000, "node-a"}));
+  EXPECT_EQ(rows[1].state, "cleared");
+  EXPECT_EQ(rows[2].rule, "quiet");
+  EXPECT_TRUE(queue.take().empty());
+  EXPECT_EQ(queue.dropped(), 0u);
 }
 
 TEST(DrainLoop, NewRingGenerationStartsAtItsTail) {

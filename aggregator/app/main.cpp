@@ -21,7 +21,9 @@
 #include "access_control.h"
 #include "active_windows.h"
 #include "cluster_link.h"
+#include "alert_delivery.h"
 #include "alert_evaluator.h"
+#include "alert_history_queue.h"
 #include "connection_limit.h"
 #include "drain_loop.h"
 #include "history_api.h"
@@ -131,6 +133,13 @@ int serve(const onlooker::Options& options) {
   HitFeed& feed = cluster ? static_cast<HitFeed&>(*cluster) : hub;
   AlertEvaluator alerts(options.alerts);
   if (!options.alerts.empty()) hub.set_alert_evaluator(&alerts);
+  AlertHistoryQueue alert_rows(options.node);  // to the alerts table, by the drain thread
+  if (!options.alerts.empty()) hub.add_alert_sink(&alert_rows);
+  std::optional<AlertDelivery> delivery;
+  if (!options.alert_webhooks.empty()) {
+    delivery.emplace(options.alert_webhooks, options.alert_format, options.node);
+    hub.add_alert_sink(&*delivery);
+  }
   std::optional<ViewersTable> viewers;
   if (!options.viewers_zone.empty()) {
     viewers.emplace(options.viewers_zone, options.push_interval);
@@ -168,12 +177,17 @@ int serve(const onlooker::Options& options) {
                    .history_state = [&hub](bool up) { hub.set_history_up(up); }},
                   &enricher);
   drain.restore(recent_hits_with_names(options));
+  if (!options.alerts.empty()) drain.store_alerts_from(&alert_rows);
   drain.add_metrics(metrics);
   hub.add_metrics(metrics);
   metrics.add("onlooker_alerts_fired_total", Metrics::Type::counter,
               "Times an alert rule fired (--alert).", [&alerts] { return alerts.fired_total(); });
   metrics.add("onlooker_alerts_firing", Metrics::Type::gauge, "Alert rules firing now.",
               [&alerts] { return alerts.firing(); });
+  if (delivery) delivery->add_metrics(metrics);
+  metrics.add("onlooker_alerts_unstored_total", Metrics::Type::counter,
+              "Alerts that never reached the history's alerts table (over 1,024 waited).",
+              [&alert_rows] { return alert_rows.dropped(); });
   hub.start();
   if (cluster) cluster->start();
   listener->run();

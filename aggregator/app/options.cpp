@@ -129,7 +129,13 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
        "sign-in link, a Host this server answers to, Secure cookies when https")
       ("alert", po::value<std::vector<std::string>>()->value_name("RULE")->composing(),
        "an alert rule, 'NAME: CONDITION' (repeatable): live > N, live{path=/p} > N, live{host=h} < N, optionally "
-       "'for 10m'; fired and cleared alerts go to the log and /metrics")
+       "'for 10m'; fired and cleared alerts go to the log, /metrics and every --alert-webhook")
+      ("alert-webhook", po::value<std::vector<std::string>>()->value_name("URL")->composing(),
+       "POST each fired and cleared alert to this http:// URL (repeatable); retried with backoff "
+       "for up to 10 minutes; https:// is not supported (use a local proxy)")
+      ("alert-format", po::value<std::string>()->value_name("FORMAT")->default_value("json"),
+       "the webhook body: json (rule, condition, value, state, time) or slack ({\"text\": ...}, "
+       "for Slack and Mattermost incoming webhooks)")
       ("login-url", "print the dashboard's sign-in link (with the token), and one for each "
                     "site key labelled by its sites, and exit")
       ("max-connections", po::value<long long>()->value_name("N")->default_value(
@@ -306,6 +312,18 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
       options.alerts.push_back(std::get<AlertRule>(std::move(rule)));
     }
   }
+  if (values.count("alert-webhook")) {
+    for (const auto& text : values["alert-webhook"].as<std::vector<std::string>>()) {
+      auto url = parse_webhook_url(text);
+      // The URL itself is not echoed: a receiver's path is often its secret.
+      if (const auto* error = std::get_if<std::string>(&url)) return bad("invalid --alert-webhook: " + *error);
+      options.alert_webhooks.push_back(std::get<WebhookUrl>(std::move(url)));
+    }
+  }
+  const auto format_text = values["alert-format"].as<std::string>();
+  const auto format = parse_alert_format(format_text);
+  if (!format) return bad("invalid --alert-format '" + format_text + "': expected json or slack");
+  options.alert_format = *format;
   const auto max_connections = values["max-connections"].as<long long>();
   if (max_connections < 1 || max_connections > 1000000) {
     return bad("invalid --max-connections " + std::to_string(max_connections) +

@@ -10,7 +10,9 @@
 
 #include "site_scope.h"
 #include "token.h"
+#include "alert_format.h"
 #include "alert_rule.h"
+#include "webhook_url.h"
 
 namespace onlooker {
 
@@ -44,6 +46,8 @@ struct Options {
   bool open = false;          // no token: the private endpoints for anyone (a developer's laptop)
   std::string public_url;     // the dashboard's address in browsers, e.g. https://example.com/onlooker/
   std::vector<AlertRule> alerts;  // --alert 'NAME: CONDITION' (repeatable)
+  std::vector<WebhookUrl> alert_webhooks;  // --alert-webhook URL (repeatable)
+  AlertFormat alert_format = AlertFormat::json;
   std::size_t max_connections = 16384;  // open HTTP + WebSocket connections; 503 beyond
   std::string cluster;        // redis://... : join the live view of every node on it; empty: alone
   std::string node;           // this node's name in the cluster, logs and dashboard (default: host name)

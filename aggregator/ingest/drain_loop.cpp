@@ -5,6 +5,7 @@
 #include <mutex>
 #include <thread>
 
+#include "alert_history_queue.h"
 #include "clock.h"
 #include "log.h"
 #include "metrics.h"
@@ -250,11 +251,29 @@ void DrainLoop::apply_retention() {
   }
 }
 
+// Alerts are rare: a write of their own, whenever some wait and history is
+// not backing off. A failed write puts them back for the next step.
+void DrainLoop::store_alerts() {
+  if (alerts_ == nullptr) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (now < retry_at_) return;
+  std::vector<AlertRow> rows = alerts_->take();
+  if (rows.empty()) return;
+  try {
+    history_.record_alerts(rows);
+  } catch (...) {
+    alerts_->put_back(std::move(rows));
+    back_off(now);
+    throw;
+  }
+}
+
 std::size_t DrainLoop::step() {
   if (!resumed_) {  // run() waits for this; a caller of step() alone gets the error
     resume();
     resumed_ = true;
   }
+  store_alerts();
   const std::size_t read = read_batch();
   expire_visits();
   if (pending_end_ <= ring_.tail() && closed_visits_.empty()) {

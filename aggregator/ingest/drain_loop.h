@@ -25,6 +25,7 @@
 namespace onlooker {
 
 class Metrics;
+class AlertHistoryQueue;
 
 struct DrainSettings {
   std::size_t max_batch = 4096;
@@ -100,6 +101,10 @@ class DrainLoop {
   // onlookerd stopped go on. Published to the live view, not stored again.
   void restore(std::vector<Hit> recent);
 
+  // Before run(): each step also stores the alerts `queue` holds (the
+  // alerts table); nullptr: none.
+  void store_alerts_from(AlertHistoryQueue* queue) { alerts_ = queue; }
+
   const DrainStats& stats() const { return stats_; }
   // Registers the drain's and the ring's counters for /metrics (read on
   // the I/O thread: atomics only).
@@ -116,6 +121,7 @@ class DrainLoop {
   bool counted(Presence presence);
   void expire_visits();
   void commit_pending();
+  void store_alerts();
   void apply_retention();
   // A failed history write: counted, and the next one waits a growing backoff.
   void back_off(std::chrono::steady_clock::time_point now);
@@ -125,6 +131,7 @@ class DrainLoop {
   HitFeed& feed_;
   DrainSettings settings_;
   Enricher* enricher_;
+  AlertHistoryQueue* alerts_ = nullptr;
   DrainStats stats_;
   VisitTracker visits_;
   std::vector<Visit> closed_visits_;  // closed, not yet committed

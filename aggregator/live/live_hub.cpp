@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "alert_evaluator.h"
+#include "alert_notice.h"
 #include "log.h"
 #include "metrics.h"
 #include "viewers_table.h"
@@ -180,7 +181,11 @@ void LiveHub::evaluate_alerts(std::int64_t now_ms) {
               "\" rule=\"" + event.rule->name + "\" condition=\"" + event.rule->condition +
               "\" value=" + std::to_string(static_cast<long long>(event.value)) +
               " ts_ms=" + std::to_string(event.ts_ms));
+    const AlertNotice notice{event.rule->name, event.rule->condition, event.value,
+                             event.state == AlertEvent::State::firing, event.ts_ms};
+    for (AlertSink* sink : alert_sinks_) sink->alert(notice);
   }
+  if (!events.empty()) changed_ = true;  // the snapshots' "alerts" changed
 }
 
 void LiveHub::record_series(std::int64_t now_s) {
@@ -247,6 +252,7 @@ std::string LiveHub::snapshot_json(const SiteScope& scope, const std::string& ho
       settings_.node,
       settings_.cluster ? (link_up_ ? "up" : "down") : "off",
       history_up_ ? "up" : "down",
+      scope.all() && alerts_ != nullptr ? alerts_->firing_alerts() : std::vector<FiringAlert>{},
   };
   const std::int64_t now_ms = unix_now_ms();
   return onlooker::snapshot_json(

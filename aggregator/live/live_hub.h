@@ -28,6 +28,7 @@ namespace onlooker {
 class Metrics;
 class ViewersTable;
 class AlertEvaluator;
+class AlertSink;
 
 struct LiveSettings {
   std::chrono::seconds active_window{300};
@@ -56,6 +57,9 @@ class LiveHub final : public HitFeed {
   // Evaluates `alerts` once a second from start() on; fired and cleared
   // alerts go to the log (nullptr: none). Before start().
   void set_alert_evaluator(AlertEvaluator* alerts) { alerts_ = alerts; }
+  // Also gives each fired and cleared alert to `sink` (webhooks, history),
+  // on the I/O thread. Before start().
+  void add_alert_sink(AlertSink* sink) { alert_sinks_.push_back(sink); }
 
   void start();
   void stop();
@@ -112,6 +116,7 @@ class LiveHub final : public HitFeed {
   boost::asio::steady_timer viewers_timer_;
   ViewersTable* viewers_ = nullptr;
   AlertEvaluator* alerts_ = nullptr;
+  std::vector<AlertSink*> alert_sinks_;
   // Active people per second for the last 30 minutes; key "" is all hosts.
   // A host's series goes when nobody has been on it for the whole series.
   struct HostSeries {

@@ -8,6 +8,7 @@
 // Sites for the selector are the hosts seen in snapshots since the page
 // loaded (one api/live of every site at start, then every snapshot).
 import "./access-banner.js";
+import { renderAlerts } from "./alerts-view.js";
 import { renderCluster } from "./cluster-view.js";
 import { renderHistoryState } from "./history-state.js";  // says on the page when no token protects it
 import { $, el, setText, formatNumber, displayPath, displayReferrer, deviceName, plural } from "./dom.js";
@@ -144,6 +145,7 @@ function render() {
   renderRing(snap.ring);
   renderCluster(snap);
   renderHistoryState(snap);
+  renderAlerts(snap);
   renderSites();
 }
 

@@ -26,6 +26,10 @@ struct FlakySink final : HistorySink {
                             const HostFilter& hosts) override {
     return real.delete_before(cutoff_ms, limit, hosts);
   }
+  void record_alerts(std::span<const AlertRow> alerts) override {
+    if (failures-- > 0) throw std::runtime_error("disk full (simulated)");
+    real.record_alerts(alerts);
+  }
   void catch_up() override {
     ++catch_ups;
     real.catch_up();
