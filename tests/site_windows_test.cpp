@@ -145,6 +145,7 @@ struct NullSink final : HistorySink {
   std::optional<RingPosition> committed_position() override { return std::nullopt; }
   void commit(const HistoryBatch&) override {}
   std::size_t delete_before(std::int64_t, std::size_t, const HostFilter&) override { return 0; }
+  void record_alerts(std::span<const AlertRow>) override {}
 };
 
 // History is read back for the longest window; each site takes its own.
