@@ -5,8 +5,9 @@
 
 namespace onlooker {
 
-void Metrics::add(std::string_view name, Type type, std::string_view help, Read read) {
-  metrics_.push_back({name, type, help, std::move(read)});
+void Metrics::add(std::string_view name, Type type, std::string_view help, Read read,
+                  std::string labels) {
+  metrics_.push_back({name, type, help, std::move(read), std::move(labels)});
 }
 
 std::string Metrics::render() const {
@@ -14,7 +15,9 @@ std::string Metrics::render() const {
   for (const Metric& metric : metrics_) {
     out << "# HELP " << metric.name << ' ' << metric.help << "\n# TYPE " << metric.name << ' '
         << (metric.type == Type::counter ? "counter" : "gauge") << '\n'
-        << metric.name << ' ';
+        << metric.name;
+    if (!metric.labels.empty()) out << '{' << metric.labels << '}';
+    out << ' ';
     std::visit([&out](auto value) { out << value; }, metric.read());
     out << '\n';
   }

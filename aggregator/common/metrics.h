@@ -20,8 +20,10 @@ class Metrics {
   using Value = std::variant<std::uint64_t, std::int64_t, double>;
   using Read = std::function<Value()>;
 
-  // Names and help are string literals: they are kept as views.
-  void add(std::string_view name, Type type, std::string_view help, Read read);
+  // Names and help are string literals: they are kept as views. `labels`
+  // is what goes between the braces (`node="web-1"`), already escaped.
+  void add(std::string_view name, Type type, std::string_view help, Read read,
+           std::string labels = {});
   std::string render() const;
 
  private:
@@ -30,6 +32,7 @@ class Metrics {
     Type type;
     std::string_view help;
     Read read;
+    std::string labels;
   };
   std::vector<Metric> metrics_;
 };

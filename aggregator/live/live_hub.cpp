@@ -311,6 +311,14 @@ void LiveHub::add_metrics(Metrics& metrics) {
               [this] { return hosts_refused_; });
   metrics.add("onlooker_websocket_clients", Type::gauge, "Connected WebSocket clients.",
               [this] { return client_count(); });
+  // --node is 1..64 of [A-Za-z0-9._-] (options.cpp): nothing to escape.
+  metrics.add("onlooker_node_info", Type::gauge, "This onlookerd's node name (--node).",
+              [] { return std::int64_t{1}; }, "node=\"" + settings_.node + "\"");
+  if (settings_.cluster) {
+    metrics.add("onlooker_cluster_link_up", Type::gauge,
+                "1 while the cluster link (--cluster) reaches Redis, else 0.",
+                [this] { return std::int64_t{link_up_ ? 1 : 0}; });
+  }
 }
 
 }  // namespace onlooker
