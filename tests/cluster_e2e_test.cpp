@@ -126,9 +126,19 @@ TEST(Cluster, RedisDownKeepsTheLocalViewShowsLinkDownAndRejoins) {
   ASSERT_EQ(view(*a, "/index.html", "10.3.0.1").status, 200);
   ASSERT_TRUE(eventually([&] { return live(*b).at("active") == 1; }, 3s));
 
+  // /metrics names the node and the link's state.
+  auto metrics = [](const Stack& stack) {
+    return http_get(stack.site_port(), "/onlooker/metrics").body;
+  };
+  EXPECT_NE(metrics(*a).find("\nonlooker_node_info{node=\"web-a\"} 1\n"), std::string::npos)
+      << metrics(*a);
+  EXPECT_NE(metrics(*b).find("\nonlooker_node_info{node=\"web-b\"} 1\n"), std::string::npos);
+  EXPECT_NE(metrics(*a).find("\nonlooker_cluster_link_up 1\n"), std::string::npos);
+
   redis.kill();
   EXPECT_TRUE(eventually([&] { return link(*a) == "down" && link(*b) == "down"; }, 5s))
       << live(*a).dump();
+  EXPECT_NE(metrics(*a).find("\nonlooker_cluster_link_up 0\n"), std::string::npos) << metrics(*a);
   // The local view goes on.
   ASSERT_EQ(view(*b, "/about.html", "10.3.0.2").status, 200);
   EXPECT_TRUE(eventually([&] { return live(*b).at("active") == 2; }, 3s)) << live(*b).dump();
@@ -136,6 +146,7 @@ TEST(Cluster, RedisDownKeepsTheLocalViewShowsLinkDownAndRejoins) {
 
   redis.start();
   EXPECT_TRUE(eventually([&] { return all_up({a.get(), b.get()}); }, 15s)) << live(*a).dump();
+  EXPECT_NE(metrics(*a).find("\nonlooker_cluster_link_up 1\n"), std::string::npos);
   // The batch B queued while the link was down goes out on rejoin, and new
   // hits flow again.
   ASSERT_EQ(view(*b, "/index.html", "10.3.0.3").status, 200);

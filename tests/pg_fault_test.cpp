@@ -10,6 +10,9 @@
 #include <memory>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
+#include "clock.h"
 #include "support/http_client.h"
 #include "support/postgres_server.h"
 #include "support/process.h"
@@ -157,6 +160,50 @@ TEST(PgFault, PostgresDownAtStartIsRetriedServedMeanwhileAndNothingIsLost) {
   rig.drain_and_check(*onlookerd);
   // The log names the server, never the URI's user or password.
   EXPECT_EQ(test::read_file(rig.dir.file("onlookerd.log")).find("postgres@"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace onlooker
+
+namespace onlooker {
+namespace {
+
+// -1 while onlookerd does not answer yet.
+std::int64_t live_active(unsigned short port) {
+  try {
+    const auto response = test::http_get(port, "/api/live");
+    if (response.status != 200) return -1;
+    return nlohmann::json::parse(response.body).at("active").get<std::int64_t>();
+  } catch (const std::exception&) {
+    return -1;
+  }
+}
+
+// The live set is rebuilt from the last --active-window of PostgreSQL
+// history, as from SQLite: a SIGKILLed onlookerd comes back with everyone.
+TEST(PgFault, AKilledOnlookerdRebuildsTheLiveSetFromPostgres) {
+  PgRig rig;
+  const auto now = static_cast<std::uint64_t>(unix_now_ms());
+  // Older than the window: stored, not brought back.
+  ASSERT_TRUE(rig.ring.push({.ts_ms = now - 400'000, .visitor_byte = 9, .path = "/gone"}));
+  for (std::uint8_t who = 1; who <= 5; ++who) {
+    ASSERT_TRUE(rig.ring.push({.ts_ms = now - 1'000 + who, .visitor_byte = who, .path = "/here"}));
+  }
+  auto onlookerd = rig.start_onlookerd();
+  ASSERT_TRUE(test::eventually([&] { return live_active(rig.port) == 5; }, 10s))
+      << test::read_file(rig.dir.file("onlookerd.log"));
+  ASSERT_TRUE(test::eventually([&] { return rig.drained(); }, 10s));
+  ASSERT_EQ(rig.query("SELECT count(*) FROM hits"), 6);
+  onlookerd->stop(SIGKILL);
+  onlookerd = rig.start_onlookerd();
+  ASSERT_TRUE(test::eventually([&] { return live_active(rig.port) >= 0; }, 10s));
+  EXPECT_EQ(live_active(rig.port), 5) << test::read_file(rig.dir.file("onlookerd.log"));
+  EXPECT_NE(test::read_file(rig.dir.file("onlookerd.log"))
+                .find("msg=\"live set restored from history\" hits=5 visits=5"),
+            std::string::npos)
+      << test::read_file(rig.dir.file("onlookerd.log"));
+  EXPECT_EQ(onlookerd->stop(SIGTERM), 0);
+  EXPECT_EQ(rig.query("SELECT count(*) FROM hits"), 6);  // nothing stored twice
 }
 
 }  // namespace

@@ -36,7 +36,6 @@
 #include "metrics.h"
 #include "options.h"
 #include "history_backend.h"
-#include "recent_hits.h"
 #include "country_names.h"
 #include "ring_reader.h"
 #include "viewers_table.h"
@@ -91,9 +90,15 @@ std::vector<onlooker::Hit> recent_hits_with_names(const onlooker::Options& optio
   using namespace onlooker;
   const std::int64_t window_ms =
       ActiveWindows(options.active_window, options.site_active_windows).longest_ms();
-  // PostgreSQL: not restored yet (the live set starts empty).
-  if (is_postgres_uri(options.db)) return {};
-  std::vector<Hit> hits = read_recent_hits(options.db, unix_now_ms() - window_ms);
+  std::vector<Hit> hits;
+  try {
+    hits = read_recent_history(options.db, options.node, unix_now_ms() - window_ms);
+  } catch (const std::exception& error) {
+    // The server answered a moment ago (wait_for_history): start empty
+    // rather than not at all; history itself is retried by the drain loop.
+    log::warn(std::string("msg=\"could not read the last window of history; the live set "
+                          "starts empty\" error=\"") + error.what() + "\"");
+  }
   const CountryNames names;
   for (Hit& hit : hits) hit.country_name = std::string(names.name(hit.country_code));
   return hits;

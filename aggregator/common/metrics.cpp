@@ -9,9 +9,9 @@ void Metrics::add(std::string_view name, Type type, std::string_view help, Read 
   metrics_.push_back({name, {}, type, help, std::move(read)});
 }
 
-void Metrics::add(std::string_view name, std::string_view labels, Type type,
+void Metrics::add(std::string_view name, std::string labels, Type type,
                   std::string_view help, Read read) {
-  metrics_.push_back({name, labels, type, help, std::move(read)});
+  metrics_.push_back({name, std::move(labels), type, help, std::move(read)});
 }
 
 std::string Metrics::render() const {

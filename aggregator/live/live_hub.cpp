@@ -331,6 +331,14 @@ void LiveHub::add_metrics(Metrics& metrics) {
               "1 while the history store answers, 0 while it is unreachable (at start) or its "
               "commits fail; records wait in the ring meanwhile.",
               [this] { return std::int64_t{history_up_ ? 1 : 0}; });
+  // --node is 1..64 of [A-Za-z0-9._-] (options.cpp): nothing to escape.
+  metrics.add("onlooker_node_info", "node=\"" + settings_.node + "\"", Type::gauge,
+              "This onlookerd's node name (--node).", [] { return std::int64_t{1}; });
+  if (settings_.cluster) {
+    metrics.add("onlooker_cluster_link_up", Type::gauge,
+                "1 while the cluster link (--cluster) reaches Redis, else 0.",
+                [this] { return std::int64_t{link_up_ ? 1 : 0}; });
+  }
 }
 
 }  // namespace onlooker
