@@ -42,8 +42,9 @@ struct Hit {
   // The browser tab a beat or leave is from (beacon.js's per-tab id); 0 for
   // page views and beacons that name none.
   std::uint64_t tab = 0;
-  // How long the tab was visible on this page, as beacon.js reports it with
-  // a leave or hide (ring layout 3); 0 when not given. Untrusted.
+  // How long the tab was visible on this page, as beacon.js will report it
+  // with a leave or hide (ring layout 3; the module writes 0 so far).
+  // Untrusted.
   std::uint32_t visible_ms = 0;
   // A leave the visit tracker holds (it ends a tab; the person departs only
   // when their last tab has gone, as a separate leave): the live set skips it.
@@ -55,7 +56,8 @@ struct Hit {
   std::string referrer;
   std::string user_agent;
   // A view's utm_source, utm_medium, utm_campaign joined by tabs, as the
-  // module kept them from the query string; empty when none. Untrusted.
+  // module is to keep them from the query string (ring layout 3; empty so
+  // far). Untrusted.
   std::string campaign;
 
   // Filled in by enrichment; empty when unknown (no geo database, say).
