@@ -11,6 +11,7 @@ packages=(
   libsqlite3-dev sqlite3
   libhiredis-dev  # the cluster link to Redis (--cluster)
   redis-server  # a real Redis for tests/cluster_e2e_test.cpp
+  stunnel4  # the TLS tunnel to a Redis tls-port that the cluster test and README use
   libpq-dev  # history in PostgreSQL (--db postgresql://)
   postgresql  # tests start a throwaway server (initdb/pg_ctl) and use psql
   libssl-dev  # bench/visitor_hash_bench.c compares against OpenSSL's MD5 (built by hand)

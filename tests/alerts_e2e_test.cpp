@@ -1,11 +1,18 @@
 // --alert with real parts: views through Debian's nginx make a live-count rule
-// fire in onlookerd's log and /metrics.
+// fire in onlookerd's log and /metrics, and reach a real local webhook
+// receiver (firing, then cleared; after the receiver comes up late).
 #include <gtest/gtest.h>
 
-#include <string>
+#include <nlohmann/json.hpp>
 
+#include <cstdint>
+#include <string>
+#include <thread>
+
+#include "sqlite_history_reader.h"
 #include "support/http_client.h"
 #include "support/stack.h"
+#include "support/webhook_receiver.h"
 
 namespace onlooker {
 namespace {
@@ -14,6 +21,7 @@ using namespace std::chrono_literals;
 using test::eventually;
 using test::http_get;
 using test::Stack;
+using test::WebhookReceiver;
 
 TEST(Alerts, LiveRuleFiresInTheLogAndMetricsWithinSeconds) {
   Stack stack({.onlookerd_args = {"--alert", "busy: live > 1",
@@ -34,6 +42,71 @@ TEST(Alerts, LiveRuleFiresInTheLogAndMetricsWithinSeconds) {
   }, 3s)) << stack.onlookerd_log();
   EXPECT_NE(metrics().find("onlooker_alerts_fired_total 2"), std::string::npos) << metrics();
   EXPECT_NE(metrics().find("onlooker_alerts_firing 2"), std::string::npos);
+  // And the history's alerts table.
+  SqliteHistoryReader history(stack.db_path());
+  EXPECT_TRUE(eventually([&] { return history.alerts(0, INT64_MAX).size() == 2; }, 3s));
+  const auto rows = history.alerts(0, INT64_MAX);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].rule, "busy");
+  EXPECT_EQ(rows[0].condition, "live > 1");
+  EXPECT_EQ(rows[0].value, 2);
+  EXPECT_EQ(rows[0].state, "firing");
+  EXPECT_EQ(rows[1].rule, "checkout");
+  EXPECT_GT(rows[1].time_ms, rows[0].time_ms);
+}
+
+TEST(Alerts, WebhookGetsTheFiringAndTheClearedPost) {
+  WebhookReceiver receiver;
+  // A 1 s window: the visitor is gone 1 s after the view, the rule clears
+  // 10 s (the clear hold) later.
+  Stack stack({.onlookerd_args = {"--alert", "busy: live > 0", "--alert-webhook",
+                                  receiver.url("/hooks/onlooker"), "--active-window", "1",
+                                  "--node", "edge-1"}});
+  const auto viewed = std::chrono::steady_clock::now();
+  ASSERT_EQ(http_get(stack.site_port(), "/index.html", {{"X-Forwarded-For", "10.9.0.1"}}).status, 200);
+  ASSERT_TRUE(receiver.wait_for(1, 5s)) << stack.onlookerd_log();
+  const auto firing = receiver.posts()[0];
+  EXPECT_LT(firing.arrived - viewed, 3s);
+  EXPECT_EQ(firing.method, "POST");
+  EXPECT_EQ(firing.target, "/hooks/onlooker");
+  const auto body = nlohmann::json::parse(firing.body);
+  EXPECT_EQ(body["rule"], "busy");
+  EXPECT_EQ(body["condition"], "live > 0");
+  EXPECT_EQ(body["value"], 1);
+  EXPECT_EQ(body["state"], "firing");
+  EXPECT_EQ(body["node"], "edge-1");
+  EXPECT_EQ(body["time"].get<std::string>().size(), 24u);  // 2026-12-03T05:40:01.123Z
+  ASSERT_TRUE(receiver.wait_for(2, 20s)) << stack.onlookerd_log();
+  const auto cleared = nlohmann::json::parse(receiver.posts()[1].body);
+  EXPECT_EQ(cleared["state"], "cleared");
+  EXPECT_EQ(cleared["value"], 0);
+  EXPECT_GT(cleared["time_ms"].get<std::int64_t>(), body["time_ms"].get<std::int64_t>() + 10'000);
+  const auto metrics = http_get(stack.site_port(), "/onlooker/metrics").body;
+  EXPECT_NE(metrics.find("onlooker_alert_deliveries_total{result=\"ok\"} 2"), std::string::npos) << metrics;
+  EXPECT_EQ(receiver.posts().size(), 2u);
+}
+
+TEST(Alerts, AReceiverDownForAWhileGetsTheSlackAlertAfterRetries) {
+  const unsigned short port = test::free_port();
+  Stack stack({.onlookerd_args = {"--alert", "busy: live > 0", "--alert-webhook",
+                                  "http://127.0.0.1:" + std::to_string(port) + "/mm",
+                                  "--alert-format", "slack"}});
+  ASSERT_EQ(http_get(stack.site_port(), "/index.html", {{"X-Forwarded-For", "10.9.0.2"}}).status, 200);
+  ASSERT_TRUE(eventually([&] {
+    return stack.onlookerd_log().find("msg=\"alert webhook failed; retrying\" webhook=127.0.0.1:" +
+                                      std::to_string(port)) != std::string::npos;
+  }, 5s)) << stack.onlookerd_log();
+  std::this_thread::sleep_for(1s);  // down a while: a few more tries fail
+  WebhookReceiver receiver(port);
+  ASSERT_TRUE(receiver.wait_for(1, 10s)) << stack.onlookerd_log();
+  const auto body = nlohmann::json::parse(receiver.posts()[0].body);
+  ASSERT_EQ(body.size(), 1u) << body.dump();
+  EXPECT_NE(body["text"].get<std::string>().find("*busy* firing: `live > 0` (value 1)"),
+            std::string::npos) << body.dump();
+  const auto metrics = http_get(stack.site_port(), "/onlooker/metrics").body;
+  EXPECT_NE(metrics.find("onlooker_alert_deliveries_total{result=\"ok\"} 1"), std::string::npos) << metrics;
+  EXPECT_EQ(metrics.find("onlooker_alert_deliveries_total{result=\"retry\"} 0"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("onlooker_alert_deliveries_total{result=\"failed\"} 0"), std::string::npos);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <csignal>
+#include <fstream>
 #include <memory>
 #include <thread>
 
@@ -12,6 +13,7 @@
 #include "support/process.h"
 #include "support/redis_server.h"
 #include "support/stack.h"
+#include "support/temp_dir.h"
 
 namespace onlooker {
 namespace {
@@ -25,11 +27,11 @@ using test::Stack;
 
 const std::string agent = "Mozilla/5.0 (X11; Linux x86_64) Cluster";
 
-std::unique_ptr<Stack> node(const RedisServer& redis, const std::string& name,
+std::unique_ptr<Stack> node(const std::string& redis_url, const std::string& name,
                             std::vector<std::string> extra = {},
                             const std::string& directives = "",
                             std::vector<std::string> nginx_env = {}) {
-  std::vector<std::string> args{"--cluster", redis.url(), "--node", name, "--push-interval", "100"};
+  std::vector<std::string> args{"--cluster", redis_url, "--node", name, "--push-interval", "100"};
   args.insert(args.end(), extra.begin(), extra.end());
   return std::make_unique<Stack>(
       test::StackOptions{.onlookerd_args = args, .server_directives = directives,
@@ -65,9 +67,9 @@ bool all_up(const std::vector<Stack*>& stacks) {
 
 TEST(Cluster, AHitOnAIsLiveOnCAndOnePersonOnTwoNodesCountsOnce) {
   RedisServer redis;
-  auto a = node(redis, "web-a");
-  auto b = node(redis, "web-b");
-  auto c = node(redis, "web-c");
+  auto a = node(redis.url(), "web-a");
+  auto b = node(redis.url(), "web-b");
+  auto c = node(redis.url(), "web-c");
   ASSERT_TRUE(eventually([&] { return all_up({a.get(), b.get(), c.get()}); }, 10s));
 
   ASSERT_EQ(view(*a, "/index.html", "10.1.0.1").status, 200);
@@ -102,8 +104,8 @@ TEST(Cluster, AHitOnAIsLiveOnCAndOnePersonOnTwoNodesCountsOnce) {
 
 TEST(Cluster, CookieModeIsOneVisitorAcrossNodes) {
   RedisServer redis;
-  auto a = node(redis, "web-a", {}, "onlooker_identity cookie;");
-  auto b = node(redis, "web-b", {}, "onlooker_identity cookie;");
+  auto a = node(redis.url(), "web-a", {}, "onlooker_identity cookie;");
+  auto b = node(redis.url(), "web-b", {}, "onlooker_identity cookie;");
   ASSERT_TRUE(eventually([&] { return all_up({a.get(), b.get()}); }, 10s));
   const auto first = view(*a, "/index.html", "10.2.0.1");
   ASSERT_TRUE(first.headers.count("set-cookie"));
@@ -118,15 +120,25 @@ TEST(Cluster, CookieModeIsOneVisitorAcrossNodes) {
 
 TEST(Cluster, RedisDownKeepsTheLocalViewShowsLinkDownAndRejoins) {
   RedisServer redis;
-  auto a = node(redis, "web-a");
-  auto b = node(redis, "web-b");
+  auto a = node(redis.url(), "web-a");
+  auto b = node(redis.url(), "web-b");
   ASSERT_TRUE(eventually([&] { return all_up({a.get(), b.get()}); }, 10s));
   ASSERT_EQ(view(*a, "/index.html", "10.3.0.1").status, 200);
   ASSERT_TRUE(eventually([&] { return live(*b).at("active") == 1; }, 3s));
 
+  // /metrics names the node and the link's state.
+  auto metrics = [](const Stack& stack) {
+    return http_get(stack.site_port(), "/onlooker/metrics").body;
+  };
+  EXPECT_NE(metrics(*a).find("\nonlooker_node_info{node=\"web-a\"} 1\n"), std::string::npos)
+      << metrics(*a);
+  EXPECT_NE(metrics(*b).find("\nonlooker_node_info{node=\"web-b\"} 1\n"), std::string::npos);
+  EXPECT_NE(metrics(*a).find("\nonlooker_cluster_link_up 1\n"), std::string::npos);
+
   redis.kill();
   EXPECT_TRUE(eventually([&] { return link(*a) == "down" && link(*b) == "down"; }, 5s))
       << live(*a).dump();
+  EXPECT_NE(metrics(*a).find("\nonlooker_cluster_link_up 0\n"), std::string::npos) << metrics(*a);
   // The local view goes on.
   ASSERT_EQ(view(*b, "/about.html", "10.3.0.2").status, 200);
   EXPECT_TRUE(eventually([&] { return live(*b).at("active") == 2; }, 3s)) << live(*b).dump();
@@ -134,6 +146,7 @@ TEST(Cluster, RedisDownKeepsTheLocalViewShowsLinkDownAndRejoins) {
 
   redis.start();
   EXPECT_TRUE(eventually([&] { return all_up({a.get(), b.get()}); }, 15s)) << live(*a).dump();
+  EXPECT_NE(metrics(*a).find("\nonlooker_cluster_link_up 1\n"), std::string::npos);
   // The batch B queued while the link was down goes out on rejoin, and new
   // hits flow again.
   ASSERT_EQ(view(*b, "/index.html", "10.3.0.3").status, 200);
@@ -143,8 +156,8 @@ TEST(Cluster, RedisDownKeepsTheLocalViewShowsLinkDownAndRejoins) {
 
 TEST(Cluster, AKilledNodesVisitorsAgeOutWithinTheActiveWindow) {
   RedisServer redis;
-  auto a = node(redis, "web-a", {"--active-window", "2"});
-  auto b = node(redis, "web-b", {"--active-window", "2"});
+  auto a = node(redis.url(), "web-a", {"--active-window", "2"});
+  auto b = node(redis.url(), "web-b", {"--active-window", "2"});
   ASSERT_TRUE(eventually([&] { return all_up({a.get(), b.get()}); }, 10s));
   ASSERT_EQ(view(*b, "/index.html", "10.4.0.1").status, 200);
   ASSERT_TRUE(eventually([&] { return live(*a).at("active") == 1; }, 3s));
@@ -154,8 +167,8 @@ TEST(Cluster, AKilledNodesVisitorsAgeOutWithinTheActiveWindow) {
 
 TEST(Cluster, ARestartedNodeRebuildsTheOthersVisitorsFromTheStream) {
   RedisServer redis;
-  auto a = node(redis, "web-a");
-  auto b = node(redis, "web-b");
+  auto a = node(redis.url(), "web-a");
+  auto b = node(redis.url(), "web-b");
   ASSERT_TRUE(eventually([&] { return all_up({a.get(), b.get()}); }, 10s));
   ASSERT_EQ(view(*b, "/index.html", "10.5.0.1").status, 200);
   ASSERT_TRUE(eventually([&] { return live(*a).at("active") == 1; }, 3s));
@@ -168,11 +181,11 @@ TEST(Cluster, ARestartedNodeRebuildsTheOthersVisitorsFromTheStream) {
 // 2 s behind does not make its later page look older than A's.
 TEST(Cluster, ANodeWhoseClockIsTwoSecondsBehindDoesNotReorderACurrentPage) {
   RedisServer redis;
-  auto a = node(redis, "web-a");
-  auto b = node(redis, "web-b", {}, "",
+  auto a = node(redis.url(), "web-a");
+  auto b = node(redis.url(), "web-b", {}, "",
                 {"LD_PRELOAD=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
                  "FAKETIME=-2s", "FAKETIME_DONT_FAKE_MONOTONIC=1"});
-  auto c = node(redis, "web-c");
+  auto c = node(redis.url(), "web-c");
   ASSERT_TRUE(eventually([&] { return all_up({a.get(), b.get(), c.get()}); }, 10s));
   // A node learns a clock from that node's batches (clock_offsets.h): before
   // its own first batch, remote hits take their arrival time (a documented
@@ -224,6 +237,52 @@ TEST(Cluster, ABadClusterUrlExitsWithStatusTwoWithoutEchoingIt) {
   EXPECT_EQ(result.status, 2);
   EXPECT_NE(result.output.find("invalid --cluster"), std::string::npos) << result.output;
   EXPECT_EQ(result.output.find("secret"), std::string::npos) << result.output;
+}
+
+// Debian 12's hiredis has no TLS: rediss:// is refused at start, saying why
+// and what to do instead, never accepted and then failing at connect.
+TEST(Cluster, RedissIsRefusedWithStatusTwoAndSaysWhatToDoInstead) {
+  const auto result = test::run_command({test::onlookerd_path(), "--ring", "/nonexistent", "--db",
+                                         "/tmp/x.db", "--cluster", "rediss://:secret@h:6380"});
+  EXPECT_EQ(result.status, 2);
+  EXPECT_NE(result.output.find("invalid --cluster: rediss:// (TLS) is not supported"),
+            std::string::npos)
+      << result.output;
+  EXPECT_NE(result.output.find("TLS tunnel"), std::string::npos) << result.output;
+  EXPECT_EQ(result.output.find("secret"), std::string::npos) << result.output;
+}
+
+// What README says instead of rediss://: a Redis that takes TLS only (its
+// tls-port, a self-signed certificate made here), a client-mode stunnel that
+// verifies it, and nodes on redis://127.0.0.1:TUNNEL. Nothing in the clear
+// reaches the server: it has no plain port.
+TEST(Cluster, ALocalTlsTunnelToARedisTlsPortCarriesTheLiveView) {
+  test::TempDir dir;
+  const std::string cert = dir.file("redis.crt"), key = dir.file("redis.key");
+  ASSERT_EQ(test::run_command({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                               "-days", "1", "-subj", "/CN=127.0.0.1", "-addext",
+                               "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert})
+                .status,
+            0);
+  const unsigned short tls_port = test::free_port(), tunnel_port = test::free_port();
+  test::Process redis({"/usr/bin/redis-server", "--port", "0", "--tls-port",
+                       std::to_string(tls_port), "--bind", "127.0.0.1", "--tls-cert-file", cert,
+                       "--tls-key-file", key, "--tls-ca-cert-file", cert, "--tls-auth-clients",
+                       "no", "--save", "", "--appendonly", "no", "--dir", dir.path().string()},
+                      dir.file("redis.log"));
+  std::ofstream(dir.file("stunnel.conf"))
+      << "foreground = yes\npid =\n[redis]\nclient = yes\naccept = 127.0.0.1:" << tunnel_port
+      << "\nconnect = 127.0.0.1:" << tls_port << "\nverifyChain = yes\nCAfile = " << cert
+      << "\ncheckIP = 127.0.0.1\n";
+  test::Process tunnel({"/usr/bin/stunnel4", dir.file("stunnel.conf")}, dir.file("stunnel.log"));
+  const std::string url = "redis://127.0.0.1:" + std::to_string(tunnel_port);
+  auto a = node(url, "web-a");
+  auto b = node(url, "web-b");
+  ASSERT_TRUE(eventually([&] { return all_up({a.get(), b.get()}); }, 15s))
+      << test::read_file(dir.file("stunnel.log")) << test::read_file(dir.file("redis.log"));
+  ASSERT_EQ(view(*a, "/index.html", "10.7.0.1").status, 200);
+  EXPECT_TRUE(eventually([&] { return live(*b).at("active") == 1; }, 3s)) << live(*b).dump();
+  EXPECT_EQ(node_live(live(*b), "web-a"), 1);
 }
 
 }  // namespace

@@ -4,16 +4,20 @@
 
 #include <thread>
 
+#include "alert_history_queue.h"
 #include "drain_loop.h"
+#include "sqlite_history_reader.h"
 #include "recent_hits.h"
 #include "record_decoder.h"
 #include "sqlite_history.h"
+#include "support/flaky_sink.h"
 #include "support/temp_dir.h"
 #include "support/test_ring.h"
 
 namespace onlooker {
 namespace {
 
+using test::FlakySink;
 using test::TempDir;
 using test::TestRing;
 
@@ -22,31 +26,6 @@ struct CollectingFeed final : HitFeed {
   void publish(std::shared_ptr<const std::vector<Hit>> batch) override {
     hits.insert(hits.end(), batch->begin(), batch->end());
   }
-};
-
-// Fails the first `failures` commits, then passes them to SQLite.
-struct FlakySink final : HistorySink {
-  explicit FlakySink(HistorySink& real, int failures) : real(real), failures(failures) {}
-  std::optional<RingPosition> committed_position() override { return real.committed_position(); }
-  void commit(const HistoryBatch& batch) override {
-    if (failures-- > 0) throw std::runtime_error("disk full (simulated)");
-    real.commit(batch);
-  }
-  std::size_t delete_before(std::int64_t cutoff_ms, std::size_t limit,
-                            const HostFilter& hosts) override {
-    return real.delete_before(cutoff_ms, limit, hosts);
-  }
-  void catch_up() override {
-    ++catch_ups;
-    real.catch_up();
-  }
-  std::uint64_t catch_up_backlog() const override {
-    return backlog ? *backlog : real.catch_up_backlog();
-  }
-  HistorySink& real;
-  int failures;
-  int catch_ups = 0;
-  std::optional<std::uint64_t> backlog;  // what catch_up_backlog() says instead
 };
 
 // A ring, its reader, a SQLite history and a feed: what most tests drain.
@@ -190,8 +169,7 @@ TEST(DrainLoop, ResumeSkipsRecordsCommittedBeforeACrash) {
   RingReader reader(dir.file("ring"));
   CollectingFeed feed;
   DrainLoop drain(reader, history, feed, every_step());
-  EXPECT_EQ(reader.tail(), 20u);
-  drain_all(drain);
+  drain_all(drain);  // the first step resumes: frees the 20 without storing them again
   EXPECT_EQ(row_count(dir.file("db")), 30);
   EXPECT_EQ(distinct_ts(dir.file("db")), 30);
   ASSERT_EQ(feed.hits.size(), 10u);
@@ -224,6 +202,33 @@ TEST(DrainLoop, FailedCommitKeepsRecordsInTheRingAndRetries) {
   EXPECT_EQ(row_count(dir.file("db")), 15);
   EXPECT_EQ(distinct_ts(dir.file("db")), 15);
   EXPECT_EQ(drain.stats().commit_failures.load(), 2u);
+}
+
+TEST(DrainLoop, StoresQueuedAlertsAndKeepsThemWhenTheStoreFails) {
+  TempDir dir;
+  TestRing ring(dir.file("ring"), 64);
+  RingReader reader(dir.file("ring"));
+  SqliteHistory real(dir.file("db"));
+  FlakySink flaky(real, 1);
+  CollectingFeed feed;
+  DrainLoop drain(reader, flaky, feed, every_step({.first_retry_backoff = std::chrono::milliseconds(30)}));
+  AlertHistoryQueue queue("node-a");
+  drain.store_alerts_from(&queue);
+  queue.alert({"busy", "live > 1", 2, true, 1000});
+  queue.alert({"busy", "live > 1", 0, false, 2000});
+  EXPECT_THROW(drain.step(), std::runtime_error);  // the store fails: kept
+  SqliteHistoryReader stored(dir.file("db"));
+  EXPECT_TRUE(stored.alerts(0, 10'000).empty());
+  queue.alert({"quiet", "live < 1 for 10m", 0, true, 3000});
+  std::this_thread::sleep_for(std::chrono::milliseconds(40));
+  drain.step();
+  const auto rows = stored.alerts(0, 10'000);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0], (AlertRow{"busy", "live > 1", 2, "firing", 1000, "node-a"}));
+  EXPECT_EQ(rows[1].state, "cleared");
+  EXPECT_EQ(rows[2].rule, "quiet");
+  EXPECT_TRUE(queue.take().empty());
+  EXPECT_EQ(queue.dropped(), 0u);
 }
 
 TEST(DrainLoop, NewRingGenerationStartsAtItsTail) {

@@ -149,6 +149,25 @@ TYPED_TEST(HistoryBackend, ReportsCountPeoplesViewsPerBucketPageAndCountry) {
   EXPECT_TRUE(one_site.countries.empty());
 }
 
+TYPED_TEST(HistoryBackend, AlertsAreStoredInOrderAndReadBackByTime) {
+  auto sink = this->backend.sink();
+  const std::vector<AlertRow> alerts = {
+      {"busy", "live > 200", 214, "firing", midnight + 1'000, "node-a"},
+      {"errors", "status5xx_share{live} > 5%", 0.0625, "firing", midnight + 2'000, "node-a"},
+      {"busy", "live > 200", 150, "cleared", midnight + 61'000, "node-a"},
+  };
+  sink->record_alerts(std::span(alerts).first(2));
+  sink->record_alerts(std::span(alerts).subspan(2));
+  auto reader = this->backend.reader();
+  EXPECT_EQ(reader->alerts(midnight, midnight + 3'600'000), alerts);
+  EXPECT_EQ(reader->alerts(midnight + 1'500, midnight + 61'000),
+            std::vector<AlertRow>(alerts.begin() + 1, alerts.begin() + 2));
+  // A restart keeps them.
+  sink = this->backend.sink();
+  sink->record_alerts(std::span(alerts).first(1));
+  EXPECT_EQ(this->backend.reader()->alerts(0, midnight + 3'600'000).size(), 4u);
+}
+
 TYPED_TEST(HistoryBackend, RetentionDeletesWhatIsOlderThanTheCutoffInBatches) {
   auto sink = this->backend.sink();
   std::vector<Hit> hits;

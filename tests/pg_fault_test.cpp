@@ -1,6 +1,7 @@
 // Faults with a real PostgreSQL behind --db postgresql://: onlookerd
-// SIGKILLed under load, PostgreSQL stopped under load, PostgreSQL down when
-// onlookerd starts. Each ends with hits rows = records written, none twice.
+// SIGKILLed under load, PostgreSQL down for a minute under load, PostgreSQL
+// down when onlookerd starts. Each ends with hits rows = records written,
+// none twice.
 #include <gtest/gtest.h>
 
 #include <signal.h>
@@ -9,6 +10,10 @@
 #include <memory>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
+#include "clock.h"
+#include "support/http_client.h"
 #include "support/postgres_server.h"
 #include "support/process.h"
 #include "support/stack.h"
@@ -21,10 +26,12 @@ namespace {
 using namespace std::chrono_literals;
 
 struct PgRig {
+  explicit PgRig(std::uint64_t ring_slots = 65536) : ring(dir.file("ring"), ring_slots) {}
+
   test::TempDir dir;
   test::PostgresServer postgres;
   std::string db = postgres.create_database("onlooker");
-  test::TestRing ring{dir.file("ring"), 65536};
+  test::TestRing ring;
   unsigned short port = test::free_port();
 
   std::unique_ptr<test::Process> start_onlookerd() {
@@ -34,6 +41,14 @@ struct PgRig {
         dir.file("onlookerd.log"));
   }
   std::int64_t query(const std::string& sql) { return std::stoll(postgres.psql("onlooker", sql)); }
+  // onlookerd's answer to GET target ("" while it refuses connections).
+  std::string get(const std::string& target) const {
+    try {
+      return test::http_get(port, target).body;
+    } catch (const std::exception&) {
+      return "";
+    }
+  }
   bool drained() {
     const auto* header = ring.header();
     return __atomic_load_n(&header->tail, __ATOMIC_ACQUIRE) == header->head;
@@ -89,23 +104,32 @@ TEST(PgFault, KilledOnlookerdLosesAndDuplicatesNothingInPostgres) {
   rig.drain_and_check(*onlookerd);
 }
 
-// A real outage of 5 s (not the issue's 30 s, to keep the suite short; the
-// code path is the same: commits fail, the ring holds the records).
-TEST(PgFault, PostgresStoppedUnderLoadLosesAndDuplicatesNothing) {
-  PgRig rig;
+// The issue's "PostgreSQL down for a minute", with hits flowing all along.
+// The ring is sized as docs/DESIGN.md says (records/s x outage seconds, 1 KiB
+// a slot): ~2,000 records/s for 60 s is 120,000 records, so 131,072 slots
+// (size=128m). Its own suite: it needs more than the integration tests' 60 s.
+TEST(PgOutage, PostgresDownForAMinuteUnderLoadLosesAndDuplicatesNothing) {
+  PgRig rig(131072);
   auto onlookerd = rig.start_onlookerd();
-  Producer producer(rig.ring, 40);  // ~4,000 records/s: 20,000 in the outage
+  Producer producer(rig.ring, 20);  // ~2,000 records/s
   std::this_thread::sleep_for(1s);
   rig.postgres.stop();
-  std::this_thread::sleep_for(5s);
+  const std::uint64_t written_at_stop = rig.ring.header()->head;
+  std::this_thread::sleep_for(60s);
+  const std::uint64_t held = rig.ring.header()->head - written_at_stop;
+  EXPECT_GT(held, 100'000u) << "a minute's records, all still in the ring";
   EXPECT_FALSE(rig.drained());  // nothing committed, nothing freed
+  EXPECT_TRUE(onlookerd->running());
   rig.postgres.start();
   std::this_thread::sleep_for(1s);
   producer.stop();
   rig.drain_and_check(*onlookerd);
 }
 
-TEST(PgFault, PostgresDownAtStartIsRetriedAndNothingIsLost) {
+// While it waits for the server, onlookerd serves: /metrics, the live
+// snapshot and the dashboard say history is down instead of refusing
+// connections; once PostgreSQL answers they say up and the ring drains.
+TEST(PgFault, PostgresDownAtStartIsRetriedServedMeanwhileAndNothingIsLost) {
   PgRig rig;
   rig.postgres.stop();
   auto onlookerd = rig.start_onlookerd();
@@ -117,12 +141,69 @@ TEST(PgFault, PostgresDownAtStartIsRetriedAndNothingIsLost) {
       },
       10s));
   EXPECT_TRUE(onlookerd->running());  // it waits, it does not exit
+  EXPECT_TRUE(test::eventually(
+      [&] { return rig.get("/metrics").find("\nonlooker_history_up 0\n") != std::string::npos; },
+      5s))
+      << rig.get("/metrics");
+  EXPECT_NE(rig.get("/api/live").find("\"history\":\"down\""), std::string::npos)
+      << rig.get("/api/live");
+  EXPECT_NE(rig.get("/").find("<html"), std::string::npos) << "the dashboard is served";
+  EXPECT_FALSE(rig.drained());
   std::this_thread::sleep_for(1s);
   rig.postgres.start();
+  EXPECT_TRUE(test::eventually(
+      [&] { return rig.get("/api/live").find("\"history\":\"up\"") != std::string::npos; },
+      40s))
+      << rig.get("/api/live");
+  EXPECT_NE(rig.get("/metrics").find("\nonlooker_history_up 1\n"), std::string::npos);
   producer.stop();
   rig.drain_and_check(*onlookerd);
   // The log names the server, never the URI's user or password.
   EXPECT_EQ(test::read_file(rig.dir.file("onlookerd.log")).find("postgres@"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace onlooker
+
+namespace onlooker {
+namespace {
+
+// -1 while onlookerd does not answer yet.
+std::int64_t live_active(unsigned short port) {
+  try {
+    const auto response = test::http_get(port, "/api/live");
+    if (response.status != 200) return -1;
+    return nlohmann::json::parse(response.body).at("active").get<std::int64_t>();
+  } catch (const std::exception&) {
+    return -1;
+  }
+}
+
+// The live set is rebuilt from the last --active-window of PostgreSQL
+// history, as from SQLite: a SIGKILLed onlookerd comes back with everyone.
+TEST(PgFault, AKilledOnlookerdRebuildsTheLiveSetFromPostgres) {
+  PgRig rig;
+  const auto now = static_cast<std::uint64_t>(unix_now_ms());
+  // Older than the window: stored, not brought back.
+  ASSERT_TRUE(rig.ring.push({.ts_ms = now - 400'000, .visitor_byte = 9, .path = "/gone"}));
+  for (std::uint8_t who = 1; who <= 5; ++who) {
+    ASSERT_TRUE(rig.ring.push({.ts_ms = now - 1'000 + who, .visitor_byte = who, .path = "/here"}));
+  }
+  auto onlookerd = rig.start_onlookerd();
+  ASSERT_TRUE(test::eventually([&] { return live_active(rig.port) == 5; }, 10s))
+      << test::read_file(rig.dir.file("onlookerd.log"));
+  ASSERT_TRUE(test::eventually([&] { return rig.drained(); }, 10s));
+  ASSERT_EQ(rig.query("SELECT count(*) FROM hits"), 6);
+  onlookerd->stop(SIGKILL);
+  onlookerd = rig.start_onlookerd();
+  ASSERT_TRUE(test::eventually([&] { return live_active(rig.port) >= 0; }, 10s));
+  EXPECT_EQ(live_active(rig.port), 5) << test::read_file(rig.dir.file("onlookerd.log"));
+  EXPECT_NE(test::read_file(rig.dir.file("onlookerd.log"))
+                .find("msg=\"live set restored from history\" hits=5 visits=5"),
+            std::string::npos)
+      << test::read_file(rig.dir.file("onlookerd.log"));
+  EXPECT_EQ(onlookerd->stop(SIGTERM), 0);
+  EXPECT_EQ(rig.query("SELECT count(*) FROM hits"), 6);  // nothing stored twice
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # scripts/run.sh builds only what it runs. Configures an empty build
 # directory, builds the run.sh target set (onlooker_run_set) and checks that
-# the only binaries made are onlookerd, the module and the two libraries
+# the only binaries made are onlookerd, the module and the three libraries
 # onlookerd links: no test, benchmark or fuzz binary.
 #   run_set_test.sh SOURCE_DIR BUILD_DIR [cmake configure args, e.g. launchers]
 # BUILD_DIR is emptied first and removed after. A fixed path (inside the
@@ -25,6 +25,7 @@ built=$(cd "$build" && find . -path '*/CMakeFiles' -prune -o -type f -print | so
     case $magic in \177ELF*|'!<arch>'*) [[ $file == *.o ]] || echo "${file#./}" ;; esac
   done)
 expected="aggregator/enrich/libonlooker_enrich.a
+aggregator/libonlooker_alert_delivery.a
 aggregator/libonlooker_core.a
 aggregator/onlookerd
 nginx-module/nginx-build/objs/ngx_http_onlooker_module.so

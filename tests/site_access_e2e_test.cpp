@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -231,6 +232,55 @@ TEST(SiteAccess, EveryWebSocketFrameIsBuiltForItsKeyAndANewSiteAppears) {
   }
   const json mine = live(stack, key_b);
   EXPECT_EQ(hosts_of(mine), (std::set<std::string>{"www.b.example", "new.b.example"}));
+}
+
+// --login-url with site keys: the admin's link first, then one for each
+// site key labelled by its patterns; each link's key opens what it says.
+TEST(SiteAccess, LoginUrlPrintsALinkForEachKeyLabelledByItsSites) {
+  const std::string key_c = "owner-of-c-0123456789abcd";
+  const std::vector<std::string> keys{"--token", admin,
+                                      "--site-token", std::string("a.example=") + key_a,
+                                      "--site-token", std::string("*.b.example=") + key_b,
+                                      "--site-token", std::string("b.example=") + key_b,
+                                      "--site-token", "c.example=" + key_c};
+  Stack stack({.onlookerd_args = keys});
+  const auto site = "http://127.0.0.1:" + std::to_string(stack.site_port()) + "/onlooker/";
+  std::vector<std::string> command{test::onlookerd_path(), "--ring", stack.ring_path(), "--db",
+                                   stack.db_path(), "--public-url", site, "--login-url"};
+  command.insert(command.end(), keys.begin(), keys.end());
+  const auto printed = test::run_command(command);
+  ASSERT_EQ(printed.status, 0) << printed.output;
+  EXPECT_EQ(printed.output, "every site: " + site + "login#token=" + admin + "\n" +
+                                "a.example: " + site + "login#token=" + key_a + "\n" +
+                                "*.b.example, b.example: " + site + "login#token=" + key_b +
+                                "\n" + "c.example: " + site + "login#token=" + key_c + "\n");
+  // Each printed key opens the sites its label names, and the admin's all.
+  std::istringstream lines(printed.output);
+  std::string line;
+  int checked = 0;
+  while (std::getline(lines, line)) {
+    const std::string label = line.substr(0, line.find(": "));
+    const std::string key = line.substr(line.find("#token=") + 7);
+    const auto access = get(stack, "/api/access", key);
+    ASSERT_EQ(access.status, 200) << line;
+    const json sites = json::parse(access.body).at("sites");
+    if (label == "every site") {
+      EXPECT_TRUE(sites.is_null()) << access.body;
+    } else {
+      std::string named;
+      for (const auto& pattern : sites) named += (named.empty() ? "" : ", ") + pattern.get<std::string>();
+      EXPECT_EQ(named, label) << access.body;
+    }
+    ++checked;
+  }
+  EXPECT_EQ(checked, 4);
+  // Site keys without an admin key: their links alone.
+  const auto sites_only = test::run_command(
+      {test::onlookerd_path(), "--ring", stack.ring_path(), "--db", stack.db_path(),
+       "--site-token", std::string("a.example=") + key_a, "--listen", "127.0.0.1:9300",
+       "--login-url"});
+  EXPECT_EQ(sites_only.status, 0);
+  EXPECT_EQ(sites_only.output, std::string("a.example: http://127.0.0.1:9300/login#token=") + key_a + "\n");
 }
 
 }  // namespace

@@ -14,6 +14,7 @@ std::vector<AlertEvent> AlertEvaluator::step(
     const AlertRule& rule = rules_[i];
     State& state = states_[i];
     const double value = value_of(rule);
+    state.value = value;
     // The condition for a change: holding while cleared, or not holding while firing.
     const bool toward_change = rule.holds(value) != state.firing;
     if (!toward_change) {
@@ -25,7 +26,10 @@ std::vector<AlertEvent> AlertEvaluator::step(
     if (now_ms - state.since_ms < needed.count()) continue;
     state.firing = !state.firing;
     state.since_ms = -1;
-    if (state.firing) ++fired_total_;
+    if (state.firing) {
+      ++fired_total_;
+      state.fired_ms = now_ms;
+    }
     events.push_back({&rule, state.firing ? AlertEvent::State::firing : AlertEvent::State::cleared,
                       value, now_ms});
   }
@@ -34,6 +38,15 @@ std::vector<AlertEvent> AlertEvaluator::step(
 
 std::int64_t AlertEvaluator::firing() const {
   return std::count_if(states_.begin(), states_.end(), [](const State& s) { return s.firing; });
+}
+
+std::vector<FiringAlert> AlertEvaluator::firing_alerts() const {
+  std::vector<FiringAlert> out;
+  for (std::size_t i = 0; i < rules_.size(); ++i) {
+    if (!states_[i].firing) continue;
+    out.push_back({rules_[i].name, rules_[i].condition, states_[i].value, states_[i].fired_ms});
+  }
+  return out;
 }
 
 }  // namespace onlooker

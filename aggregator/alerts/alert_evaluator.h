@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "alert_notice.h"
 #include "alert_rule.h"
 
 namespace onlooker {
@@ -34,12 +35,16 @@ class AlertEvaluator {
 
   const std::vector<AlertRule>& rules() const { return rules_; }
   std::int64_t firing() const;
+  // The rules firing now, in rule order.
+  std::vector<FiringAlert> firing_alerts() const;
   std::uint64_t fired_total() const { return fired_total_; }
 
  private:
   struct State {
     bool firing = false;
     std::int64_t since_ms = -1;  // when the condition last became what firing is not
+    std::int64_t fired_ms = 0;   // when it last fired
+    double value = 0;            // at the last step
   };
   std::vector<AlertRule> rules_;
   std::vector<State> states_;

@@ -5,7 +5,6 @@
 // thread (ring -> SQLite). Blocking SQLite work never runs on the I/O thread.
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <pthread.h>
 #include <unistd.h>
 
 #include <utility>
@@ -20,8 +19,11 @@
 #include <thread>
 
 #include "access_control.h"
+#include "active_windows.h"
 #include "cluster_link.h"
+#include "alert_delivery.h"
 #include "alert_evaluator.h"
+#include "alert_history_queue.h"
 #include "connection_limit.h"
 #include "drain_loop.h"
 #include "history_api.h"
@@ -34,7 +36,6 @@
 #include "metrics.h"
 #include "options.h"
 #include "history_backend.h"
-#include "recent_hits.h"
 #include "country_names.h"
 #include "ring_reader.h"
 #include "viewers_table.h"
@@ -82,49 +83,25 @@ void warn_about_access(const onlooker::Options& options) {
   }
 }
 
-// The last active window of history, for the live set to start from; the
-// country names history does not store come from iso-codes.
+// The last active window of history (the longest, when sites have their
+// own), for the live set to start from; the country names history does not
+// store come from iso-codes.
 std::vector<onlooker::Hit> recent_hits_with_names(const onlooker::Options& options) {
   using namespace onlooker;
   const std::int64_t window_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(options.active_window).count();
-  // PostgreSQL: not restored yet (the live set starts empty).
-  if (is_postgres_uri(options.db)) return {};
-  std::vector<Hit> hits = read_recent_hits(options.db, unix_now_ms() - window_ms);
+      ActiveWindows(options.active_window, options.site_active_windows).longest_ms();
+  std::vector<Hit> hits;
+  try {
+    hits = read_recent_history(options.db, options.node, unix_now_ms() - window_ms);
+  } catch (const std::exception& error) {
+    // The server answered a moment ago (wait_for_history): start empty
+    // rather than not at all; history itself is retried by the drain loop.
+    log::warn(std::string("msg=\"could not read the last window of history; the live set "
+                          "starts empty\" error=\"") + error.what() + "\"");
+  }
   const CountryNames names;
   for (Hit& hit : hits) hit.country_name = std::string(names.name(hit.country_code));
   return hits;
-}
-
-// An unreachable history server at start: say so and keep trying with
-// backoff (nginx keeps writing the ring meanwhile), until it answers or
-// SIGTERM/SIGINT asks to stop. Returns false when asked to stop.
-sigset_t stop_signals() {
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  return signals;
-}
-
-bool wait_for_history(onlooker::HistorySink& history, const std::string& label) {
-  using namespace std::chrono_literals;
-  const sigset_t stop = stop_signals();
-  auto backoff = 250ms;
-  for (;;) {
-    try {
-      history.committed_position();
-      return true;
-    } catch (const std::exception& error) {
-      onlooker::log::warn("msg=\"history store unreachable; retrying\" db=" + label +
-                          " retry_ms=" + std::to_string(backoff.count()) + " error=\"" +
-                          error.what() + "\"");
-    }
-    const timespec pause{static_cast<time_t>(backoff.count() / 1000),
-                         static_cast<long>(backoff.count() % 1000) * 1'000'000};
-    if (sigtimedwait(&stop, nullptr, &pause) > 0) return false;
-    backoff = std::min<std::chrono::milliseconds>(backoff * 2, 30s);
-  }
 }
 
 int serve(const onlooker::Options& options) {
@@ -132,18 +109,11 @@ int serve(const onlooker::Options& options) {
   RingReader ring(options.ring);
   HistoryBackend backend = open_history(options.db, options.node);
   HistorySink& history = *backend.sink;
-  {
-    // Held back so that sigtimedwait sees them; Asio's signal_set takes over below.
-    const sigset_t stop = stop_signals();
-    pthread_sigmask(SIG_BLOCK, &stop, nullptr);
-    const bool ready = wait_for_history(history, history_label(options.db));
-    pthread_sigmask(SIG_UNBLOCK, &stop, nullptr);
-    if (!ready) return 0;
-  }
 
   boost::asio::io_context io{1};
   LiveHub hub(io, [&ring] { return ring.counters(); },
               LiveSettings{.active_window = options.active_window,
+                           .site_windows = options.site_active_windows,
                            .push_interval = options.push_interval,
                            .node = options.node,
                            .cluster = !options.cluster.empty()});
@@ -154,7 +124,10 @@ int serve(const onlooker::Options& options) {
     cluster = std::make_unique<ClusterLink>(
         ClusterSettings{.url = *parse_redis_url(options.cluster, why),
                         .node = options.node,
-                        .active_window = options.active_window},
+                        // The stream keeps (and a restart reads back) the longest window.
+                        .active_window = std::chrono::milliseconds(
+                            ActiveWindows(options.active_window, options.site_active_windows)
+                                .longest_ms())},
         hub,
         ClusterSink{.remote = [&hub](std::string node, auto hits) {
                       hub.publish_remote(std::move(node), std::move(hits));
@@ -165,6 +138,13 @@ int serve(const onlooker::Options& options) {
   HitFeed& feed = cluster ? static_cast<HitFeed&>(*cluster) : hub;
   AlertEvaluator alerts(options.alerts);
   if (!options.alerts.empty()) hub.set_alert_evaluator(&alerts);
+  AlertHistoryQueue alert_rows(options.node);  // to the alerts table, by the drain thread
+  if (!options.alerts.empty()) hub.add_alert_sink(&alert_rows);
+  std::optional<AlertDelivery> delivery;
+  if (!options.alert_webhooks.empty()) {
+    delivery.emplace(options.alert_webhooks, options.alert_format, options.node);
+    hub.add_alert_sink(&*delivery);
+  }
   std::optional<ViewersTable> viewers;
   if (!options.viewers_zone.empty()) {
     viewers.emplace(options.viewers_zone, options.push_interval);
@@ -191,17 +171,28 @@ int serve(const onlooker::Options& options) {
   HitEnricher enricher(enrichment_sources(options.geoip, options.ua_regexes));
   DrainLoop drain(ring, history, feed,
                   {.active_window = options.active_window,
+                   .site_windows = options.site_active_windows,
                    .max_visitors_per_address = options.max_visitors_per_address,
                    .retention_days = options.retention_days,
-                   .site_retention = options.site_retention},
+                   .site_retention = options.site_retention,
+                   // An unreachable server at start: the drain thread says so and
+                   // retries with backoff (nginx keeps writing the ring) while
+                   // the live view, /metrics and the dashboard are served.
+                   .history_label = history_label(options.db),
+                   .history_state = [&hub](bool up) { hub.set_history_up(up); }},
                   &enricher);
   drain.restore(recent_hits_with_names(options));
+  if (!options.alerts.empty()) drain.store_alerts_from(&alert_rows);
   drain.add_metrics(metrics);
   hub.add_metrics(metrics);
   metrics.add("onlooker_alerts_fired_total", Metrics::Type::counter,
               "Times an alert rule fired (--alert).", [&alerts] { return alerts.fired_total(); });
   metrics.add("onlooker_alerts_firing", Metrics::Type::gauge, "Alert rules firing now.",
               [&alerts] { return alerts.firing(); });
+  if (delivery) delivery->add_metrics(metrics);
+  metrics.add("onlooker_alerts_unstored_total", Metrics::Type::counter,
+              "Alerts that never reached the history's alerts table (over 1,024 waited).",
+              [&alert_rows] { return alert_rows.dropped(); });
   hub.start();
   if (cluster) cluster->start();
   listener->run();

@@ -60,6 +60,14 @@ std::optional<std::pair<std::string, std::string>> site_pair(const std::string& 
   return std::pair{std::move(pattern), text.substr(eq + 1)};
 }
 
+// Up to 6 decimal digits, nothing else.
+std::optional<int> small_number(const std::string& text) {
+  if (text.empty() || text.size() > 6 || text.find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;
+  }
+  return std::stoi(text);
+}
+
 }  // namespace
 
 std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& args) {
@@ -80,6 +88,11 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
        "address for the HTTP API, WebSocket and dashboard")
       ("active-window", po::value<long long>()->value_name("SECONDS")->default_value(300),
        "a visitor with no hit for this long leaves the live set (1..86400)")
+      ("site-active-window",
+       po::value<std::vector<std::string>>()->value_name("HOST=SECONDS")->composing(),
+       "the visitors of the sites matching HOST (a name or *.suffix) leave the live set after "
+       "SECONDS (1..86400) instead of --active-window (repeatable; the first matching one "
+       "applies)")
       ("max-visitors-per-address", po::value<long long>()->value_name("N")->default_value(256),
        "live visitors one client address may hold at a time; views of more are dropped and "
        "counted in onlooker_visitors_refused_total (1..1000000)")
@@ -116,8 +129,15 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
        "sign-in link, a Host this server answers to, Secure cookies when https")
       ("alert", po::value<std::vector<std::string>>()->value_name("RULE")->composing(),
        "an alert rule, 'NAME: CONDITION' (repeatable): live > N, live{path=/p} > N, live{host=h} < N, optionally "
-       "'for 10m'; fired and cleared alerts go to the log and /metrics")
-      ("login-url", "print the dashboard's sign-in link (with the token) and exit")
+       "'for 10m'; fired and cleared alerts go to the log, /metrics and every --alert-webhook")
+      ("alert-webhook", po::value<std::vector<std::string>>()->value_name("URL")->composing(),
+       "POST each fired and cleared alert to this http:// URL (repeatable); retried with backoff "
+       "for up to 10 minutes; https:// is not supported (use a local proxy)")
+      ("alert-format", po::value<std::string>()->value_name("FORMAT")->default_value("json"),
+       "the webhook body: json (rule, condition, value, state, time) or slack ({\"text\": ...}, "
+       "for Slack and Mattermost incoming webhooks)")
+      ("login-url", "print the dashboard's sign-in link (with the token), and one for each "
+                    "site key labelled by its sites, and exit")
       ("max-connections", po::value<long long>()->value_name("N")->default_value(
                               static_cast<long long>(ConnectionLimit::default_max)),
        "open HTTP and WebSocket connections at most; beyond, 503 (1..1000000)")
@@ -195,6 +215,18 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
     return bad("invalid --active-window " + std::to_string(window) + ": expected 1..86400 seconds");
   }
   options.active_window = std::chrono::seconds(window);
+  if (values.count("site-active-window")) {
+    for (const auto& text : values["site-active-window"].as<std::vector<std::string>>()) {
+      const auto pair = site_pair(text);
+      const auto seconds = pair ? small_number(pair->second) : std::nullopt;
+      if (!seconds || *seconds < 1 || *seconds > 86400) {
+        return bad("invalid --site-active-window '" + text +
+                   "': expected HOST=SECONDS with HOST a lower-case name or *.suffix and "
+                   "SECONDS 1..86400");
+      }
+      options.site_active_windows.push_back({pair->first, std::chrono::seconds(*seconds)});
+    }
+  }
   const auto per_address = values["max-visitors-per-address"].as<long long>();
   if (per_address < 1 || per_address > 1'000'000) {
     return bad("invalid --max-visitors-per-address " + std::to_string(per_address) +
@@ -249,14 +281,13 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
   if (values.count("site-retention-days")) {
     for (const auto& text : values["site-retention-days"].as<std::vector<std::string>>()) {
       const auto pair = site_pair(text);
-      const bool number = pair && !pair->second.empty() && pair->second.size() <= 5 &&
-                          pair->second.find_first_not_of("0123456789") == std::string::npos;
-      if (!number || std::stoi(pair->second) > 36500) {
+      const auto days = pair ? small_number(pair->second) : std::nullopt;
+      if (!days || *days > 36500) {
         return bad("invalid --site-retention-days '" + text +
                    "': expected HOST=N with HOST a lower-case name or *.suffix and N "
                    "0 (keep) .. 36500");
       }
-      options.site_retention.push_back({pair->first, std::stoi(pair->second)});
+      options.site_retention.push_back({pair->first, *days});
     }
   }
   if (values.count("allowed-origin")) {
@@ -281,6 +312,18 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
       options.alerts.push_back(std::get<AlertRule>(std::move(rule)));
     }
   }
+  if (values.count("alert-webhook")) {
+    for (const auto& text : values["alert-webhook"].as<std::vector<std::string>>()) {
+      auto url = parse_webhook_url(text);
+      // The URL itself is not echoed: a receiver's path is often its secret.
+      if (const auto* error = std::get_if<std::string>(&url)) return bad("invalid --alert-webhook: " + *error);
+      options.alert_webhooks.push_back(std::get<WebhookUrl>(std::move(url)));
+    }
+  }
+  const auto format_text = values["alert-format"].as<std::string>();
+  const auto format = parse_alert_format(format_text);
+  if (!format) return bad("invalid --alert-format '" + format_text + "': expected json or slack");
+  options.alert_format = *format;
   const auto max_connections = values["max-connections"].as<long long>();
   if (max_connections < 1 || max_connections > 1000000) {
     return bad("invalid --max-connections " + std::to_string(max_connections) +
@@ -308,16 +351,38 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
     return bad("invalid --node '" + options.node + "': expected 1..64 of A-Z a-z 0-9 . _ -");
   }
   if (values.count("login-url")) {
-    if (options.token.empty()) {
+    const std::string links = login_links(options);
+    if (links.empty()) {
       return ParseExit{1, "onlookerd: no token is set (token = ... in the config, or --token), "
                           "so there is no sign-in link\n"};
     }
-    return ParseExit{0, login_url(options) + "\n"};
+    return ParseExit{0, links};
   }
   return options;
 }
 
-std::string login_url(const Options& options) {
+std::string login_links(const Options& options) {
+  if (options.site_tokens.empty()) return options.token.empty() ? "" : login_url(options) + "\n";
+  std::string out;
+  if (!options.token.empty()) out = "every site: " + login_url(options) + "\n";
+  // One token may open several patterns: one line for it, naming them all.
+  std::vector<std::pair<std::string, std::string>> keys;  // token, label
+  for (const SiteToken& site : options.site_tokens) {
+    const auto same = std::find_if(keys.begin(), keys.end(),
+                                   [&](const auto& key) { return key.first == site.token; });
+    if (same == keys.end()) {
+      keys.emplace_back(site.token, site.pattern);
+    } else {
+      same->second += ", " + site.pattern;
+    }
+  }
+  for (const auto& [token, label] : keys) out += label + ": " + login_url(options, token) + "\n";
+  return out;
+}
+
+std::string login_url(const Options& options) { return login_url(options, options.token); }
+
+std::string login_url(const Options& options, const std::string& token) {
   std::string base = options.public_url;
   if (base.empty()) {
     const bool v6 = options.listen_host.find(':') != std::string::npos;
@@ -325,7 +390,7 @@ std::string login_url(const Options& options) {
            std::to_string(options.listen_port) + "/";
   }
   if (base.back() != '/') base += '/';
-  return base + "login#token=" + options.token;
+  return base + "login#token=" + token;
 }
 
 }  // namespace onlooker

@@ -10,7 +10,9 @@
 
 #include "site_scope.h"
 #include "token.h"
+#include "alert_format.h"
 #include "alert_rule.h"
+#include "webhook_url.h"
 
 namespace onlooker {
 
@@ -31,6 +33,7 @@ struct Options {
   std::string listen_host = "127.0.0.1";
   std::uint16_t listen_port = 9190;
   std::chrono::seconds active_window{300};
+  std::vector<SiteWindow> site_active_windows;  // per-site active_window, first match wins
   std::size_t max_visitors_per_address = 256;
   std::chrono::milliseconds push_interval{1000};
   DataFiles geoip;          // City .mmdb files, first hit wins
@@ -43,14 +46,24 @@ struct Options {
   bool open = false;          // no token: the private endpoints for anyone (a developer's laptop)
   std::string public_url;     // the dashboard's address in browsers, e.g. https://example.com/onlooker/
   std::vector<AlertRule> alerts;  // --alert 'NAME: CONDITION' (repeatable)
+  std::vector<WebhookUrl> alert_webhooks;  // --alert-webhook URL (repeatable)
+  AlertFormat alert_format = AlertFormat::json;
   std::size_t max_connections = 16384;  // open HTTP + WebSocket connections; 503 beyond
   std::string cluster;        // redis://... : join the live view of every node on it; empty: alone
   std::string node;           // this node's name in the cluster, logs and dashboard (default: host name)
 };
 
-// The sign-in link `onlookerd --login-url` prints: --public-url (or the
-// --listen address) + "login#token=" + the token.
+// A sign-in link: --public-url (or the --listen address) + "login#token="
+// + `token` (the --token when not given).
 std::string login_url(const Options& options);
+std::string login_url(const Options& options, const std::string& token);
+
+// What `onlookerd --login-url` prints: with --token alone, its link (one
+// line, as scripts read it); with site keys, a line per key, the admin's
+// first: "every site: LINK", then "HOST, HOST: LINK" for each site key,
+// labelled by the patterns it opens, in the order first given. Empty
+// without any key.
+std::string login_links(const Options& options);
 
 // What parsing produced: options to run with, or a text to print and the
 // exit status to leave with (0 for --help and --version, 2 for bad input).

@@ -22,11 +22,17 @@ class Metrics {
 
   // Names and help are string literals: they are kept as views.
   void add(std::string_view name, Type type, std::string_view help, Read read);
+  // One series of a labelled metric, e.g. labels `result="ok"` (what goes
+  // between the braces, already escaped; copied): series of one name added
+  // one after another share their HELP and TYPE lines.
+  void add(std::string_view name, std::string labels, Type type, std::string_view help,
+           Read read);
   std::string render() const;
 
  private:
   struct Metric {
     std::string_view name;
+    std::string labels;  // empty: none
     Type type;
     std::string_view help;
     Read read;

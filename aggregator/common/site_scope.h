@@ -4,6 +4,7 @@
 // reads it, not example.org itself). A SiteScope is what one key opens.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,13 @@ class SiteScope {
  private:
   bool all_ = true;
   std::vector<std::string> patterns_;
+};
+
+// One site's own active window (--site-active-window HOST=SECONDS).
+struct SiteWindow {
+  std::string pattern;
+  std::chrono::seconds window{0};
+  bool operator==(const SiteWindow&) const = default;
 };
 
 // One site's own retention (--site-retention-days HOST=N; 0 keeps its history).

@@ -4,6 +4,8 @@
 
 #include "pg_history.h"
 #include "pg_history_reader.h"
+#include "pg_recent_hits.h"
+#include "recent_hits.h"
 #include "sqlite_history.h"
 #include "sqlite_history_reader.h"
 
@@ -32,6 +34,13 @@ HistoryBackend open_history(const std::string& db, const std::string& node) {
     return {std::make_unique<PgHistory>(db, node), std::make_unique<PgHistoryReader>(db)};
   }
   return {std::make_unique<SqliteHistory>(db), std::make_unique<SqliteHistoryReader>(db)};
+}
+
+std::vector<Hit> read_recent_history(const std::string& db, const std::string& node,
+                                     std::int64_t since_ms) {
+  // A SQLite file is one node's alone.
+  return is_postgres_uri(db) ? read_recent_pg_hits(db, node, since_ms)
+                             : read_recent_hits(db, since_ms);
 }
 
 std::string history_label(const std::string& db) {

@@ -2,9 +2,13 @@
 // (libpq's connection string) is PostgreSQL, anything else a SQLite path.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include "hit.h"
 
 #include "history_reader.h"
 #include "history_sink.h"
@@ -22,6 +26,12 @@ struct HistoryBackend {
 };
 // `node` names this onlookerd's ring position in a shared PostgreSQL.
 HistoryBackend open_history(const std::string& db, const std::string& node);
+
+// The hits `node` stored at or after `since_ms`, oldest first, from either
+// backend: what a start replays into the live set and the open visits.
+// Addresses, User-Agents and tab ids are not stored: those fields are empty.
+std::vector<Hit> read_recent_history(const std::string& db, const std::string& node,
+                                     std::int64_t since_ms);
 
 // "host:port/db" of a URI without user or password, or the SQLite path:
 // what logs may show.

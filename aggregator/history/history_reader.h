@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "alert_row.h"
 #include "calendar.h"
 
 namespace onlooker {
@@ -44,6 +45,8 @@ class HistoryReader {
   virtual ~HistoryReader() = default;
   // Throws when the store fails (the caller answers 503).
   virtual HistoryReport report(const HistoryRequest& request) = 0;
+  // The alerts table's rows with from_ms <= time_ms < to_ms, oldest first.
+  virtual std::vector<AlertRow> alerts(std::int64_t from_ms, std::int64_t to_ms) = 0;
 
   static constexpr std::size_t top_entries = 10;
   static constexpr std::int64_t max_range_ms = 366 * day_ms;

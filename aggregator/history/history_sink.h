@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "alert_row.h"
 #include "hit.h"
 #include "visit_tracker.h"
 
@@ -51,6 +52,9 @@ class HistorySink {
   std::size_t delete_before(std::int64_t cutoff_ms, std::size_t limit) {
     return delete_before(cutoff_ms, limit, HostFilter{});
   }
+  // Appends fired and cleared alerts to the alerts table, in one
+  // transaction. Throws on failure (the caller keeps them and tries again).
+  virtual void record_alerts(std::span<const AlertRow> alerts) = 0;
   // Work the sink put off (SQLite: rollups of hits stored while the visitors
   // a bucket had counted were loading). Called when the drain loop is idle.
   virtual void catch_up() {}

@@ -1,8 +1,11 @@
 #include "drain_loop.h"
 
 #include <algorithm>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
+#include "alert_history_queue.h"
 #include "clock.h"
 #include "log.h"
 #include "metrics.h"
@@ -18,10 +21,39 @@ DrainLoop::DrainLoop(RingReader& ring, HistorySink& history, HitFeed& feed,
       settings_(settings),
       enricher_(enricher),
       visits_(PresenceSettings{.active_window_ms = settings.active_window.count(),
+                               .site_windows = settings.site_windows,
                                .leave_grace_ms = settings.leave_grace.count(),
                                .max_per_address = settings.max_visitors_per_address}),
-      retry_backoff_(settings.first_retry_backoff) {
-  resume();
+      retry_backoff_(settings.first_retry_backoff) {}
+
+bool DrainLoop::wait_for_history(std::stop_token stop) {
+  auto backoff = settings_.first_connect_backoff;
+  for (;;) {
+    try {
+      resume();
+      resumed_ = true;
+      history_answers(true);
+      return true;
+    } catch (const std::exception& error) {
+      history_answers(false);
+      log::warn("msg=\"history store unreachable; retrying\" db=" + settings_.history_label +
+                " retry_ms=" + std::to_string(backoff.count()) + " error=\"" + error.what() +
+                "\"");
+    }
+    // A sleep that a stop request ends at once.
+    std::mutex unused;
+    std::unique_lock lock(unused);
+    std::condition_variable_any().wait_for(lock, stop, backoff, [] { return false; });
+    if (stop.stop_requested()) return false;
+    backoff = std::min(backoff * 2, settings_.max_connect_backoff);
+  }
+}
+
+void DrainLoop::history_answers(bool up) {
+  if (up == history_up_) return;
+  history_up_ = up;
+  if (up) log::info("msg=\"history store answers\" db=" + settings_.history_label);
+  if (settings_.history_state) settings_.history_state(up);
 }
 
 // Aligns the read position with what history already holds: slots between
@@ -130,8 +162,12 @@ bool DrainLoop::counted(Presence presence) {
 }
 
 void DrainLoop::restore(std::vector<Hit> recent) {
-  std::erase_if(recent, [this](Hit& hit) {
-    return visits_.restore(hit, closed_visits_) != Presence::counted;
+  // History is read back for the longest window; a site with a shorter one
+  // takes only its own.
+  const std::int64_t now_ms = unix_now_ms();
+  std::erase_if(recent, [&](Hit& hit) {
+    return hit.ts_ms <= now_ms - visits_.window_ms(hit.host) ||
+           visits_.restore(hit, closed_visits_) != Presence::counted;
   });
   if (!recent.empty()) {
     log::info("msg=\"live set restored from history\" hits=" + std::to_string(recent.size()) +
@@ -215,7 +251,29 @@ void DrainLoop::apply_retention() {
   }
 }
 
+// Alerts are rare: a write of their own, whenever some wait and history is
+// not backing off. A failed write puts them back for the next step.
+void DrainLoop::store_alerts() {
+  if (alerts_ == nullptr) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (now < retry_at_) return;
+  std::vector<AlertRow> rows = alerts_->take();
+  if (rows.empty()) return;
+  try {
+    history_.record_alerts(rows);
+  } catch (...) {
+    alerts_->put_back(std::move(rows));
+    back_off(now);
+    throw;
+  }
+}
+
 std::size_t DrainLoop::step() {
+  if (!resumed_) {  // run() waits for this; a caller of step() alone gets the error
+    resume();
+    resumed_ = true;
+  }
+  store_alerts();
   const std::size_t read = read_batch();
   expire_visits();
   if (pending_end_ <= ring_.tail() && closed_visits_.empty()) {
@@ -246,9 +304,11 @@ std::size_t DrainLoop::step() {
     pending_since_.reset();
     retry_backoff_ = settings_.first_retry_backoff;
     retry_at_ = {};
+    history_answers(true);
     return std::max<std::size_t>({read, committed, 1});
   } catch (...) {
     back_off(now);
+    history_answers(false);
     throw;
   }
 }
@@ -308,6 +368,7 @@ void DrainLoop::add_metrics(Metrics& metrics) const {
 }
 
 void DrainLoop::run(std::stop_token stop) {
+  if (!resumed_ && !wait_for_history(stop)) return;
   int final_tries = 0;
   for (;;) {
     const bool stopping = stop.stop_requested();

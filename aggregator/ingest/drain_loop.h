@@ -8,9 +8,11 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stop_token>
+#include <string>
 #include <vector>
 
 #include "enricher.h"
@@ -23,6 +25,7 @@
 namespace onlooker {
 
 class Metrics;
+class AlertHistoryQueue;
 
 struct DrainSettings {
   std::size_t max_batch = 4096;
@@ -39,6 +42,8 @@ struct DrainSettings {
   std::chrono::milliseconds max_retry_backoff{5000};
   // Visits end after this much silence (the live set's active window).
   std::chrono::milliseconds active_window{300'000};
+  // Sites whose visits end after a silence of their own (the first match).
+  std::vector<SiteWindow> site_windows{};
   // Live visitors one client address may hold at a time (an office NAT has
   // many people behind one address; a script has many forged ids).
   std::size_t max_visitors_per_address = 256;
@@ -51,6 +56,14 @@ struct DrainSettings {
   // applies, and retention_days covers the sites none matches.
   std::vector<SiteRetention> site_retention;
   std::size_t retention_batch = 5000;
+  // A store that does not answer at start (a server): run() retries this
+  // often at first, doubling up to the most, and logs the store as this.
+  std::chrono::milliseconds first_connect_backoff{250};
+  std::chrono::milliseconds max_connect_backoff{30'000};
+  std::string history_label;
+  // Told when the store stops or starts answering (on the drain thread;
+  // the live view shows it). May be empty.
+  std::function<void(bool up)> history_state;
 };
 
 struct DrainStats {
@@ -71,8 +84,10 @@ class DrainLoop {
   DrainLoop(RingReader& ring, HistorySink& history, HitFeed& feed, DrainSettings settings = {},
             Enricher* enricher = nullptr);
 
-  // Drains until stop is requested, then drains what is left and commits it
-  // (a bounded number of tries; what cannot be committed stays in the ring).
+  // Waits until the store answers (nothing is read before: where reading
+  // starts is the store's committed position), then drains until stop is
+  // requested, then drains what is left and commits it (a bounded number of
+  // tries; what cannot be committed stays in the ring).
   void run(std::stop_token stop);
   // One step: read, publish, commit (when due), free. Returns how much was
   // done (0 when the ring had nothing new and nothing was committed). Throws when
@@ -86,6 +101,10 @@ class DrainLoop {
   // onlookerd stopped go on. Published to the live view, not stored again.
   void restore(std::vector<Hit> recent);
 
+  // Before run(): each step also stores the alerts `queue` holds (the
+  // alerts table); nullptr: none.
+  void store_alerts_from(AlertHistoryQueue* queue) { alerts_ = queue; }
+
   const DrainStats& stats() const { return stats_; }
   // Registers the drain's and the ring's counters for /metrics (read on
   // the I/O thread: atomics only).
@@ -93,12 +112,16 @@ class DrainLoop {
   std::uint64_t read_position() const { return read_pos_; }
 
  private:
+  // Until the store answers (true) or stop is requested (false).
+  bool wait_for_history(std::stop_token stop);
   void resume();
+  void history_answers(bool up);
   std::size_t read_batch();
   // Counts what the presence check dropped; true for what goes on.
   bool counted(Presence presence);
   void expire_visits();
   void commit_pending();
+  void store_alerts();
   void apply_retention();
   // A failed history write: counted, and the next one waits a growing backoff.
   void back_off(std::chrono::steady_clock::time_point now);
@@ -108,11 +131,14 @@ class DrainLoop {
   HitFeed& feed_;
   DrainSettings settings_;
   Enricher* enricher_;
+  AlertHistoryQueue* alerts_ = nullptr;
   DrainStats stats_;
   VisitTracker visits_;
   std::vector<Visit> closed_visits_;  // closed, not yet committed
   std::chrono::steady_clock::time_point next_retention_{};
   std::uint64_t read_pos_ = 0;
+  bool resumed_ = false;
+  bool history_up_ = true;
   std::optional<std::chrono::steady_clock::time_point> pending_since_;
   bool flush_ = false;  // stopping: commit without waiting
   // Read and published, not yet committed: each read's hits, shared with the

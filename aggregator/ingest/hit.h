@@ -58,7 +58,8 @@ struct Hit {
   std::string referrer;
   std::string user_agent;
   // A view's utm_source, utm_medium, utm_campaign joined by tabs, as the
-  // module kept them from the query string; empty when none. Untrusted.
+  // module is to keep them from the query string (ring layout 3; empty so
+  // far). Untrusted.
   std::string campaign;
 
   // Filled in by enrichment; empty when unknown (no geo database, say).

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "alert_evaluator.h"
+#include "alert_notice.h"
 #include "log.h"
 #include "metrics.h"
 #include "viewers_table.h"
@@ -39,9 +40,9 @@ LiveHub::LiveHub(boost::asio::io_context& io, std::function<RingCounters()> ring
                  LiveSettings settings)
     : io_(io),
       ring_counters_(std::move(ring_counters)),
-      settings_(settings),
-      live_(std::chrono::duration_cast<std::chrono::milliseconds>(settings.active_window).count()),
-      nodes_(std::chrono::duration_cast<std::chrono::milliseconds>(settings.active_window).count()),
+      settings_(std::move(settings)),
+      live_(ActiveWindows(settings_.active_window, settings_.site_windows)),
+      nodes_(ActiveWindows(settings_.active_window, settings_.site_windows)),
       push_timer_(io),
       tick_timer_(io),
       viewers_timer_(io) {}
@@ -77,6 +78,15 @@ void LiveHub::set_link_up(bool up) {
   boost::asio::post(io_, [this, up] {
     if (link_up_ == up) return;
     link_up_ = up;
+    changed_ = true;
+    request_push();
+  });
+}
+
+void LiveHub::set_history_up(bool up) {
+  boost::asio::post(io_, [this, up] {
+    if (history_up_ == up) return;
+    history_up_ = up;
     changed_ = true;
     request_push();
   });
@@ -134,7 +144,7 @@ void LiveHub::schedule_tick() {
     if (reading != last_reading_) changed_ = true;
     last_reading_ = reading;
     nodes_.heard(settings_.node, {}, now_ms);  // this node is always heard
-    nodes_.expire(now_ms);
+    if (nodes_.expire(now_ms)) changed_ = true;  // a node came, went, or went down
     record_series(now_ms / 1000);
     if (alerts_ != nullptr) evaluate_alerts(now_ms);
     if (changed_) request_push();
@@ -175,7 +185,11 @@ void LiveHub::evaluate_alerts(std::int64_t now_ms) {
               "\" rule=\"" + event.rule->name + "\" condition=\"" + event.rule->condition +
               "\" value=" + std::to_string(static_cast<long long>(event.value)) +
               " ts_ms=" + std::to_string(event.ts_ms));
+    const AlertNotice notice{event.rule->name, event.rule->condition, event.value,
+                             event.state == AlertEvent::State::firing, event.ts_ms};
+    for (AlertSink* sink : alert_sinks_) sink->alert(notice);
   }
+  if (!events.empty()) changed_ = true;  // the snapshots' "alerts" changed
 }
 
 void LiveHub::record_series(std::int64_t now_s) {
@@ -233,13 +247,16 @@ std::string LiveHub::snapshot_json(const SiteScope& scope, const std::string& ho
   const bool whole = scope.all() || !host.empty();
   const SnapshotContext context{
       scope.all() ? ring_counters_() : RingCounters{},
-      static_cast<std::int64_t>(settings_.active_window.count()),
+      // The window of the one host shown, else --active-window's.
+      live_.windows().window_ms_for(host.empty() ? scope.single_host() : host) / 1000,
       whole ? series(host) : series(scope),
       scope.all(),
       // Per-node counts are every site's traffic too: a site key gets none.
       scope.all() ? nodes_.list(unix_now_ms()) : std::vector<NodeStatus>{},
       settings_.node,
       settings_.cluster ? (link_up_ ? "up" : "down") : "off",
+      history_up_ ? "up" : "down",
+      scope.all() && alerts_ != nullptr ? alerts_->firing_alerts() : std::vector<FiringAlert>{},
   };
   const std::int64_t now_ms = unix_now_ms();
   return onlooker::snapshot_json(
@@ -315,6 +332,18 @@ void LiveHub::add_metrics(Metrics& metrics) {
               [this] { return hosts_refused_; });
   metrics.add("onlooker_websocket_clients", Type::gauge, "Connected WebSocket clients.",
               [this] { return client_count(); });
+  metrics.add("onlooker_history_up", Type::gauge,
+              "1 while the history store answers, 0 while it is unreachable (at start) or its "
+              "commits fail; records wait in the ring meanwhile.",
+              [this] { return std::int64_t{history_up_ ? 1 : 0}; });
+  // --node is 1..64 of [A-Za-z0-9._-] (options.cpp): nothing to escape.
+  metrics.add("onlooker_node_info", "node=\"" + settings_.node + "\"", Type::gauge,
+              "This onlookerd's node name (--node).", [] { return std::int64_t{1}; });
+  if (settings_.cluster) {
+    metrics.add("onlooker_cluster_link_up", Type::gauge,
+                "1 while the cluster link (--cluster) reaches Redis, else 0.",
+                [this] { return std::int64_t{link_up_ ? 1 : 0}; });
+  }
 }
 
 }  // namespace onlooker

@@ -28,9 +28,12 @@ namespace onlooker {
 class Metrics;
 class ViewersTable;
 class AlertEvaluator;
+class AlertSink;
 
 struct LiveSettings {
   std::chrono::seconds active_window{300};
+  // Sites with a window of their own (--site-active-window), first match.
+  std::vector<SiteWindow> site_windows{};
   std::chrono::milliseconds push_interval{1000};
   // Hosts with a 30-minute series of their own (~14 KB each); a host beyond
   // them is counted in onlooker_hosts_refused_total and has no series.
@@ -54,6 +57,9 @@ class LiveHub final : public HitFeed {
   // Evaluates `alerts` once a second from start() on; fired and cleared
   // alerts go to the log (nullptr: none). Before start().
   void set_alert_evaluator(AlertEvaluator* alerts) { alerts_ = alerts; }
+  // Also gives each fired and cleared alert to `sink` (webhooks, history),
+  // on the I/O thread. Before start().
+  void add_alert_sink(AlertSink* sink) { alert_sinks_.push_back(sink); }
 
   void start();
   void stop();
@@ -63,6 +69,9 @@ class LiveHub final : public HitFeed {
   void publish_remote(std::string node, std::shared_ptr<const std::vector<Hit>> hits);
   // Any thread: the cluster link came up or went down.
   void set_link_up(bool up);
+  // Any thread: the history store answered or stopped answering (the drain
+  // loop's commits; at start, its wait for the store).
+  void set_history_up(bool up);
 
   // I/O thread only.
   std::string snapshot_json(const std::string& host, bool with_type) const;
@@ -100,12 +109,14 @@ class LiveHub final : public HitFeed {
   LiveSet live_;
   NodeTable nodes_;
   bool link_up_ = false;
+  bool history_up_ = true;
   std::vector<std::weak_ptr<LiveClient>> sessions_;
   boost::asio::steady_timer push_timer_;
   boost::asio::steady_timer tick_timer_;
   boost::asio::steady_timer viewers_timer_;
   ViewersTable* viewers_ = nullptr;
   AlertEvaluator* alerts_ = nullptr;
+  std::vector<AlertSink*> alert_sinks_;
   // Active people per second for the last 30 minutes; key "" is all hosts.
   // A host's series goes when nobody has been on it for the whole series.
   struct HostSeries {

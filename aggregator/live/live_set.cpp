@@ -61,7 +61,9 @@ bool LiveSet::apply(const Hit& hit) {
     return false;
   }
   const Key key{hit.visitor, known_host ? *known_host : texts_.intern(hit.host)};
-  auto [visitor, inserted] = visitors_.touch(key);
+  // A new visitor's host names its window (looked up only when there are
+  // --site-active-window rules).
+  auto [visitor, inserted] = visitors_.touch(key, [&] { return windows_.tier(hit.host); });
   bool changed = inserted;
   if (inserted) {
     if (known_host) texts_.retain(key.host);  // else interning it took the reference
@@ -104,8 +106,9 @@ bool LiveSet::apply(const Hit& hit) {
 }
 
 std::size_t LiveSet::expire(std::int64_t now_ms) {
-  return visitors_.expire(now_ms - window_ms_,
-                          [this](const Key& key, const Visitor& gone) { forget(key, gone); });
+  return visitors_.expire_tiers(
+      [&](std::size_t tier) { return now_ms - windows_.window_ms(tier); },
+      [this](const Key& key, const Visitor& gone) { forget(key, gone); });
 }
 
 std::int64_t LiveSet::people(std::string_view host) const {

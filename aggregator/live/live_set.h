@@ -11,13 +11,16 @@
 // person, not per tab: the newest view, hide or show decides it.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
+#include "active_windows.h"
 #include "hit.h"
 #include "string_pool.h"
 #include "visitor_index.h"
@@ -79,12 +82,20 @@ class LiveSet {
 
   explicit LiveSet(std::int64_t active_window_ms,
                    std::int64_t reading_window_ms = default_reading_window_ms)
-      : window_ms_(active_window_ms), reading_window_ms_(reading_window_ms) {}
+      : LiveSet(ActiveWindows(std::chrono::milliseconds(active_window_ms)), reading_window_ms) {}
+  // Each host's visitors by their site's window (--site-active-window).
+  explicit LiveSet(ActiveWindows windows,
+                   std::int64_t reading_window_ms = default_reading_window_ms)
+      : windows_(std::move(windows)),
+        reading_window_ms_(reading_window_ms),
+        visitors_(windows_.tiers()) {}
 
   // Returns true when the set changed in a way a snapshot shows.
   bool apply(const Hit& hit);
-  // Removes visitors not seen since now_ms - window; returns how many.
+  // Removes visitors not seen since now_ms - their host's window; returns
+  // how many.
   std::size_t expire(std::int64_t now_ms);
+  const ActiveWindows& windows() const { return windows_; }
 
   std::size_t size() const { return visitors_.size(); }
   // People (not bots) on `host`, or on every host when it is empty. O(1).
@@ -140,6 +151,7 @@ class LiveSet {
     std::int64_t visibility_ms = 0;  // when the view, hide or show that set `hidden` was
     bool bot = false;
     bool hidden = false;  // a hide was the newest of view, hide, show
+    std::uint16_t tier = 0;  // its window's (visitor_index.h), in the flags' padding
   };
   struct HostHash {
     using is_transparent = void;  // people(host) looks up without a copy
@@ -158,7 +170,7 @@ class LiveSet {
     return !visitor.bot && !visitor.hidden && visitor.last_seen_ms + reading_window_ms_ >= now_ms;
   }
 
-  std::int64_t window_ms_;
+  ActiveWindows windows_;
   std::int64_t reading_window_ms_;
   StringPool texts_;  // declared before visitors_, which hold its handles
   VisitorIndex<Visitor, Key, KeyHash> visitors_;

@@ -67,6 +67,15 @@ std::string snapshot_json(const LiveSnapshot& snapshot, const SnapshotContext& c
   out["series"] = {{"start", context.series.start_s},
                    {"step", 1},
                    {"active", context.series.active}};
+  out["history"] = context.history;
+  auto alerts = Json::array();
+  for (const FiringAlert& alert : context.alerts) {
+    alerts.push_back({{"name", alert.name},
+                      {"condition", alert.condition},
+                      {"value", alert.value},
+                      {"since_ms", alert.since_ms}});
+  }
+  out["alerts"] = std::move(alerts);
   if (!context.with_ring) {
     out["ring"] = nullptr;
     return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "alert_notice.h"
 #include "live_set.h"
 #include "node_table.h"
 #include "ring_reader.h"
@@ -29,6 +30,10 @@ struct SnapshotContext {
   std::vector<NodeStatus> nodes;
   std::string node;   // this one
   std::string link;   // the cluster link: "off" (no --cluster), "up", "down"
+  std::string history;  // the history store: "up", "down" (unreachable, commits failing)
+  // The --alert rules firing now; none for a site key (rules may watch
+  // every site).
+  std::vector<FiringAlert> alerts;
 };
 
 // `with_type` adds "type": "snapshot" (the WebSocket message). Bytes that

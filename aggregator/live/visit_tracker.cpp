@@ -5,7 +5,10 @@
 
 namespace onlooker {
 
-VisitTracker::VisitTracker(PresenceSettings settings) : settings_(settings) {}
+VisitTracker::VisitTracker(PresenceSettings settings)
+    : settings_(std::move(settings)),
+      windows_(std::chrono::milliseconds(settings_.active_window_ms), settings_.site_windows),
+      open_(windows_.tiers()) {}
 
 // Two keys: the address alone, keyed (what the per-address bound counts),
 // and that with the User-Agent mixed in (what a beat or leave must match).
@@ -37,7 +40,7 @@ Presence VisitTracker::judge(Hit& hit, bool replay, std::vector<Visit>& closed) 
   OpenVisit* visit = open_.find(key);
   // A visit whose silence outlasted the window (hits out of order, or a
   // lull between expiry ticks) ends before this hit.
-  if (visit != nullptr && visit->last_seen_ms + settings_.active_window_ms <= hit.ts_ms) {
+  if (visit != nullptr && visit->last_seen_ms + visit->window_ms <= hit.ts_ms) {
     close(key, *visit, closed);
     open_.erase(key);
     visit = nullptr;
@@ -68,7 +71,9 @@ Presence VisitTracker::judge(Hit& hit, bool replay, std::vector<Visit>& closed) 
       if (count >= settings_.max_per_address) return Presence::refused;
       ++count;
     }
-    OpenVisit& opened = open_.touch(key).first;
+    const std::size_t tier = windows_.tier(hit.host);
+    OpenVisit& opened = open_.touch(key, [tier] { return tier; }).first;
+    opened.window_ms = windows_.window_ms(tier);
     opened.fingerprint = print.address_and_agent;
     opened.address_key = print.address_key;
     opened.restored = replay;
@@ -118,7 +123,7 @@ void VisitTracker::leave(const VisitorKey& key, OpenVisit& visit, Hit& hit) {
   const TabSet::Left left =
       hit.tab != 0 ? visit.tabs.leave(hit.tab, hit.path) : TabSet::Left::unknown;
   if (left == TabSet::Left::moved_on) return;  // the leave of the page before
-  visit.tabs.drop_silent(hit.ts_ms - settings_.active_window_ms);
+  visit.tabs.drop_silent(hit.ts_ms - visit.window_ms);
   if (!visit.tabs.empty()) {  // another tab is open: the person is there
     visit.row.exit_page = visit.tabs.newest_path();
     return;
@@ -161,10 +166,10 @@ void VisitTracker::expire(std::int64_t now_ms, std::vector<Visit>& closed,
     close(key, *visit, closed);
     open_.erase(key);
   }
-  open_.expire(now_ms - settings_.active_window_ms,
-               [this, &closed](const VisitorKey& key, OpenVisit& visit) {
-                 close(key, visit, closed);
-               });
+  open_.expire_tiers([&](std::size_t tier) { return now_ms - windows_.window_ms(tier); },
+                     [this, &closed](const VisitorKey& key, OpenVisit& visit) {
+                       close(key, visit, closed);
+                     });
 }
 
 void VisitTracker::close_all(std::vector<Visit>& closed) {

@@ -20,9 +20,12 @@
 #include <cstdint>
 #include <deque>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 #include <vector>
 
+#include <absl/container/flat_hash_map.h>
+
+#include "active_windows.h"
 #include "hit.h"
 #include "keyed_hash.h"
 #include "tab_set.h"
@@ -52,6 +55,8 @@ enum class Presence : std::uint8_t {
 
 struct PresenceSettings {
   std::int64_t active_window_ms = 300'000;
+  // Sites whose visits end after a silence of their own (the first match).
+  std::vector<SiteWindow> site_windows{};
   std::int64_t leave_grace_ms = 500;
   std::size_t max_per_address = 256;
   // What a visible time may exceed the wall time by: the tab's first beat
@@ -84,6 +89,8 @@ class VisitTracker {
   }
   void close_all(std::vector<Visit>& closed);
   std::size_t open_visits() const { return open_.size(); }
+  // The silence that ends a visit to `host`.
+  std::int64_t window_ms(std::string_view host) const { return windows_.window_ms_for(host); }
   // Addresses with open visits (for tests: no address is kept, only keys).
   std::size_t addresses() const { return per_address_.size(); }
 
@@ -92,6 +99,8 @@ class VisitTracker {
     Visit row;
     std::int64_t last_seen_ms = 0;  // the newest hit of any tab
     std::int64_t last_view_ms = 0;  // the newest page view
+    std::int64_t window_ms = 0;     // its host's active window
+    std::uint16_t tier = 0;         // that window's (visitor_index.h)
     std::uint64_t fingerprint = 0;  // 0: not known yet (replayed from history)
     std::uint64_t address_key = 0;  // 0: not counted against an address
     std::int64_t leaving_since_ms = 0;  // the last tab left then; 0: present
@@ -113,8 +122,11 @@ class VisitTracker {
 
   PresenceSettings settings_;
   KeyedHash hash_;
-  VisitorIndex<OpenVisit> open_;
-  std::unordered_map<std::uint64_t, std::size_t> per_address_;  // keyed hash -> open visits
+  ActiveWindows windows_;
+  VisitorIndex<OpenVisit> open_;  // a tier per distinct window
+  // keyed hash -> open visits; flat: one probe a new visit, no node to
+  // allocate (a std::unordered_map was a fifth of the tracker's time)
+  absl::flat_hash_map<std::uint64_t, std::size_t> per_address_;
   // Visitors whose last tab left, oldest first (a view or beat since then
   // keeps them: their leaving_since_ms no longer matches).
   std::deque<std::pair<VisitorKey, std::int64_t>> leaving_;

@@ -8,7 +8,9 @@
 // Sites for the selector are the hosts seen in snapshots since the page
 // loaded (one api/live of every site at start, then every snapshot).
 import "./access-banner.js";
-import { renderCluster } from "./cluster-view.js";  // says on the page when no token protects it
+import { renderAlerts } from "./alerts-view.js";
+import { renderCluster } from "./cluster-view.js";
+import { renderHistoryState } from "./history-state.js";  // says on the page when no token protects it
 import { $, el, setText, formatNumber, displayPath, displayReferrer, deviceName, plural } from "./dom.js";
 import { LiveConnection } from "./connection.js";
 import { Sparkline } from "./sparkline.js";
@@ -142,6 +144,8 @@ function render() {
     ? `The ${formatNumber(snap.visitors.length)} most recently seen of ${formatNumber(snap.active)}.` : "");
   renderRing(snap.ring);
   renderCluster(snap);
+  renderHistoryState(snap);
+  renderAlerts(snap);
   renderSites();
 }
 

@@ -52,7 +52,7 @@ export function request(port, path, { method = "GET", headers = {}, timeout = 50
   });
 }
 
-async function until(what, check, timeoutMs = 10000) {
+export async function until(what, check, timeoutMs = 10000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -69,7 +69,7 @@ async function until(what, check, timeoutMs = 10000) {
 const children = new Set();
 process.on("exit", () => { for (const child of children) child.kill("SIGKILL"); });
 
-function start(argv, logFile) {
+export function startChild(argv, logFile) {
   const log = openSync(logFile, "a");
   const child = spawn(argv[0], argv.slice(1), { stdio: ["ignore", log, log] });
   closeSync(log);
@@ -81,7 +81,7 @@ function start(argv, logFile) {
   return child;
 }
 
-async function stopChild(child, signal) {
+export async function stopChild(child, signal) {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
   child.kill(signal);
   const timer = setTimeout(() => child.kill("SIGKILL"), 10000);
@@ -93,13 +93,14 @@ export class Stack {
   // pages: {"name.html": "<html>…"} written into the docroot.
   // activeWindow: onlookerd's --active-window in seconds.
   // ringSize: onlooker_zone's size= (16m in conf/nginx.conf.in).
-  static async start({ pages = {}, activeWindow = 300, onlookerdArgs = [], ringSize = "16m" } = {}) {
+  // db: onlookerd's --db (default: onlooker.db in the stack's dir).
+  static async start({ pages = {}, activeWindow = 300, onlookerdArgs = [], ringSize = "16m", db } = {}) {
     const stack = new Stack();
-    await stack.init(pages, activeWindow, onlookerdArgs, ringSize);
+    await stack.init(pages, activeWindow, onlookerdArgs, ringSize, db);
     return stack;
   }
 
-  async init(pages, activeWindow, onlookerdArgs, ringSize) {
+  async init(pages, activeWindow, onlookerdArgs, ringSize, db) {
     this.dir = mkdtempSync(join(tmpdir(), "onlooker-browser-"));
     chmodSync(this.dir, 0o755);  // nginx's workers run as nobody and read the docroot
     this.sitePort = await freePort();
@@ -123,11 +124,11 @@ export class Stack {
     conf = conf.replace("server_name localhost 127.0.0.1;", "server_name localhost 127.0.0.1 shop.example;");
     writeFileSync(join(this.dir, "nginx.conf"), conf);
 
-    this.nginx = start(["/usr/sbin/nginx", "-p", this.dir, "-c", join(this.dir, "nginx.conf"),
+    this.nginx = startChild(["/usr/sbin/nginx", "-p", this.dir, "-c", join(this.dir, "nginx.conf"),
                         "-e", join(this.dir, "error.log"), "-g", "daemon off;"], join(this.dir, "nginx.out"));
     await until("nginx", async () => (await request(this.sitePort, "/style.css")).status === 200);
     this.onlookerdArgv = [
-      env("ONLOOKER_ONLOOKERD"), "--ring", join(this.dir, "ring"), "--db", join(this.dir, "onlooker.db"),
+      env("ONLOOKER_ONLOOKERD"), "--ring", join(this.dir, "ring"), "--db", db ?? join(this.dir, "onlooker.db"),
       "--listen", `127.0.0.1:${this.apiPort}`, "--active-window", String(activeWindow),
       "--push-interval", "200", "--geoip", env("ONLOOKER_GEOIP"),
       "--ua-regexes", env("ONLOOKER_UAP_REGEXES"), ...onlookerdArgs,
@@ -141,7 +142,7 @@ export class Stack {
   get dashboardUrl() { return `${this.siteUrl}/onlooker/`; }
 
   async startOnlookerd() {
-    this.onlookerd = start(this.onlookerdArgv, join(this.dir, "onlookerd.log"));
+    this.onlookerd = startChild(this.onlookerdArgv, join(this.dir, "onlookerd.log"));
     await until("onlookerd", async () => (await request(this.apiPort, "/healthz")).status === 200);
   }
 

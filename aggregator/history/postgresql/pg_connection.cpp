@@ -1,5 +1,7 @@
 #include "pg_connection.h"
 
+#include "server_version.h"
+
 namespace onlooker::pg {
 
 Connection::Connection(const std::string& conninfo) : conn_(PQconnectdb(conninfo.c_str())) {
@@ -12,6 +14,11 @@ Connection::Connection(const std::string& conninfo) : conn_(PQconnectdb(conninfo
     throw PgError("PostgreSQL connection failed: " + message);
   }
   PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);  // CREATE ... IF NOT EXISTS
+  if (auto problem = postgres_version_problem(PQserverVersion(conn_))) {
+    PQfinish(conn_);
+    conn_ = nullptr;
+    throw PgError(*problem);
+  }
 }
 
 Connection::~Connection() {

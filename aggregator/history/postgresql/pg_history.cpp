@@ -1,5 +1,7 @@
 #include "pg_history.h"
 
+#include <cstdio>
+
 #include "pg_sql.h"
 
 namespace onlooker {
@@ -167,6 +169,20 @@ std::size_t PgHistory::delete_before(std::int64_t cutoff_ms, std::size_t limit,
     }
     transaction.commit();
     return deleted;
+  });
+}
+
+void PgHistory::record_alerts(std::span<const AlertRow> alerts) {
+  with_connection([&](pg::Connection& db) {
+    pg::Transaction transaction(db);
+    for (const AlertRow& alert : alerts) {
+      char value[32];
+      std::snprintf(value, sizeof value, "%.17g", alert.value);
+      db.query(std::string(pg_sql::insert_alert),
+               {alert.rule, alert.condition, std::string(value), alert.state,
+                std::to_string(alert.time_ms), alert.node});
+    }
+    transaction.commit();
   });
 }
 

@@ -25,6 +25,7 @@ class PgHistory : public HistorySink {
   std::size_t delete_before(std::int64_t cutoff_ms, std::size_t limit,
                             const HostFilter& hosts) override;
   using HistorySink::delete_before;
+  void record_alerts(std::span<const AlertRow> alerts) override;
 
  private:
   pg::Connection& connection();

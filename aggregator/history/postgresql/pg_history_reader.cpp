@@ -4,14 +4,32 @@
 
 namespace onlooker {
 
-HistoryReport PgHistoryReader::report(const HistoryRequest& request) {
+template <class Work>
+auto PgHistoryReader::with_connection(Work work) {
   try {
     if (!connection_) connection_ = std::make_unique<pg::Connection>(conninfo_);
-    return read(*connection_, request);
+    return work(*connection_);
   } catch (const pg::PgError&) {
     connection_.reset();
     throw;
   }
+}
+
+HistoryReport PgHistoryReader::report(const HistoryRequest& request) {
+  return with_connection([&](pg::Connection& db) { return read(db, request); });
+}
+
+std::vector<AlertRow> PgHistoryReader::alerts(std::int64_t from_ms, std::int64_t to_ms) {
+  return with_connection([&](pg::Connection& db) {
+    const auto result = db.query(std::string(pg_sql::select_alerts),
+                                 {std::to_string(from_ms), std::to_string(to_ms)});
+    std::vector<AlertRow> rows;
+    for (int row = 0; row < PQntuples(result.get()); ++row) {
+      auto text = [&](int column) { return std::string(PQgetvalue(result.get(), row, column)); };
+      rows.push_back({text(0), text(1), std::stod(text(2)), text(3), std::stoll(text(4)), text(5)});
+    }
+    return rows;
+  });
 }
 
 HistoryReport PgHistoryReader::read(pg::Connection& db, const HistoryRequest& request) {

@@ -14,8 +14,13 @@ class PgHistoryReader : public HistoryReader {
  public:
   explicit PgHistoryReader(std::string conninfo) : conninfo_(std::move(conninfo)) {}
   HistoryReport report(const HistoryRequest& request) override;
+  std::vector<AlertRow> alerts(std::int64_t from_ms, std::int64_t to_ms) override;
 
  private:
+  // Runs `work` on the connection (opened on first use); drops it when it
+  // fails so the next call reconnects.
+  template <class Work>
+  auto with_connection(Work work);
   HistoryReport read(pg::Connection& db, const HistoryRequest& request);
   std::string conninfo_;
   std::unique_ptr<pg::Connection> connection_;

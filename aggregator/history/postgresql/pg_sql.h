@@ -36,6 +36,16 @@ CREATE TABLE IF NOT EXISTS hits (
   node       text    NOT NULL   -- the onlookerd that stored it
 );
 CREATE INDEX IF NOT EXISTS hits_ts ON hits (ts);
+-- Fired and cleared alerts (--alert), one row per change.
+CREATE TABLE IF NOT EXISTS alerts (
+  rule       text             NOT NULL,
+  condition  text             NOT NULL,  -- as written in the rule
+  value      double precision NOT NULL,  -- the measure when it changed
+  state      text             NOT NULL CHECK (state IN ('firing', 'cleared')),
+  time_ms    bigint           NOT NULL,  -- Unix ms
+  node       text             NOT NULL   -- the onlookerd that evaluated it
+);
+CREATE INDEX IF NOT EXISTS alerts_time ON alerts (time_ms);
 -- Where each node's drain loop resumes; written in the same transaction as
 -- the rows it covers. generation is the ring's 64-bit value bit for bit.
 CREATE TABLE IF NOT EXISTS ring_positions (
@@ -155,6 +165,13 @@ INSERT INTO rollups (span, start, dimension, host, value, views, visitors)
   ON CONFLICT (span, dimension, start, host, value) DO UPDATE
     SET views = rollups.views + excluded.views, visitors = rollups.visitors + excluded.visitors;
 )sql";
+
+inline constexpr std::string_view insert_alert =
+    "INSERT INTO alerts (rule, condition, value, state, time_ms, node) "
+    "VALUES ($1, $2, $3::double precision, $4, $5::bigint, $6)";
+inline constexpr std::string_view select_alerts =
+    "SELECT rule, condition, value, state, time_ms, node FROM alerts "
+    "WHERE time_ms >= $1::bigint AND time_ms < $2::bigint ORDER BY time_ms, ctid";
 
 inline constexpr std::string_view save_position =
     "INSERT INTO ring_positions (node, generation, next_seq) VALUES ($1, $2, $3) "

@@ -57,6 +57,11 @@ void Statement::bind(int index, std::int64_t value) {
   if (rc != SQLITE_OK) fail(db_, rc, "bind");
 }
 
+void Statement::bind_double(int index, double value) {
+  const int rc = sqlite3_bind_double(stmt_, index, value);
+  if (rc != SQLITE_OK) fail(db_, rc, "bind");
+}
+
 void Statement::bind_text(int index, std::string_view text, sqlite3_destructor_type lifetime) {
   // An empty view may have no data: that is "", not NULL.
   const int rc = sqlite3_bind_text(stmt_, index, text.data() ? text.data() : "",
@@ -89,6 +94,8 @@ void Statement::reset() {
 }
 
 std::int64_t Statement::column_int(int index) const { return sqlite3_column_int64(stmt_, index); }
+
+double Statement::column_double(int index) const { return sqlite3_column_double(stmt_, index); }
 
 std::string_view Statement::column_view(int index) const {
   const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, index));

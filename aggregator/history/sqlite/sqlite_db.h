@@ -55,6 +55,7 @@ class Statement {
   // Binds by 1-based index; text is bound as bytes with its length (any byte
   // value, NUL included, survives).
   void bind(int index, std::int64_t value);
+  void bind_double(int index, double value);  // a name of its own: bind(i, 2) stays an integer
   void bind(int index, std::string_view text);
   // Without a copy: `text` must stay alive and unchanged until the statement
   // is reset (exec() does both). For the batch writer's hot loop.
@@ -66,6 +67,7 @@ class Statement {
   void reset();
 
   std::int64_t column_int(int index) const;
+  double column_double(int index) const;
   std::string column_text(int index) const;
   // The column's text without a copy: valid until the next step() or reset().
   std::string_view column_view(int index) const;

@@ -104,6 +104,25 @@ void SqliteHistory::write(const HistoryBatch& batch) {
   counting.commit();
 }
 
+void SqliteHistory::record_alerts(std::span<const AlertRow> alerts) {
+  guarded([&] {
+    sqlite::Transaction transaction(connection_->db);
+    sqlite::Statement insert(connection_->db,
+                             "INSERT INTO alerts (rule, condition, value, state, time_ms, node) "
+                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    for (const AlertRow& alert : alerts) {
+      insert.bind(1, alert.rule);
+      insert.bind(2, alert.condition);
+      insert.bind_double(3, alert.value);
+      insert.bind(4, alert.state);
+      insert.bind(5, alert.time_ms);
+      insert.bind(6, alert.node);
+      insert.exec();
+    }
+    transaction.commit();
+  });
+}
+
 void SqliteHistory::catch_up() {
   if (!counter_.lagging()) return;
   guarded([&] {

@@ -33,6 +33,7 @@ class SqliteHistory final : public HistorySink {
   using HistorySink::delete_before;
   std::size_t delete_before(std::int64_t cutoff_ms, std::size_t limit,
                             const HostFilter& hosts) override;
+  void record_alerts(std::span<const AlertRow> alerts) override;
   // Counts a step of stored hits into the rollups if they lag behind and
   // the sets that needs have loaded.
   void catch_up() override;

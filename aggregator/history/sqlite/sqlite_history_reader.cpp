@@ -52,4 +52,18 @@ HistoryReport SqliteHistoryReader::report(const HistoryRequest& request) {
   return report;
 }
 
+std::vector<AlertRow> SqliteHistoryReader::alerts(std::int64_t from_ms, std::int64_t to_ms) {
+  sqlite::Statement query(db(),
+                          "SELECT rule, condition, value, state, time_ms, node FROM alerts "
+                          "WHERE time_ms >= ?1 AND time_ms < ?2 ORDER BY time_ms, rowid");
+  query.bind(1, from_ms);
+  query.bind(2, to_ms);
+  std::vector<AlertRow> rows;
+  while (query.step()) {
+    rows.push_back({query.column_text(0), query.column_text(1), query.column_double(2),
+                    query.column_text(3), query.column_int(4), query.column_text(5)});
+  }
+  return rows;
+}
+
 }  // namespace onlooker

@@ -15,6 +15,7 @@ class SqliteHistoryReader final : public HistoryReader {
   explicit SqliteHistoryReader(std::string db_path) : db_path_(std::move(db_path)) {}
   // Throws sqlite::SqliteError when the database fails.
   HistoryReport report(const HistoryRequest& request) override;
+  std::vector<AlertRow> alerts(std::int64_t from_ms, std::int64_t to_ms) override;
 
  private:
   sqlite::Database& db();

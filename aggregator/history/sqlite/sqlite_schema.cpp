@@ -139,6 +139,18 @@ constexpr std::array<const char*, sqlite_schema_version> migrations = {
     );
     INSERT INTO rollup_cursor VALUES (1, coalesce((SELECT max(rowid) FROM hits), 0));
     )sql",
+    // Fired and cleared alerts (--alert), one row per change.
+    R"sql(
+    CREATE TABLE alerts (
+      rule      TEXT    NOT NULL,
+      condition TEXT    NOT NULL,  -- as written in the rule
+      value     REAL    NOT NULL,  -- the measure when it changed
+      state     TEXT    NOT NULL CHECK (state IN ('firing', 'cleared')),
+      time_ms   INTEGER NOT NULL,  -- Unix ms
+      node      TEXT    NOT NULL   -- the onlookerd that evaluated it
+    );
+    CREATE INDEX alerts_time ON alerts (time_ms);
+    )sql",
 };
 
 // Schema 3's one-off build of the rollups from the hits already stored, one

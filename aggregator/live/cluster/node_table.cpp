@@ -1,5 +1,7 @@
 #include "node_table.h"
 
+#include <utility>
+
 namespace onlooker {
 
 namespace {
@@ -30,7 +32,7 @@ void NodeTable::heard(const std::string& name, const std::vector<Hit>& hits,
       }
       continue;
     }
-    auto [it, fresh] = visitors_.try_emplace(hit.visitor, Seen{&node, now_ms});
+    auto [it, fresh] = visitors_.try_emplace(hit.visitor, Seen{&node, now_ms, 0});
     if (fresh) {
       ++node.live;
     } else if (it->second.node != &node) {  // moved to this node
@@ -39,21 +41,28 @@ void NodeTable::heard(const std::string& name, const std::vector<Hit>& hits,
       ++node.live;
     }
     it->second.last_ms = now_ms;
+    it->second.window_ms = windows_.window_ms_for(hit.host);
   }
 }
 
-void NodeTable::expire(std::int64_t now_ms) {
+bool NodeTable::expire(std::int64_t now_ms) {
   for (auto it = visitors_.begin(); it != visitors_.end();) {
-    if (now_ms - it->second.last_ms >= window_ms_) {
+    if (now_ms - it->second.last_ms >= it->second.window_ms) {
       --it->second.node->live;
       visitors_.erase(it++);
     } else {
       ++it;
     }
   }
+  const std::int64_t longest_ms = windows_.longest_ms();
   std::erase_if(nodes_, [&](const auto& entry) {
-    return entry.second.live == 0 && now_ms - entry.second.last_heard_ms >= window_ms_;
+    return entry.second.live == 0 && now_ms - entry.second.last_heard_ms >= longest_ms;
   });
+  std::map<std::string, bool> up;
+  for (const auto& [name, node] : nodes_) up[name] = now_ms - node.last_heard_ms < up_within_ms;
+  const bool changed = up != reported_up_;
+  reported_up_ = std::move(up);
+  return changed;
 }
 
 std::vector<NodeStatus> NodeTable::list(std::int64_t now_ms) const {

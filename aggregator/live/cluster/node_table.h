@@ -7,11 +7,14 @@
 #include <absl/container/flat_hash_map.h>
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "active_windows.h"
 #include "hit.h"
 
 namespace onlooker {
@@ -26,11 +29,15 @@ struct NodeStatus {
 
 class NodeTable {
  public:
-  explicit NodeTable(std::int64_t active_window_ms) : window_ms_(active_window_ms) {}
+  explicit NodeTable(std::int64_t active_window_ms)
+      : NodeTable(ActiveWindows(std::chrono::milliseconds(active_window_ms))) {}
+  explicit NodeTable(ActiveWindows windows) : windows_(std::move(windows)) {}
 
   void heard(const std::string& node, const std::vector<Hit>& hits, std::int64_t now_ms);
-  // Visitors gone quiet for the active window; nodes silent for as long.
-  void expire(std::int64_t now_ms);
+  // Visitors gone quiet for their host's active window; nodes silent for
+  // the longest window. True when a node came, went, or went up or down
+  // since the last call: the snapshot must say so even if no visitor changed.
+  bool expire(std::int64_t now_ms);
   std::vector<NodeStatus> list(std::int64_t now_ms) const;
 
  private:
@@ -44,11 +51,13 @@ class NodeTable {
   struct Seen {
     Node* node;
     std::int64_t last_ms;
+    std::int64_t window_ms;  // of the host of its latest hit
   };
 
-  std::int64_t window_ms_;
+  ActiveWindows windows_;
   std::map<std::string, Node> nodes_;  // stable addresses: Seen points into it
   absl::flat_hash_map<VisitorId, Seen> visitors_;
+  std::map<std::string, bool> reported_up_;  // as of the last expire()
 };
 
 }  // namespace onlooker

@@ -2,6 +2,8 @@
 
 #include <hiredis/hiredis.h>
 
+#include "server_version.h"
+
 namespace onlooker {
 
 void RedisReplyFree::operator()(redisReply* reply) const { freeReplyObject(reply); }
@@ -35,6 +37,12 @@ RedisConnection::RedisConnection(const RedisUrl& url, std::chrono::milliseconds 
     }
   }
   if (url.db != 0 && !expect_ok({"SELECT", std::to_string(url.db)}, "SELECT")) return;
+  auto info = command({"INFO", "server"});
+  if (info && info->type == REDIS_REPLY_STRING) {
+    if (auto problem = redis_version_problem(std::string_view(info->str, info->len))) {
+      error_ = std::move(*problem);
+    }
+  }
 }
 
 RedisConnection::~RedisConnection() {

@@ -18,8 +18,13 @@ std::string RedisUrl::describe() const {
 std::optional<RedisUrl> parse_redis_url(const std::string& text, std::string& error) {
   const std::string scheme = "redis://";
   if (text.rfind(scheme, 0) != 0) {
-    error = text.rfind("rediss://", 0) == 0 ? "rediss:// (TLS) is not supported yet"
-                                            : "expected redis://HOST[:PORT][/DB]";
+    // Debian 12's hiredis (0.14) has no TLS (hiredis_ssl came with 1.0).
+    error = text.rfind("rediss://", 0) == 0
+                ? "rediss:// (TLS) is not supported: this build's hiredis (Debian 12: 0.14) has no "
+                  "TLS; use redis:// on a private network, or a local TLS tunnel to the server's "
+                  "TLS port (e.g. stunnel) and redis://127.0.0.1:TUNNEL_PORT (README, Several "
+                  "nginx servers)"
+                : "expected redis://HOST[:PORT][/DB]";
     return std::nullopt;
   }
   std::string rest = text.substr(scheme.size());
