@@ -318,5 +318,21 @@ TEST(LiveSet, PeopleAreReadingUntilTheyHideOrFallSilent) {
   EXPECT_EQ(live.reading(47'000), 1);
 }
 
+// --site-active-window puts each site's people in a recency list of its own:
+// the reading count walks every list, not only the first.
+TEST(LiveSet, ReadingCountsThePeopleOfEverySitesWindow) {
+  LiveSet live(ActiveWindows(std::chrono::minutes(5), {{"b.example", std::chrono::seconds(60)}}),
+               45'000);
+  live.apply(hit(1, "/", 1'000));                                // a.example, default window
+  live.apply(hit(2, "/", 50'000, HitKind::view, "b.example"));   // b.example, its own
+  EXPECT_EQ(live.reading(60'000), 1);  // a.example's person is silent, b.example's reads
+  EXPECT_EQ(live.reading(60'000, "b.example"), 1);
+  live.apply(hit(1, "/", 59'000, HitKind::beat));
+  EXPECT_EQ(live.reading(60'000), 2);
+  live.apply(hit(2, "/", 59'500, HitKind::hide, "b.example"));
+  EXPECT_EQ(live.reading(60'000), 1);
+  EXPECT_EQ(live.reading(60'000, "a.example"), 1);
+}
+
 }  // namespace
 }  // namespace onlooker

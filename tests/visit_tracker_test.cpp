@@ -321,5 +321,44 @@ TEST(VisitTracker, VisibleTimeIsCappedByTheWallTimeSinceThePageOpened) {
   EXPECT_EQ(unknown_tab.visible_ms, 7'000u);  // 5 s since the view + 2 s slack
 }
 
+// Closing a tab fires its hide, then its leave; the hide may be logged last.
+TEST(VisitTracker, AHideLoggedAfterTheLastLeaveDoesNotKeepThePerson) {
+  VisitTracker tracker(60'000);
+  std::vector<Visit> closed;
+  std::vector<Hit> departures;
+  tracker.apply(hit(1, "/", 1'000), closed);
+  tracker.apply(from_tab(7, 1, "/", 1'100), closed);
+  tracker.apply(from_tab(7, 1, "/", 5'000, HitKind::leave), closed);
+  tracker.apply(from_tab(7, 1, "/", 5'001, HitKind::hide), closed);
+  tracker.expire(6'000, closed, departures);
+  EXPECT_EQ(departures.size(), 1u);
+  EXPECT_EQ(tracker.open_visits(), 0u);
+}
+
+// The other tab's leave and late hide end that tab only; the background
+// tab's keep-alives keep the person past the window, until it closes too.
+TEST(VisitTracker, ABackgroundTabsKeepAlivesKeepThePersonAfterTheOtherTabCloses) {
+  VisitTracker tracker(6'000);
+  std::vector<Visit> closed;
+  std::vector<Hit> departures;
+  tracker.apply(hit(1, "/a", 1'000), closed);
+  tracker.apply(from_tab(7, 1, "/a", 1'100), closed);
+  tracker.apply(hit(1, "/b", 1'200), closed);
+  tracker.apply(from_tab(8, 1, "/b", 1'300), closed);
+  tracker.apply(from_tab(7, 1, "/a", 2'000, HitKind::leave), closed);
+  tracker.apply(from_tab(7, 1, "/a", 2'001, HitKind::hide), closed);
+  for (std::int64_t at = 3'000; at <= 12'000; at += 1'000) {
+    tracker.apply(from_tab(8, 1, "/b", at), closed);
+    tracker.expire(at + 500, closed, departures);
+  }
+  EXPECT_TRUE(departures.empty());
+  EXPECT_EQ(tracker.open_visits(), 1u);
+  tracker.apply(from_tab(8, 1, "/b", 12'500, HitKind::leave), closed);
+  tracker.apply(from_tab(8, 1, "/b", 12'501, HitKind::hide), closed);
+  tracker.expire(13'100, closed, departures);
+  EXPECT_EQ(departures.size(), 1u);
+  EXPECT_EQ(tracker.open_visits(), 0u);
+}
+
 }  // namespace
 }  // namespace onlooker

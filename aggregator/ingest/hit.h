@@ -73,6 +73,11 @@ struct Hit {
   bool is_bot() const { return device == "bot"; }
 };
 
+// The kinds whose visible_ms means something (stored; NULL for the others).
+inline bool carries_visible_time(HitKind kind) {
+  return kind == HitKind::leave || kind == HitKind::hide;
+}
+
 // Whether this leave ends the stay of a visitor now on `current_path`. A
 // leave from a page the visitor has already moved on from (the pagehide of
 // page A arriving after the view of page B) is no leave; one that names no

@@ -58,6 +58,10 @@ Presence VisitTracker::judge(Hit& hit, bool replay, std::vector<Visit>& closed) 
     cap_visible_time(*visit, hit);
     if (hit.kind == HitKind::leave) {
       leave(key, *visit, hit);
+    } else if (hit.kind == HitKind::hide) {
+      // Closing a tab hides it first, and that hide may be logged after the
+      // leave: it keeps the visit's time but brings no tab back.
+      visit->last_seen_ms = std::max(visit->last_seen_ms, hit.ts_ms);
     } else {
       refresh(*visit, hit);
     }

@@ -22,6 +22,7 @@
   var timer = 0;
   var visibleMs = 0;  // visible time on this page before visibleSince
   var visibleSince = document.visibilityState === "visible" ? performance.now() : -1;
+  var left = false;  // pagehide came: the leave told all (a closing tab turns hidden after it)
 
   // 16 hex digits, once per tab (a reload or a navigation keeps it).
   function tabId() {
@@ -69,6 +70,9 @@
 
   beat();  // at once: the tab is known before any leave of it
   document.addEventListener("visibilitychange", function () {
+    // No hide after the leave, nor the keep-alive it would schedule: either
+    // could be logged after the leave and keep a gone person on the site.
+    if (left) return;
     if (document.visibilityState === "visible") {
       if (visibleSince < 0) visibleSince = performance.now();
       beat("show");
@@ -80,6 +84,13 @@
   });
   window.addEventListener("pagehide", function () {
     clearTimeout(timer);
+    left = true;
     if (navigator.sendBeacon) navigator.sendBeacon(url("leave"));
+  });
+  // Back from the back-forward cache: the tab is here again.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    left = false;
+    beat(document.visibilityState === "visible" ? "show" : "");
   });
 })();

@@ -55,7 +55,7 @@ export class VisitorTable {
     const row = {
       path, host,
       location: el("span"), device: el("span"), referrer: el("span"), onSite: el("span"),
-      state: el("span", { className: "detail state" }),
+      state: el("span", { className: "state" }),
       firstSeen: 0,
     };
     row.tr = el("tr", { className: "arrived", "data-id": id },
