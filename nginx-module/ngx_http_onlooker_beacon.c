@@ -12,13 +12,16 @@
 #include "ngx_http_onlooker_module.h"
 #include "ngx_http_onlooker_record.h"
 
+static uint8_t ngx_http_onlooker_beacon_kind(ngx_http_request_t *r);
 static uint64_t ngx_http_onlooker_beacon_tab(ngx_http_request_t *r);
+static uint32_t ngx_http_onlooker_beacon_visible_ms(ngx_http_request_t *r);
 static void ngx_http_onlooker_beacon_page(ngx_http_request_t *r,
     ngx_str_t *page, u_char *buf, size_t size);
 
 
-/* GET|POST /beat?p=PAGE[&t=TAB][&e=leave] -> 204, and a beat or leave
- * record unless this visitor beats too often (counted in the ring). */
+/* GET|POST /beat?p=PAGE[&t=TAB][&e=leave|hide|show][&v=VISIBLE_MS] -> 204,
+ * and a beat, leave, hide or show record unless this visitor beats too often
+ * (counted in the ring). */
 ngx_int_t
 ngx_http_onlooker_beacon_handler(ngx_http_request_t *r)
 {
@@ -27,7 +30,7 @@ ngx_http_onlooker_beacon_handler(ngx_http_request_t *r)
     uint8_t                         kind;
     uint64_t                        now_ms;
     ngx_int_t                       rc;
-    ngx_str_t                       event, page, host;
+    ngx_str_t                       page, host;
     ngx_table_elt_t                *cache_control;
     onlooker_ring_header           *ring;
     ngx_http_onlooker_loc_conf_t   *olcf;
@@ -42,12 +45,7 @@ ngx_http_onlooker_beacon_handler(ngx_http_request_t *r)
         return rc;
     }
 
-    kind = ONLOOKER_KIND_BEAT;
-    if (ngx_http_arg(r, (u_char *) "e", 1, &event) == NGX_OK
-        && event.len == 5 && ngx_strncmp(event.data, "leave", 5) == 0)
-    {
-        kind = ONLOOKER_KIND_LEAVE;
-    }
+    kind = ngx_http_onlooker_beacon_kind(r);
 
     ngx_http_onlooker_beacon_page(r, &page, page_buf, sizeof(page_buf));
 
@@ -64,7 +62,11 @@ ngx_http_onlooker_beacon_handler(ngx_http_request_t *r)
         __atomic_fetch_add(&ring->beats_limited, 1, __ATOMIC_RELAXED);
     } else {
         ngx_http_onlooker_record(r, ring, kind, &page, &host, id,
-                                 ngx_http_onlooker_beacon_tab(r), now_ms);
+                                 ngx_http_onlooker_beacon_tab(r),
+                                 kind == ONLOOKER_KIND_LEAVE
+                                 || kind == ONLOOKER_KIND_HIDE
+                                 ? ngx_http_onlooker_beacon_visible_ms(r) : 0,
+                                 now_ms);
     }
 
     cache_control = ngx_list_push(&r->headers_out.headers);
@@ -78,6 +80,54 @@ ngx_http_onlooker_beacon_handler(ngx_http_request_t *r)
     r->header_only = 1;
 
     return ngx_http_send_header(r);
+}
+
+
+/* What a heartbeat says happened: ?e=leave, hide or show, else (none, or
+ * anything else) a beat. */
+static uint8_t
+ngx_http_onlooker_beacon_kind(ngx_http_request_t *r)
+{
+    ngx_str_t  event;
+
+    if (ngx_http_arg(r, (u_char *) "e", 1, &event) != NGX_OK) {
+        return ONLOOKER_KIND_BEAT;
+    }
+
+    if (event.len == 5 && ngx_strncmp(event.data, "leave", 5) == 0) {
+        return ONLOOKER_KIND_LEAVE;
+    }
+
+    if (event.len == 4 && ngx_strncmp(event.data, "hide", 4) == 0) {
+        return ONLOOKER_KIND_HIDE;
+    }
+
+    if (event.len == 4 && ngx_strncmp(event.data, "show", 4) == 0) {
+        return ONLOOKER_KIND_SHOW;
+    }
+
+    return ONLOOKER_KIND_BEAT;
+}
+
+
+/* How long the tab was visible on the page, as beacon.js counts it: ?v= as
+ * at most 9 decimal digits (under 12 days, so no overflow), else 0. Untrusted:
+ * onlookerd caps it by the time since the page was opened. */
+static uint32_t
+ngx_http_onlooker_beacon_visible_ms(ngx_http_request_t *r)
+{
+    ngx_str_t  arg;
+    ngx_int_t  ms;
+
+    if (ngx_http_arg(r, (u_char *) "v", 1, &arg) != NGX_OK
+        || arg.len == 0 || arg.len > 9)
+    {
+        return 0;
+    }
+
+    ms = ngx_atoi(arg.data, arg.len);   /* NGX_ERROR for anything not digits */
+
+    return ms == NGX_ERROR ? 0 : (uint32_t) ms;
 }
 
 

@@ -363,7 +363,7 @@ ngx_http_onlooker_log_handler(ngx_http_request_t *r)
         return NGX_DECLINED;
     }
     ngx_http_onlooker_record(r, ring, ONLOOKER_KIND_VIEW, &path, &host, id, 0,
-                             now_ms);
+                             0, now_ms);
 
     return NGX_DECLINED;
 }

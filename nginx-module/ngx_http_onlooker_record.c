@@ -12,7 +12,7 @@
 
 static void ngx_http_onlooker_fill(ngx_http_request_t *r, onlooker_record *rec,
     uint8_t kind, ngx_str_t *path, ngx_str_t *host, const u_char visitor[16],
-    uint64_t tab, uint64_t now_ms);
+    uint64_t tab, uint32_t visible_ms, uint64_t now_ms);
 static size_t ngx_http_onlooker_referrer(ngx_str_t *referer, u_char *buf,
     size_t size);
 
@@ -20,7 +20,7 @@ static size_t ngx_http_onlooker_referrer(ngx_str_t *referer, u_char *buf,
 void
 ngx_http_onlooker_record(ngx_http_request_t *r, onlooker_ring_header *ring,
     uint8_t kind, ngx_str_t *path, ngx_str_t *host, const u_char visitor[16],
-    uint64_t tab, uint64_t now_ms)
+    uint64_t tab, uint32_t visible_ms, uint64_t now_ms)
 {
     uint64_t        pos;
     onlooker_slot  *slot;
@@ -33,7 +33,7 @@ ngx_http_onlooker_record(ngx_http_request_t *r, onlooker_ring_header *ring,
     slot->record.generation = ring->generation;
     slot->record.seq = pos;
     ngx_http_onlooker_fill(r, &slot->record, kind, path, host, visitor, tab,
-                           now_ms);
+                           visible_ms, now_ms);
 
     if (!onlooker_ring_publish(slot, pos)) {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
@@ -57,7 +57,7 @@ ngx_http_onlooker_now_ms(void)
 static void
 ngx_http_onlooker_fill(ngx_http_request_t *r, onlooker_record *rec, uint8_t kind,
     ngx_str_t *path, ngx_str_t *host, const u_char visitor[16], uint64_t tab,
-    uint64_t now_ms)
+    uint32_t visible_ms, uint64_t now_ms)
 {
     u_char           referrer[ONLOOKER_REFERRER_MAX + 1];
     size_t           used, len;
@@ -74,7 +74,7 @@ ngx_http_onlooker_fill(ngx_http_request_t *r, onlooker_record *rec, uint8_t kind
     rec->kind = kind;
     ngx_memcpy(rec->visitor, visitor, sizeof(rec->visitor));
     rec->tab = tab;
-    rec->visible_ms = 0;
+    rec->visible_ms = visible_ms;
     rec->campaign_len = 0;
     rec->flags = 0;
     rec->addr_family = ngx_http_onlooker_client_address(r, rec->addr);

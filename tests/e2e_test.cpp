@@ -222,18 +222,19 @@ TEST(WalkingSkeleton, BinaryUpgradeKeepsTheRingAndLosesNothing) {
 TEST(Service, CountEndpointsMetricsAndSeries) {
   Stack stack({.onlookerd_args = {"--push-interval", "50"}});
   WebSocketClient counter(stack.site_port(), "/onlooker/ws?count");
-  ASSERT_EQ(json::parse(counter.read(5s).value()), json::parse(R"({"type":"count","active":0})"));
+  ASSERT_EQ(json::parse(counter.read(5s).value()), json::parse(R"({"type":"count","active":0,"reading":0})"));
   view(stack, "/index.html", "10.0.0.7");
   json message;
   do {
     message = json::parse(counter.read(3s).value());
     EXPECT_EQ(message.at("type"), "count");
-    EXPECT_EQ(message.size(), 2u);  // only the number: safe to show visitors
+    EXPECT_EQ(message.size(), 3u);  // only the numbers: safe to show visitors
   } while (message.at("active") != 1);
 
   const auto count = http_get(stack.site_port(), "/onlooker/api/count");
   EXPECT_EQ(count.status, 200);
-  EXPECT_EQ(json::parse(count.body), json::parse(R"({"active":1})"));
+  // Just viewed a page: reading (no beacon.js, so no hide can say otherwise).
+  EXPECT_EQ(json::parse(count.body), json::parse(R"({"active":1,"reading":1})"));
   EXPECT_EQ(count.headers.at("access-control-allow-origin"), "*");
   EXPECT_EQ(json::parse(http_get(stack.site_port(), "/onlooker/api/count?host=other").body)
                 .at("active"), 0);

@@ -12,8 +12,10 @@
 #include "history_reader.h"
 #include "history_sink.h"
 #include "pg_history.h"
+#include "pg_connection.h"
 #include "pg_history_reader.h"
 #include "sqlite_history.h"
+#include "sqlite_db.h"
 #include "sqlite_history_reader.h"
 #include "support/postgres_server.h"
 #include "support/temp_dir.h"
@@ -29,6 +31,9 @@ struct SqliteBackend {
   std::unique_ptr<HistoryReader> reader() {
     return std::make_unique<SqliteHistoryReader>(dir.file("db"));
   }
+  std::int64_t query_int(const std::string& sql) {
+    return sqlite::Database(dir.file("db"), SQLITE_OPEN_READONLY).query_int(sql);
+  }
 };
 
 // Started on first use, stopped when the test binary exits.
@@ -41,6 +46,7 @@ struct PostgresBackend {
   std::string uri = postgres_server().create_database("history_" + std::to_string(next_id()));
   std::unique_ptr<HistorySink> sink() { return std::make_unique<PgHistory>(uri, "node-a"); }
   std::unique_ptr<HistoryReader> reader() { return std::make_unique<PgHistoryReader>(uri); }
+  std::int64_t query_int(const std::string& sql) { return pg::Connection(uri).query_int(sql); }
   static int next_id() {
     static int id = 0;
     return ++id;
@@ -104,6 +110,25 @@ TYPED_TEST(HistoryBackend, StoresThePositionWithTheRowsAndKeepsItAcrossARestart)
   const auto report = this->backend.reader()->report(whole_day());
   ASSERT_EQ(report.series.size(), 1u);
   EXPECT_EQ(report.series[0].views, 3);
+}
+
+// Both backends keep a leave's and a hide's visible time, and none for
+// other kinds (a show or beat says nothing of it, whatever it carried).
+TYPED_TEST(HistoryBackend, StoresTheVisibleTimeOfLeavesAndHidesOnly) {
+  auto sink = this->backend.sink();
+  std::vector<Hit> hits{view(midnight + 1000, 1, "/"), view(midnight + 2000, 1, "/"),
+                        view(midnight + 3000, 1, "/"), view(midnight + 4000, 1, "/")};
+  const std::pair<HitKind, std::uint32_t> events[] = {
+      {HitKind::view, 0}, {HitKind::hide, 5123}, {HitKind::show, 99}, {HitKind::leave, 7000}};
+  for (std::size_t i = 0; i < hits.size(); ++i) {
+    hits[i].kind = events[i].first;
+    hits[i].visible_ms = events[i].second;
+  }
+  sink->commit({hits, {}, {1, hits.size()}});
+  EXPECT_EQ(this->backend.query_int("SELECT count(*) FROM hits WHERE visible_ms IS NULL"), 2);
+  EXPECT_EQ(this->backend.query_int("SELECT visible_ms FROM hits WHERE kind = 'hide'"), 5123);
+  EXPECT_EQ(this->backend.query_int("SELECT visible_ms FROM hits WHERE kind = 'leave'"), 7000);
+  EXPECT_EQ(this->backend.query_int("SELECT count(*) FROM hits WHERE kind = 'show'"), 1);
 }
 
 TYPED_TEST(HistoryBackend, ReportsCountPeoplesViewsPerBucketPageAndCountry) {

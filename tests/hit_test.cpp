@@ -7,7 +7,8 @@ namespace onlooker {
 namespace {
 
 TEST(Hit, KindsReadBackAsWritten) {
-  for (const HitKind kind : {HitKind::view, HitKind::beat, HitKind::leave}) {
+  for (const HitKind kind : {HitKind::view, HitKind::beat, HitKind::leave, HitKind::hide,
+                              HitKind::show}) {
     HitKind read = kind == HitKind::view ? HitKind::leave : HitKind::view;
     ASSERT_TRUE(from_string(to_string(kind), read)) << to_string(kind);
     EXPECT_EQ(read, kind);

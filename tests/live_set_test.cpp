@@ -283,3 +283,56 @@ TEST(LiveSet, AHostNobodyIsOnIsForgotten) {
 
 }  // namespace
 }  // namespace onlooker
+
+namespace onlooker {
+namespace {
+
+// Reading: no hide since the newest view or show, and heard from within the
+// reading window; idle otherwise. A hide or show brings in nobody, and an
+// older hide logged late does not undo a newer show.
+TEST(LiveSet, PeopleAreReadingUntilTheyHideOrFallSilent) {
+  LiveSet live(300'000, 45'000);
+  EXPECT_FALSE(live.apply(hit(9, "/", 1'000, HitKind::hide)));
+  EXPECT_EQ(live.size(), 0u);
+  live.apply(hit(1, "/", 1'000));
+  live.apply(hit(2, "/", 1'000, HitKind::view, "b.example"));
+  EXPECT_EQ(live.reading(2'000), 2);
+  EXPECT_EQ(live.reading(2'000, "b.example"), 1);
+  EXPECT_TRUE(live.apply(hit(1, "/", 3'000, HitKind::hide)));
+  LiveSnapshot snap = live.snapshot(4'000);
+  EXPECT_EQ(snap.active, 2);
+  EXPECT_EQ(snap.reading, 1);
+  EXPECT_EQ(live.reading(4'000, "a.example"), 0);
+  live.apply(hit(1, "/", 20'000, HitKind::beat));  // a background keep-alive
+  EXPECT_EQ(live.reading(21'000, "a.example"), 0);
+  EXPECT_TRUE(live.apply(hit(1, "/", 30'000, HitKind::show)));
+  EXPECT_FALSE(live.apply(hit(1, "/", 25'000, HitKind::hide)));  // older, logged late
+  EXPECT_EQ(live.reading(31'000, "a.example"), 1);
+  // b.example's person has been silent past the reading window: idle, not gone.
+  snap = live.snapshot(47'000);
+  EXPECT_EQ(snap.active, 2);
+  EXPECT_EQ(snap.reading, 1);
+  ASSERT_EQ(snap.visitors.size(), 2u);
+  EXPECT_TRUE(snap.visitors[0].reading);   // seen last: 1
+  EXPECT_FALSE(snap.visitors[1].reading);  // 2
+  EXPECT_EQ(live.reading(47'000), 1);
+}
+
+// --site-active-window puts each site's people in a recency list of its own:
+// the reading count walks every list, not only the first.
+TEST(LiveSet, ReadingCountsThePeopleOfEverySitesWindow) {
+  LiveSet live(ActiveWindows(std::chrono::minutes(5), {{"b.example", std::chrono::seconds(60)}}),
+               45'000);
+  live.apply(hit(1, "/", 1'000));                                // a.example, default window
+  live.apply(hit(2, "/", 50'000, HitKind::view, "b.example"));   // b.example, its own
+  EXPECT_EQ(live.reading(60'000), 1);  // a.example's person is silent, b.example's reads
+  EXPECT_EQ(live.reading(60'000, "b.example"), 1);
+  live.apply(hit(1, "/", 59'000, HitKind::beat));
+  EXPECT_EQ(live.reading(60'000), 2);
+  live.apply(hit(2, "/", 59'500, HitKind::hide, "b.example"));
+  EXPECT_EQ(live.reading(60'000), 1);
+  EXPECT_EQ(live.reading(60'000, "a.example"), 1);
+}
+
+}  // namespace
+}  // namespace onlooker

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstring>
 #include <fstream>
@@ -121,6 +122,44 @@ TEST(Module, BeaconAnswers204AndRecordsBeatsAndLeaves) {
   EXPECT_EQ(column(stack, "SELECT kind || ' ' || path FROM hits ORDER BY 1"),
             (std::vector<std::string>{"beat /about.html", "beat /from/ref.html", "leave /about.html",
                                       "view /about.html"}));
+}
+
+// beacon.js tells a tab's going to the background and back (e=hide, e=show)
+// and, with a hide or leave, the page's visible time (v=, milliseconds): it
+// reaches the ring only when it is plain digits of a sane length.
+TEST(Module, BeaconRecordsHideShowAndVisibleTimeWithBounds) {
+  Stack stack;
+  ASSERT_EQ(get(stack, "/about.html").status, 200);
+  ASSERT_TRUE(eventually([&] { return rows(stack) == 1; }, 2s));
+  for (const char* query : {"e=hide&v=5123", "e=show&v=777", "e=leave&v=12", "e=leave&v=1234567890",
+                            "e=hide&v=12x", "e=hide&v=-5", "e=hidden&v=9"}) {
+    ASSERT_EQ(get(stack, std::string("/onlooker/beat?p=%2Fabout.html&") + query).status, 204)
+        << query;
+  }
+  ASSERT_TRUE(eventually([&] { return rows(stack) == 8; }, 2s));
+  EXPECT_EQ(column(stack, "SELECT kind FROM hits WHERE kind <> 'view' ORDER BY 1"),
+            (std::vector<std::string>{"beat", "hide", "hide", "hide", "leave", "leave", "show"}));
+
+  ASSERT_EQ(stack.stop_onlookerd(SIGTERM), 0);
+  const std::string bytes = ring_bytes(stack);
+  std::vector<std::pair<int, std::uint32_t>> kinds_and_visible;
+  for (std::uint64_t pos = 1; pos < ring_header(stack).head; ++pos) {
+    onlooker_record record{};
+    std::memcpy(&record, bytes.data() + ONLOOKER_RING_HEADER_SIZE + pos * ONLOOKER_SLOT_SIZE + 8,
+                sizeof record);
+    kinds_and_visible.emplace_back(record.kind, record.visible_ms);
+  }
+  std::sort(kinds_and_visible.begin(), kinds_and_visible.end());
+  // A show carries no visible time; ten digits, a letter or a sign are none.
+  EXPECT_EQ(kinds_and_visible, (std::vector<std::pair<int, std::uint32_t>>{
+                                   {ONLOOKER_KIND_BEAT, 0},
+                                   {ONLOOKER_KIND_LEAVE, 0},
+                                   {ONLOOKER_KIND_LEAVE, 12},
+                                   {ONLOOKER_KIND_HIDE, 0},
+                                   {ONLOOKER_KIND_HIDE, 0},
+                                   {ONLOOKER_KIND_HIDE, 5123},
+                                   {ONLOOKER_KIND_SHOW, 0},
+                               }));
 }
 
 TEST(Module, HeartbeatsKeepAVisitorLivePastTheWindowAndALeaveEndsItAtOnce) {

@@ -218,6 +218,27 @@ TEST(Ring, Layout3CarriesVisibleTimeAndCampaign) {
   EXPECT_FALSE(decode_record(garbled, garbled.generation, garbled.seq).has_value());
 }
 
+// Hide and show decode; kind 4 (errors) and unknown kinds do not, so an
+// older onlookerd never mistakes them for something it handles.
+TEST(Ring, HideAndShowDecodeAndUnknownKindsDoNot) {
+  TempDir dir;
+  TestRing ring(dir.file("ring"), 64);
+  RingReader reader(dir.file("ring"));
+  ASSERT_TRUE(ring.push({.kind = ONLOOKER_KIND_HIDE, .visible_ms = 4000}));
+  ASSERT_TRUE(ring.push({.kind = ONLOOKER_KIND_SHOW}));
+  const Hit hide = read_hit(reader, 0);
+  EXPECT_EQ(hide.kind, HitKind::hide);
+  EXPECT_EQ(hide.visible_ms, 4000u);
+  EXPECT_EQ(read_hit(reader, 1).kind, HitKind::show);
+  for (const std::uint8_t kind : {0, 4, 7, 255}) {
+    alignas(8) std::uint8_t bytes[ONLOOKER_SLOT_SIZE - 8];
+    std::memcpy(bytes, &reader.record(0), sizeof bytes);
+    auto& other = *reinterpret_cast<onlooker_record*>(bytes);
+    other.kind = kind;
+    EXPECT_FALSE(decode_record(other, other.generation, other.seq).has_value()) << int{kind};
+  }
+}
+
 TEST(Ring, AnyByteValueIsCarriedIntact) {
   TempDir dir;
   TestRing ring(dir.file("ring"), 64);

@@ -265,3 +265,100 @@ TEST(VisitTracker, AForgedFloodOfTabIdsStaysBounded) {
 
 }  // namespace
 }  // namespace onlooker
+
+namespace onlooker {
+namespace {
+
+// A tab's hide and show are judged as its beats are: nobody can flip
+// another person to idle, or bring in someone with no page view.
+TEST(VisitTracker, HideAndShowAreCheckedLikeBeats) {
+  VisitTracker tracker(60'000);
+  std::vector<Visit> closed;
+  EXPECT_EQ(tracker.apply(from_tab(5, 1, "/", 500, HitKind::hide), closed), Presence::orphaned);
+  Hit view = hit(1, "/", 1'000);
+  view.address = {4, {192, 0, 2, 1}};
+  view.user_agent = "Firefox";
+  tracker.apply(view, closed);
+  for (const HitKind kind : {HitKind::hide, HitKind::show}) {
+    Hit forged = from_tab(5, 1, "/", 2'000, kind);
+    forged.address = {4, {198, 51, 100, 7}};
+    forged.user_agent = "Firefox";
+    EXPECT_EQ(tracker.apply(forged, closed), Presence::mismatched) << to_string(kind);
+    Hit own = forged;
+    own.address = view.address;
+    EXPECT_EQ(tracker.apply(own, closed), Presence::counted) << to_string(kind);
+  }
+  // A hide keeps the visit as a beat does.
+  Hit late_hide = from_tab(5, 1, "/", 50'000, HitKind::hide);
+  late_hide.address = view.address;
+  late_hide.user_agent = "Firefox";
+  EXPECT_EQ(tracker.apply(late_hide, closed), Presence::counted);
+  tracker.expire(70'000, closed);
+  EXPECT_EQ(tracker.open_visits(), 1u);
+}
+
+// A page's visible time cannot exceed the time since its tab came to the
+// page (plus the slack for the first beat's trip), nor, for a tab the
+// tracker does not know, the time since the visit's newest page view.
+TEST(VisitTracker, VisibleTimeIsCappedByTheWallTimeSinceThePageOpened) {
+  VisitTracker tracker(PresenceSettings{.active_window_ms = 600'000, .visible_slack_ms = 2'000});
+  std::vector<Visit> closed;
+  tracker.apply(hit(1, "/a", 1'000), closed);
+  tracker.apply(from_tab(7, 1, "/a", 1'100), closed);  // beacon.js's first beat
+  Hit honest = from_tab(7, 1, "/a", 11'100, HitKind::hide);
+  honest.visible_ms = 9'500;
+  tracker.apply(honest, closed);
+  EXPECT_EQ(honest.visible_ms, 9'500u);
+  Hit inflated = from_tab(7, 1, "/a", 21'100, HitKind::leave);
+  inflated.visible_ms = 3'600'000;
+  tracker.apply(inflated, closed);
+  EXPECT_EQ(inflated.visible_ms, 22'000u);  // 20 s on the page + 2 s slack
+
+  tracker.apply(hit(1, "/b", 100'000), closed);
+  Hit unknown_tab = from_tab(9, 1, "/b", 105'000, HitKind::hide);
+  unknown_tab.visible_ms = 90'000;
+  tracker.apply(unknown_tab, closed);
+  EXPECT_EQ(unknown_tab.visible_ms, 7'000u);  // 5 s since the view + 2 s slack
+}
+
+// Closing a tab fires its hide, then its leave; the hide may be logged last.
+TEST(VisitTracker, AHideLoggedAfterTheLastLeaveDoesNotKeepThePerson) {
+  VisitTracker tracker(60'000);
+  std::vector<Visit> closed;
+  std::vector<Hit> departures;
+  tracker.apply(hit(1, "/", 1'000), closed);
+  tracker.apply(from_tab(7, 1, "/", 1'100), closed);
+  tracker.apply(from_tab(7, 1, "/", 5'000, HitKind::leave), closed);
+  tracker.apply(from_tab(7, 1, "/", 5'001, HitKind::hide), closed);
+  tracker.expire(6'000, closed, departures);
+  EXPECT_EQ(departures.size(), 1u);
+  EXPECT_EQ(tracker.open_visits(), 0u);
+}
+
+// The other tab's leave and late hide end that tab only; the background
+// tab's keep-alives keep the person past the window, until it closes too.
+TEST(VisitTracker, ABackgroundTabsKeepAlivesKeepThePersonAfterTheOtherTabCloses) {
+  VisitTracker tracker(6'000);
+  std::vector<Visit> closed;
+  std::vector<Hit> departures;
+  tracker.apply(hit(1, "/a", 1'000), closed);
+  tracker.apply(from_tab(7, 1, "/a", 1'100), closed);
+  tracker.apply(hit(1, "/b", 1'200), closed);
+  tracker.apply(from_tab(8, 1, "/b", 1'300), closed);
+  tracker.apply(from_tab(7, 1, "/a", 2'000, HitKind::leave), closed);
+  tracker.apply(from_tab(7, 1, "/a", 2'001, HitKind::hide), closed);
+  for (std::int64_t at = 3'000; at <= 12'000; at += 1'000) {
+    tracker.apply(from_tab(8, 1, "/b", at), closed);
+    tracker.expire(at + 500, closed, departures);
+  }
+  EXPECT_TRUE(departures.empty());
+  EXPECT_EQ(tracker.open_visits(), 1u);
+  tracker.apply(from_tab(8, 1, "/b", 12'500, HitKind::leave), closed);
+  tracker.apply(from_tab(8, 1, "/b", 12'501, HitKind::hide), closed);
+  tracker.expire(13'100, closed, departures);
+  EXPECT_EQ(departures.size(), 1u);
+  EXPECT_EQ(tracker.open_visits(), 0u);
+}
+
+}  // namespace
+}  // namespace onlooker

@@ -7,12 +7,15 @@ std::string_view to_string(HitKind kind) {
     case HitKind::view: return "view";
     case HitKind::beat: return "beat";
     case HitKind::leave: return "leave";
+    case HitKind::hide: return "hide";
+    case HitKind::show: return "show";
   }
   return "unknown";
 }
 
 bool from_string(std::string_view text, HitKind& kind) {
-  for (const HitKind candidate : {HitKind::view, HitKind::beat, HitKind::leave}) {
+  for (const HitKind candidate : {HitKind::view, HitKind::beat, HitKind::leave, HitKind::hide,
+                                    HitKind::show}) {
     if (text == to_string(candidate)) {
       kind = candidate;
       return true;

@@ -1,5 +1,6 @@
-// One decoded ring record: a page view, heartbeat or leave, as onlookerd
-// handles it from the drain loop onwards.
+// One decoded ring record: a page view, heartbeat, leave, or a tab going to
+// the background (hide) or coming back (show), as onlookerd handles it from
+// the drain loop onwards.
 #pragma once
 
 #include <array>
@@ -9,7 +10,8 @@
 
 namespace onlooker {
 
-enum class HitKind : std::uint8_t { view = 1, beat = 2, leave = 3 };
+// The values are the ring's (onlooker_kind); 4 is reserved for errors.
+enum class HitKind : std::uint8_t { view = 1, beat = 2, leave = 3, hide = 5, show = 6 };
 
 std::string_view to_string(HitKind kind);
 // The kind named as to_string() names it; false for anything else.
@@ -42,9 +44,9 @@ struct Hit {
   // The browser tab a beat or leave is from (beacon.js's per-tab id); 0 for
   // page views and beacons that name none.
   std::uint64_t tab = 0;
-  // How long the tab was visible on this page, as beacon.js will report it
-  // with a leave or hide (ring layout 3; the module writes 0 so far).
-  // Untrusted.
+  // How long the tab was visible on this page, as beacon.js reports it with
+  // a leave or hide (ring layout 3); 0 when not given. Untrusted until the
+  // visit tracker has capped it by the time since the page was opened.
   std::uint32_t visible_ms = 0;
   // A leave the visit tracker holds (it ends a tab; the person departs only
   // when their last tab has gone, as a separate leave): the live set skips it.
@@ -70,6 +72,11 @@ struct Hit {
 
   bool is_bot() const { return device == "bot"; }
 };
+
+// The kinds whose visible_ms means something (stored; NULL for the others).
+inline bool carries_visible_time(HitKind kind) {
+  return kind == HitKind::leave || kind == HitKind::hide;
+}
 
 // Whether this leave ends the stay of a visitor now on `current_path`. A
 // leave from a page the visitor has already moved on from (the pagehide of

@@ -4,10 +4,27 @@
 
 namespace onlooker {
 
+namespace {
+
+// The kinds onlookerd handles; anything else (a torn or foreign record, or
+// a kind this build does not know) is not decoded.
+bool known_kind(std::uint8_t kind) {
+  switch (kind) {
+    case ONLOOKER_KIND_VIEW:
+    case ONLOOKER_KIND_BEAT:
+    case ONLOOKER_KIND_LEAVE:
+    case ONLOOKER_KIND_HIDE:
+    case ONLOOKER_KIND_SHOW: return true;
+    default: return false;
+  }
+}
+
+}  // namespace
+
 std::optional<Hit> decode_record(const onlooker_record& record, std::uint64_t generation,
                                  std::uint64_t expected_seq) {
   if (record.generation != generation || record.seq != expected_seq) return std::nullopt;
-  if (record.kind < ONLOOKER_KIND_VIEW || record.kind > ONLOOKER_KIND_LEAVE) return std::nullopt;
+  if (!known_kind(record.kind)) return std::nullopt;
   if (record.addr_family != 0 && record.addr_family != 4 && record.addr_family != 6) {
     return std::nullopt;
   }

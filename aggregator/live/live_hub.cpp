@@ -139,6 +139,10 @@ void LiveHub::schedule_tick() {
     if (ec) return;
     const std::int64_t now_ms = unix_now_ms();
     if (live_.expire(now_ms) > 0) changed_ = true;
+    // Silence turns a reader idle without any hit: show it when it does.
+    const std::int64_t reading = live_.reading(now_ms);
+    if (reading != last_reading_) changed_ = true;
+    last_reading_ = reading;
     nodes_.heard(settings_.node, {}, now_ms);  // this node is always heard
     if (nodes_.expire(now_ms)) changed_ = true;  // a node came, went, or went down
     record_series(now_ms / 1000);
@@ -301,6 +305,7 @@ std::string LiveHub::count_json(const std::string& host, bool with_type) const {
   nlohmann::ordered_json out;
   if (with_type) out["type"] = "count";
   out["active"] = live_.people(host);
+  out["reading"] = live_.reading(unix_now_ms(), host);
   return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

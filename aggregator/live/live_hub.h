@@ -82,7 +82,7 @@ class LiveHub final : public HitFeed {
   // /metrics for a site key: onlooker_active_visitors{host="…"} for the
   // hosts in `scope` that people are on or were on in the last 30 minutes.
   std::string site_metrics(const SiteScope& scope) const;
-  // {"active": n}, or with the type, the /ws?count message.
+  // {"active": n, "reading": m}, or with the type, the /ws?count message.
   std::string count_json(const std::string& host, bool with_type) const;
   void join(const std::shared_ptr<LiveClient>& session);
   std::size_t client_count();
@@ -128,6 +128,7 @@ class LiveHub final : public HitFeed {
   std::int64_t series_end_s_ = 0;
   bool push_scheduled_ = false;
   bool changed_ = false;
+  std::int64_t last_reading_ = 0;  // people reading at the last tick
   std::chrono::steady_clock::time_point last_push_{};
 };
 

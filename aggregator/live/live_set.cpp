@@ -54,8 +54,9 @@ bool LiveSet::apply(const Hit& hit) {
     visitors_.erase(key);
     return true;
   }
-  // A beat refreshes a visitor a page view brought in; it brings in nobody.
-  if (hit.kind == HitKind::beat &&
+  // A beat, hide or show refreshes a visitor a page view brought in; it
+  // brings in nobody.
+  if (hit.kind != HitKind::view &&
       (!known_host || visitors_.find(Key{hit.visitor, *known_host}) == nullptr)) {
     return false;
   }
@@ -91,6 +92,15 @@ bool LiveSet::apply(const Hit& hit) {
     visitor.referrer = texts_.intern(hit.referrer);
     changed = true;
   }
+  // Whether the person is reading: the newest view, hide or show says (a
+  // beat does not: a background tab's keep-alive looks like any other).
+  if ((hit.kind == HitKind::view || hit.kind == HitKind::hide || hit.kind == HitKind::show) &&
+      hit.ts_ms >= visitor.visibility_ms) {
+    const bool hidden = hit.kind == HitKind::hide;
+    changed = changed || hidden != visitor.hidden;
+    visitor.hidden = hidden;
+    visitor.visibility_ms = hit.ts_ms;
+  }
   visitor.last_seen_ms = std::max(visitor.last_seen_ms, hit.ts_ms);
   return changed || hit.kind == HitKind::view;
 }
@@ -107,13 +117,30 @@ std::int64_t LiveSet::people(std::string_view host) const {
   return it == people_per_host_.end() ? 0 : it->second;
 }
 
+std::int64_t LiveSet::reading(std::int64_t now_ms, std::string_view host) const {
+  // Workers log a little out of order: walk a few seconds past the window.
+  constexpr std::int64_t reorder_margin_ms = 5'000;
+  std::optional<Text> only_host;
+  if (!host.empty()) {
+    only_host = texts_.find(host);
+    if (!only_host) return 0;
+  }
+  std::int64_t count = 0;
+  visitors_.for_each_newest_first_while([&](const Key& key, const Visitor& visitor) {
+    if (visitor.last_seen_ms + reading_window_ms_ + reorder_margin_ms < now_ms) return false;
+    if ((!only_host || key.host == *only_host) && is_reading(visitor, now_ms)) ++count;
+    return true;
+  });
+  return count;
+}
+
 std::vector<std::string> LiveSet::hosts() const {
   std::vector<std::string> hosts;
   for (const auto& [host, people] : people_per_host_) hosts.push_back(host);
   return hosts;
 }
 
-LiveVisitor LiveSet::shown(const Key& key, const Visitor& visitor) const {
+LiveVisitor LiveSet::shown(const Key& key, const Visitor& visitor, std::int64_t now_ms) const {
   auto text = [this](Text handle) { return std::string(texts_.text(handle)); };
   return {.id = to_hex(key.visitor),
           .host = text(key.host),
@@ -127,7 +154,8 @@ LiveVisitor LiveSet::shown(const Key& key, const Visitor& visitor) const {
           .os = text(visitor.os),
           .first_seen_ms = visitor.first_seen_ms,
           .last_seen_ms = visitor.last_seen_ms,
-          .bot = visitor.bot};
+          .bot = visitor.bot,
+          .reading = is_reading(visitor, now_ms)};
 }
 
 namespace {
@@ -213,6 +241,7 @@ LiveSnapshot LiveSet::collect(std::int64_t now_ms, const std::function<bool(Text
       return;
     }
     ++snap.active;
+    if (is_reading(visitor, now_ms)) ++snap.reading;
     pages.add(visitor.path);
     countries.add(visitor.country_code, visitor.country_name);
     cities.add(visitor.city, visitor.country_code);
@@ -220,7 +249,7 @@ LiveSnapshot LiveSet::collect(std::int64_t now_ms, const std::function<bool(Text
     browsers.add(visitor.browser);
     os.add(visitor.os);
     referrers.add(visitor.referrer);
-    if (snap.visitors.size() < max_visitors) snap.visitors.push_back(shown(key, visitor));
+    if (snap.visitors.size() < max_visitors) snap.visitors.push_back(shown(key, visitor, now_ms));
   });
   snap.pages = pages.top(top_n);
   snap.countries = countries.top(top_n);

@@ -5,6 +5,10 @@
 // pops from the front). A million visitors must fit in well under 512 MiB,
 // so each is kept as handles into a pool of shared texts and turned back
 // into strings only for the few a snapshot shows.
+// Each person is reading (their tab in front, and heard from within the
+// reading window: beacon.js beats every 30 s while visible) or idle (their
+// tab went to the background, or they have been silent). Visibility is per
+// person, not per tab: the newest view, hide or show decides it.
 #pragma once
 
 #include <chrono>
@@ -38,6 +42,7 @@ struct LiveVisitor {
   std::int64_t first_seen_ms = 0;
   std::int64_t last_seen_ms = 0;
   bool bot = false;
+  bool reading = false;
 };
 
 // One entry of a top-N list: `key` is what is counted (a path, a device
@@ -58,6 +63,7 @@ struct PageCount {
 struct LiveSnapshot {
   std::int64_t ts_ms = 0;
   std::int64_t active = 0;  // people: bots are never counted here
+  std::int64_t reading = 0;  // of the active, those reading now
   std::int64_t bots = 0;
   std::vector<Count> pages;      // most viewers first
   std::vector<Count> countries;  // key: ISO code, detail: English name
@@ -71,11 +77,18 @@ struct LiveSnapshot {
 
 class LiveSet {
  public:
-  explicit LiveSet(std::int64_t active_window_ms)
-      : LiveSet(ActiveWindows(std::chrono::milliseconds(active_window_ms))) {}
+  // beacon.js's visible beat interval and a quarter of it for the trip.
+  static constexpr std::int64_t default_reading_window_ms = 45'000;
+
+  explicit LiveSet(std::int64_t active_window_ms,
+                   std::int64_t reading_window_ms = default_reading_window_ms)
+      : LiveSet(ActiveWindows(std::chrono::milliseconds(active_window_ms)), reading_window_ms) {}
   // Each host's visitors by their site's window (--site-active-window).
-  explicit LiveSet(ActiveWindows windows)
-      : windows_(std::move(windows)), visitors_(windows_.tiers()) {}
+  explicit LiveSet(ActiveWindows windows,
+                   std::int64_t reading_window_ms = default_reading_window_ms)
+      : windows_(std::move(windows)),
+        reading_window_ms_(reading_window_ms),
+        visitors_(windows_.tiers()) {}
 
   // Returns true when the set changed in a way a snapshot shows.
   bool apply(const Hit& hit);
@@ -89,6 +102,10 @@ class LiveSet {
   std::int64_t people(std::string_view host = {}) const;
   // The hosts people are on now (for per-host series).
   std::vector<std::string> hosts() const;
+  // People reading now on `host` (every host when empty). Walks only those
+  // heard from within the reading window (and a little more: hits are kept
+  // in the order they were applied, not quite their timestamps').
+  std::int64_t reading(std::int64_t now_ms, std::string_view host = {}) const;
 
   LiveSnapshot snapshot(std::int64_t now_ms, std::string_view host = {},
                         std::size_t top_n = 10, std::size_t max_visitors = 100) const;
@@ -131,8 +148,10 @@ class LiveSet {
     Text device = StringPool::empty;
     Text browser = StringPool::empty;
     Text os = StringPool::empty;
+    std::int64_t visibility_ms = 0;  // when the view, hide or show that set `hidden` was
     bool bot = false;
-    std::uint16_t tier = 0;  // its window's (visitor_index.h), in bot's padding
+    bool hidden = false;  // a hide was the newest of view, hide, show
+    std::uint16_t tier = 0;  // its window's (visitor_index.h), in the flags' padding
   };
   struct HostHash {
     using is_transparent = void;  // people(host) looks up without a copy
@@ -146,9 +165,13 @@ class LiveSet {
                        std::size_t top_n, std::size_t max_visitors) const;
   // Uncounts a visitor about to be removed and releases its texts.
   void forget(const Key& key, const Visitor& visitor);
-  LiveVisitor shown(const Key& key, const Visitor& visitor) const;
+  LiveVisitor shown(const Key& key, const Visitor& visitor, std::int64_t now_ms) const;
+  bool is_reading(const Visitor& visitor, std::int64_t now_ms) const {
+    return !visitor.bot && !visitor.hidden && visitor.last_seen_ms + reading_window_ms_ >= now_ms;
+  }
 
   ActiveWindows windows_;
+  std::int64_t reading_window_ms_;
   StringPool texts_;  // declared before visitors_, which hold its handles
   VisitorIndex<Visitor, Key, KeyHash> visitors_;
   std::int64_t people_ = 0;

@@ -36,6 +36,7 @@ std::string snapshot_json(const LiveSnapshot& snapshot, const SnapshotContext& c
   if (with_type) out["type"] = "snapshot";
   out["ts"] = snapshot.ts_ms;
   out["active"] = snapshot.active;
+  out["reading"] = snapshot.reading;
   out["bots"] = snapshot.bots;
   out["active_window"] = context.active_window_s;
   out["pages"] = counts(snapshot.pages, "path", nullptr);
@@ -59,7 +60,8 @@ std::string snapshot_json(const LiveSnapshot& snapshot, const SnapshotContext& c
                         {"browser", text_or_null(visitor.browser)},
                         {"os", text_or_null(visitor.os)},
                         {"first_seen", visitor.first_seen_ms},
-                        {"last_seen", visitor.last_seen_ms}});
+                        {"last_seen", visitor.last_seen_ms},
+                        {"state", visitor.reading ? "reading" : "idle"}});
   }
   out["visitors"] = std::move(visitors);
   out["series"] = {{"start", context.series.start_s},

@@ -30,13 +30,25 @@ class TabSet {
           return a.last_seen_ms < b.last_seen_ms;
         }));
       }
-      tabs_.push_back({id, ts_ms, std::string(path)});
+      tabs_.push_back({id, ts_ms, ts_ms, std::string(path)});
       return;
     }
     // Out of order: an older beat does not move the tab back a page.
     if (ts_ms < tab->last_seen_ms) return;
     tab->last_seen_ms = ts_ms;
-    if (!path.empty()) tab->path = path;
+    if (!path.empty() && path != tab->path) {
+      tab->path = path;
+      tab->on_page_since_ms = ts_ms;
+    }
+  }
+
+  // When tab `id` was first heard from on `path` (empty: whatever page it is
+  // on); -1 when it is unknown or on another page.
+  std::int64_t on_page_since(std::uint64_t id, std::string_view path) const {
+    const auto tab = std::find_if(tabs_.begin(), tabs_.end(),
+                                  [id](const Tab& candidate) { return candidate.id == id; });
+    if (tab == tabs_.end() || (!path.empty() && path != tab->path)) return -1;
+    return tab->on_page_since_ms;
   }
 
   // A leave from `path` (empty: whatever page) of tab `id`.
@@ -67,6 +79,7 @@ class TabSet {
   struct Tab {
     std::uint64_t id;
     std::int64_t last_seen_ms;
+    std::int64_t on_page_since_ms;  // its first beat on this page
     std::string path;
   };
   std::vector<Tab>::iterator find(std::uint64_t id) {

@@ -55,8 +55,13 @@ Presence VisitTracker::judge(Hit& hit, bool replay, std::vector<Visit>& closed) 
         return Presence::mismatched;
       }
     }
+    cap_visible_time(*visit, hit);
     if (hit.kind == HitKind::leave) {
       leave(key, *visit, hit);
+    } else if (hit.kind == HitKind::hide) {
+      // Closing a tab hides it first, and that hide may be logged after the
+      // leave: it keeps the visit's time but brings no tab back.
+      visit->last_seen_ms = std::max(visit->last_seen_ms, hit.ts_ms);
     } else {
       refresh(*visit, hit);
     }
@@ -92,8 +97,18 @@ Presence VisitTracker::judge(Hit& hit, bool replay, std::vector<Visit>& closed) 
     if (!hit.path.empty()) visit->row.entry_page = hit.path;
   }
   if (!replay) ++visit->row.pages;
+  visit->last_view_ms = std::max(visit->last_view_ms, hit.ts_ms);
   refresh(*visit, hit);
   return Presence::counted;
+}
+
+void VisitTracker::cap_visible_time(const OpenVisit& visit, Hit& hit) const {
+  if (hit.visible_ms == 0) return;
+  std::int64_t since_ms = hit.tab != 0 ? visit.tabs.on_page_since(hit.tab, hit.path) : -1;
+  if (since_ms < 0) since_ms = visit.last_view_ms;
+  const std::int64_t wall_ms =
+      std::max<std::int64_t>(hit.ts_ms - since_ms + settings_.visible_slack_ms, 0);
+  if (hit.visible_ms > wall_ms) hit.visible_ms = static_cast<std::uint32_t>(wall_ms);
 }
 
 void VisitTracker::refresh(OpenVisit& visit, const Hit& hit) {

@@ -7,7 +7,10 @@
 //     in the current window (others are orphaned: dropped and counted);
 //   - it must come from the address and User-Agent the visit's first view
 //     came with (a keyed fingerprint, see keyed_hash.h), else it is dropped;
-//   - one address opens at most max_per_address visits at a time.
+//   - one address opens at most max_per_address visits at a time;
+//   - the visible time a leave or hide reports is capped by the wall time
+//     since its tab came to the page (or, for a tab not known, since the
+//     visit's newest page view), so that nobody can add hours to a page.
 // A leave never ends the person in the live set directly: it ends one tab,
 // and when it was the last, the person departs after a short grace (the
 // view of the next page may be logged after the leave of the previous one).
@@ -56,6 +59,9 @@ struct PresenceSettings {
   std::vector<SiteWindow> site_windows{};
   std::int64_t leave_grace_ms = 500;
   std::size_t max_per_address = 256;
+  // What a visible time may exceed the wall time by: the tab's first beat
+  // is stamped by nginx a network trip after beacon.js began to count.
+  std::int64_t visible_slack_ms = 2'000;
 };
 
 class VisitTracker {
@@ -92,6 +98,7 @@ class VisitTracker {
   struct OpenVisit {
     Visit row;
     std::int64_t last_seen_ms = 0;  // the newest hit of any tab
+    std::int64_t last_view_ms = 0;  // the newest page view
     std::int64_t window_ms = 0;     // its host's active window
     std::uint16_t tier = 0;         // that window's (visitor_index.h)
     std::uint64_t fingerprint = 0;  // 0: not known yet (replayed from history)
@@ -108,6 +115,7 @@ class VisitTracker {
   Presence judge(Hit& hit, bool replay, std::vector<Visit>& closed);
   Fingerprint fingerprint(const Hit& hit) const;
   void leave(const VisitorKey& key, OpenVisit& visit, Hit& hit);
+  void cap_visible_time(const OpenVisit& visit, Hit& hit) const;
   void refresh(OpenVisit& visit, const Hit& hit);
   void close(const VisitorKey& key, OpenVisit& visit, std::vector<Visit>& closed);
   void uncount(std::uint64_t address_key);

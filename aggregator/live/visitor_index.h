@@ -158,6 +158,18 @@ class VisitorIndex {
       visit(node->first, node->second.value);
     }
   }
+  // Each tier's entries newest first, leaving a tier at its first entry
+  // `visit` returns false for: the recently active only, without walking
+  // everybody. Tiers are walked one after the other, not merged (a count
+  // needs no global order, and a cutoff holds within each list alike).
+  template <class Visit>
+  void for_each_newest_first_while(Visit&& visit) const {
+    for (const Tier& list : tiers_) {
+      for (const Node* node = list.newest; node != nullptr; node = node->second.older) {
+        if (!visit(node->first, node->second.value)) break;
+      }
+    }
+  }
 
   std::size_t size() const { return map_.size(); }
   std::size_t tiers() const { return tiers_.size(); }

@@ -1,7 +1,8 @@
 // The live visitor table: one row per person on the site (the 100 most
 // recently seen), keyed by visitor id. A row appears when someone arrives,
 // changes in place when they move to another page, and goes when they leave
-// or expire. "On site" counts up every second between snapshots.
+// or expire. "On site" counts up every second between snapshots; under it,
+// whether the person is reading (their tab in front) or idle.
 import { el, setText, displayPath, displayReferrer, duration, deviceName } from "./dom.js";
 
 export class VisitorTable {
@@ -27,6 +28,9 @@ export class VisitorTable {
       setText(row.location, location || "Unknown");
       setText(row.device, device);
       setText(row.referrer, displayReferrer(visitor.referrer));
+      const state = visitor.state === "reading" ? "reading" : "idle";
+      if (row.tr.dataset.state !== state) row.tr.dataset.state = state;
+      setText(row.state, state);
       if (this.body.children[index] !== row.tr) this.body.insertBefore(row.tr, this.body.children[index] ?? null);
     });
     for (const [id, row] of this.rows) {
@@ -51,6 +55,7 @@ export class VisitorTable {
     const row = {
       path, host,
       location: el("span"), device: el("span"), referrer: el("span"), onSite: el("span"),
+      state: el("span", { className: "state" }),
       firstSeen: 0,
     };
     row.tr = el("tr", { className: "arrived", "data-id": id },
@@ -58,7 +63,7 @@ export class VisitorTable {
       cell("Location", row.location),
       cell("Device", row.device),
       cell("Referrer", row.referrer),
-      el("td", { "data-label": "On site", className: "n" }, row.onSite));
+      el("td", { "data-label": "On site", className: "n" }, row.onSite, row.state));
     row.tr.addEventListener("animationend", () => row.tr.classList.remove("arrived"), { once: true });
     this.rows.set(id, row);
     return row;

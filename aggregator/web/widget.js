@@ -4,6 +4,8 @@
 //   data-host="example.com"   count one site only (default: every site onlookerd sees)
 //   data-target="#count"      render into that element instead of after the script
 //   data-label="reading now"  the words after the number (default "viewing now")
+//   data-show="reading"       count only those reading now (tab in front, heard
+//                             from lately) instead of everyone on the site
 // Markup, to style with CSS:
 //   <span class="onlooker-widget" data-state="live|polling">
 //     <span class="onlooker-widget__count">3</span> <span class="onlooker-widget__label">viewing now</span>
@@ -22,6 +24,7 @@
   var socketUrl = new URL("ws?count" + (query ? "&" + query : ""), script.src);
   socketUrl.protocol = socketUrl.protocol === "https:" ? "wss:" : "ws:";
   var POLL_MS = 15000;
+  var field = script.getAttribute("data-show") === "reading" ? "reading" : "active";
 
   var root = document.createElement("span");
   root.className = "onlooker-widget";
@@ -57,7 +60,7 @@
     clearTimeout(pollTimer);
     fetch(countUrl.href, { credentials: "omit", cache: "no-store" })
       .then(function (response) { return response.ok ? response.json() : null; })
-      .then(function (body) { if (body && !live) show(body.active, "polling"); })
+      .then(function (body) { if (body && !live) show(body[field], "polling"); })
       .catch(function () {})
       .then(function () { if (!live) pollTimer = setTimeout(poll, POLL_MS); });
   }
@@ -75,7 +78,7 @@
     socket.onmessage = function (event) {
       try {
         var message = JSON.parse(event.data);
-        if (message.type === "count") show(message.active, "live");
+        if (message.type === "count") show(message[field], "live");
       } catch (e) { /* not ours */ }
     };
     socket.onclose = function () {

@@ -64,7 +64,8 @@ describe("live dashboard", { timeout: 60000 }, () => {
     assert.equal(london.Page, "/about.html");
     assert.equal(london.Device, "Desktop · Chrome · Windows");
     assert.equal(london.Referrer, "www.google.com/search");
-    assert.match(london["On site"], /^\d+ s$/);
+    // The time on site, then the state: just viewed a page, so reading.
+    assert.match(london["On site"], /^\d+ sreading$/);
     assert.ok(rows.find((row) => row.Location === "São Paulo, Brazil" && row.Device === "Mobile · Chrome Mobile · Android"));
     assert.ok(rows.find((row) => row.Location === "Tokyo, Japan" && row.Device.startsWith("Tablet")));
 

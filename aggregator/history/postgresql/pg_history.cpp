@@ -82,6 +82,8 @@ std::string hits_copy_data(std::span<const Hit> hits, const std::string& node) {
     pg::append_copy_field(data, std::to_string(hit.bytes), false);
     pg::append_copy_field(data, std::to_string(hit.request_ms), false);
     pg::append_copy_field(data, node, false);
+    pg::append_copy_field(
+        data, carries_visible_time(hit.kind) ? std::to_string(hit.visible_ms) : std::string(), true);
     data += '\n';
   }
   return data;

@@ -35,6 +35,10 @@ CREATE TABLE IF NOT EXISTS hits (
   request_ms bigint,
   node       text    NOT NULL   -- the onlookerd that stored it
 );
+-- Engagement (issue 18): a leave's or hide's visible ms, NULL otherwise.
+-- Added, not in CREATE TABLE, so that older databases gain it too (an older
+-- onlookerd still writes to them: its batch table copies this one).
+ALTER TABLE hits ADD COLUMN IF NOT EXISTS visible_ms bigint;
 CREATE INDEX IF NOT EXISTS hits_ts ON hits (ts);
 -- Fired and cleared alerts (--alert), one row per change.
 CREATE TABLE IF NOT EXISTS alerts (
@@ -127,7 +131,7 @@ CREATE TEMP TABLE IF NOT EXISTS batch_visits (LIKE visits) ON COMMIT DELETE ROWS
 
 inline constexpr std::string_view copy_hits =
     "COPY batch_hits (ts, visitor, kind, host, path, referrer, status, country, city, device, "
-    "browser, os, bytes, request_ms, node) FROM STDIN";
+    "browser, os, bytes, request_ms, node, visible_ms) FROM STDIN";
 inline constexpr std::string_view copy_visits =
     "COPY batch_visits (visitor, host, start, \"end\", pages, entry_page, exit_page, country, "
     "device) FROM STDIN";

@@ -31,6 +31,11 @@ void bind_hit(sqlite::Statement& insert, int first, const Hit& hit, std::string_
   bind_text_or_null(insert, first + 11, hit.device);
   bind_text_or_null(insert, first + 12, hit.browser);
   bind_text_or_null(insert, first + 13, hit.os);
+  if (carries_visible_time(hit.kind)) {
+    insert.bind(first + 14, static_cast<std::int64_t>(hit.visible_ms));
+  } else {
+    insert.bind_null(first + 14);
+  }
 }
 
 // Binds a visit's columns from parameter `first` on (its strings stay alive

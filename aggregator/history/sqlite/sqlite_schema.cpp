@@ -151,6 +151,11 @@ constexpr std::array<const char*, sqlite_schema_version> migrations = {
     );
     CREATE INDEX alerts_time ON alerts (time_ms);
     )sql",
+    // Engagement (issue 18): how long the page was visible, as a leave or
+    // hide reports it (capped by onlookerd); NULL for other kinds.
+    R"sql(
+    ALTER TABLE hits ADD COLUMN visible_ms INTEGER;
+    )sql",
 };
 
 // Schema 3's one-off build of the rollups from the hits already stored, one

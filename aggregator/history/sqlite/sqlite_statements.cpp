@@ -20,7 +20,7 @@ std::string insert_rows_sql(std::string_view into, int columns, std::size_t rows
 std::string insert_hits_sql(std::size_t rows) {
   return insert_rows_sql(
       "hits (ts, visitor, kind, host, path, referrer, status, bytes, request_ms, country, city, "
-      "device, browser, os)",
+      "device, browser, os, visible_ms)",
       hit_columns, rows);
 }
 

@@ -14,7 +14,7 @@ namespace onlooker {
 // statement step per row costs more than the row itself; many rows per step
 // share it.
 inline constexpr std::size_t rows_per_insert = 32;
-inline constexpr int hit_columns = 14;
+inline constexpr int hit_columns = 15;
 inline constexpr int visit_columns = 9;
 
 struct SqliteStatements {

@@ -46,7 +46,8 @@ bool decode_live_hits(const std::string& text, std::vector<Hit>& hits) {
     const auto kind = entry.find("k");
     const auto visitor = entry.find("v");
     if (ts == entry.end() || !ts->is_number_integer() || kind == entry.end() ||
-        !kind->is_number_unsigned() || kind->get<unsigned>() < 1 || kind->get<unsigned>() > 3 ||
+        !kind->is_number_unsigned() || kind->get<unsigned>() < 1 || kind->get<unsigned>() > 6 ||
+        kind->get<unsigned>() == 4 ||  // 5, 6: hide, show (4, error, is no live hit)
         visitor == entry.end() || !visitor->is_binary() ||
         visitor->get_binary().size() != hit.visitor.size()) {
       return false;

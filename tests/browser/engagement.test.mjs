@@ -1,0 +1,62 @@
+// Engagement in real Chromium (issue 18): a person whose tab goes to the
+// background turns from reading to idle at once, and back when it returns,
+// while they stay on the site. The tab's visibility is faked in the page
+// (headless Chromium keeps every tab visible) and beacon.js hears the same
+// visibilitychange event a real switch of tabs fires.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { chromium } from "playwright-core";
+import { CHROMIUM_ARGS, eventually, VISITORS } from "./helpers.mjs";
+import { request, Stack } from "./stack.mjs";
+
+const page = (title) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head>
+<body><h1>${title}</h1><script src="/onlooker/beacon.js" defer></script></body></html>`;
+
+let stack;
+let browser;
+
+before(async () => {
+  stack = await Stack.start({ pages: { "a.html": page("A") } });
+  // A real User-Agent (HeadlessChrome reads as a bot), for beacons too.
+  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, timeout: 20000,
+                                    args: [...CHROMIUM_ARGS, `--user-agent=${VISITORS.london.userAgent}`] });
+});
+
+after(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+async function count() {
+  return JSON.parse((await request(stack.apiPort, "/api/count")).body);
+}
+
+function setVisibility(tab, state) {
+  return tab.evaluate((visibility) => {
+    Object.defineProperty(document, "visibilityState", { value: visibility, configurable: true });
+    Object.defineProperty(document, "hidden", { value: visibility === "hidden", configurable: true });
+    document.dispatchEvent(new Event("visibilitychange"));
+  }, state);
+}
+
+test("a hidden tab turns its person from reading to idle within 2 s, and back", async () => {
+  const context = await browser.newContext();
+  const tab = await context.newPage();
+  await tab.goto(stack.siteUrl + "/a.html");
+  await eventually("one person reading", async () => {
+    const now = await count();
+    return now.active === 1 && now.reading === 1;
+  });
+
+  await setVisibility(tab, "hidden");
+  await eventually("idle, still on the site", async () => {
+    const now = await count();
+    return now.active === 1 && now.reading === 0;
+  }, { timeout: 2000, interval: 50 });
+
+  await setVisibility(tab, "visible");
+  await eventually("reading again", async () => (await count()).reading === 1,
+                   { timeout: 2000, interval: 50 });
+  assert.equal((await count()).active, 1);
+  await context.close();
+});
