@@ -9,6 +9,7 @@
 #include <string>
 #include <thread>
 
+#include "sqlite_db.h"
 #include "sqlite_history_reader.h"
 #include "support/http_client.h"
 #include "support/stack.h"
@@ -53,6 +54,41 @@ TEST(Alerts, LiveRuleFiresInTheLogAndMetricsWithinSeconds) {
   EXPECT_EQ(rows[0].state, "firing");
   EXPECT_EQ(rows[1].rule, "checkout");
   EXPECT_GT(rows[1].time_ms, rows[0].time_ms);
+}
+
+// nginx answers 500 on a tracked page: the module's error record reaches
+// onlookerd, and the share of the last minute's tracked requests fires.
+TEST(Alerts, ServerErrorsOnATrackedPageFireTheStatus5xxShareRule) {
+  WebhookReceiver receiver;
+  Stack stack({.onlookerd_args = {"--alert", "errors: status5xx_share{live} > 5%",
+                                  "--alert-webhook", receiver.url("/hooks")},
+               .server_directives = "location = /checkout.html { return 500; }"});
+  for (int i = 0; i < 19; ++i) {
+    const std::string client = "10.7.0." + std::to_string(i + 1);
+    ASSERT_EQ(http_get(stack.site_port(), "/index.html", {{"X-Forwarded-For", client}}).status, 200);
+  }
+  ASSERT_EQ(http_get(stack.site_port(), "/checkout.html", {{"X-Forwarded-For", "10.7.1.1"}}).status, 500);
+  // 1 of 20: exactly 5%, not above.
+  std::this_thread::sleep_for(2500ms);
+  EXPECT_EQ(stack.onlookerd_log().find("rule=\"errors\""), std::string::npos) << stack.onlookerd_log();
+  EXPECT_EQ(receiver.posts().size(), 0u);
+  ASSERT_EQ(http_get(stack.site_port(), "/checkout.html", {{"X-Forwarded-For", "10.7.1.2"}}).status, 500);
+  const auto second_error = std::chrono::steady_clock::now();
+  ASSERT_TRUE(receiver.wait_for(1, 5s)) << stack.onlookerd_log();
+  EXPECT_LT(receiver.posts()[0].arrived - second_error, 3s);
+  const auto body = nlohmann::json::parse(receiver.posts()[0].body);
+  EXPECT_EQ(body["rule"], "errors");
+  EXPECT_EQ(body["condition"], "status5xx_share{live} > 5%");
+  EXPECT_DOUBLE_EQ(body["value"].get<double>(), 100.0 * 2 / 21);
+  EXPECT_EQ(body["state"], "firing");
+  // Not page views: neither live nor in history, but counted.
+  EXPECT_EQ(nlohmann::json::parse(http_get(stack.site_port(), "/onlooker/api/live").body)["active"], 19);
+  const auto metrics = http_get(stack.site_port(), "/onlooker/metrics").body;
+  EXPECT_NE(metrics.find("onlooker_page_errors_total 2"), std::string::npos) << metrics;
+  sqlite::Database db(stack.db_path(), SQLITE_OPEN_READONLY);
+  db.exec("PRAGMA busy_timeout = 2000");
+  EXPECT_TRUE(eventually([&] { return db.query_int("SELECT count(*) FROM hits") == 19; }, 3s));
+  EXPECT_EQ(db.query_int("SELECT count(*) FROM hits WHERE path = '/checkout.html'"), 0);
 }
 
 TEST(Alerts, WebhookGetsTheFiringAndTheClearedPost) {

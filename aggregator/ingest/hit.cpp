@@ -7,6 +7,7 @@ std::string_view to_string(HitKind kind) {
     case HitKind::view: return "view";
     case HitKind::beat: return "beat";
     case HitKind::leave: return "leave";
+    case HitKind::error: return "error";
   }
   return "unknown";
 }

@@ -1,5 +1,7 @@
 // One decoded ring record: a page view, heartbeat or leave, as onlookerd
-// handles it from the drain loop onwards.
+// handles it from the drain loop onwards. An error (a tracked page answered
+// >= 500) goes no further than the drain loop, which counts it for the
+// status5xx_share alerts (alerts/recent_counts.h): it is not a view.
 #pragma once
 
 #include <array>
@@ -9,7 +11,7 @@
 
 namespace onlooker {
 
-enum class HitKind : std::uint8_t { view = 1, beat = 2, leave = 3 };
+enum class HitKind : std::uint8_t { view = 1, beat = 2, leave = 3, error = 4 };
 
 std::string_view to_string(HitKind kind);
 // The kind named as to_string() names it; false for anything else.

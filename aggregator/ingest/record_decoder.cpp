@@ -7,7 +7,7 @@ namespace onlooker {
 std::optional<Hit> decode_record(const onlooker_record& record, std::uint64_t generation,
                                  std::uint64_t expected_seq) {
   if (record.generation != generation || record.seq != expected_seq) return std::nullopt;
-  if (record.kind < ONLOOKER_KIND_VIEW || record.kind > ONLOOKER_KIND_LEAVE) return std::nullopt;
+  if ((record.kind < ONLOOKER_KIND_VIEW || record.kind > ONLOOKER_KIND_LEAVE) && record.kind != ONLOOKER_KIND_ERROR) return std::nullopt;
   if (record.addr_family != 0 && record.addr_family != 4 && record.addr_family != 6) {
     return std::nullopt;
   }
