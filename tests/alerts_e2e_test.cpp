@@ -13,6 +13,7 @@
 #include "sqlite_history_reader.h"
 #include "support/http_client.h"
 #include "support/stack.h"
+#include "support/test_certificates.h"
 #include "support/webhook_receiver.h"
 
 namespace onlooker {
@@ -120,6 +121,21 @@ TEST(Alerts, WebhookGetsTheFiringAndTheClearedPost) {
   const auto metrics = http_get(stack.site_port(), "/onlooker/metrics").body;
   EXPECT_NE(metrics.find("onlooker_alert_deliveries_total{result=\"ok\"} 2"), std::string::npos) << metrics;
   EXPECT_EQ(receiver.posts().size(), 2u);
+}
+
+// https:// with --alert-webhook-ca: the test's own CA signed the receiver's
+// certificate; onlookerd trusts it besides the system's store.
+TEST(Alerts, AnHttpsWebhookSignedByTheAddedCaGetsTheAlert) {
+  test::TestCertificates certificates;
+  const auto leaf = certificates.leaf("receiver", "IP:127.0.0.1");
+  WebhookReceiver receiver(0, 200, test::ReceiverTls{leaf.certificate, leaf.key});
+  Stack stack({.onlookerd_args = {"--alert", "busy: live > 0", "--alert-webhook",
+                                  receiver.url("/tls"), "--alert-webhook-ca",
+                                  certificates.ca_file()}});
+  ASSERT_EQ(http_get(stack.site_port(), "/index.html", {{"X-Forwarded-For", "10.9.0.3"}}).status, 200);
+  ASSERT_TRUE(receiver.wait_for(1, 5s)) << stack.onlookerd_log();
+  EXPECT_EQ(nlohmann::json::parse(receiver.posts()[0].body)["state"], "firing");
+  EXPECT_EQ(receiver.failed_handshakes(), 0);
 }
 
 TEST(Alerts, AReceiverDownForAWhileGetsTheSlackAlertAfterRetries) {

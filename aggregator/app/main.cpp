@@ -144,7 +144,8 @@ int serve(const onlooker::Options& options) {
   if (!options.alerts.empty()) hub.add_alert_sink(&alert_rows);
   std::optional<AlertDelivery> delivery;
   if (!options.alert_webhooks.empty()) {
-    delivery.emplace(options.alert_webhooks, options.alert_format, options.node);
+    delivery.emplace(options.alert_webhooks, options.alert_format, options.node,
+                     DeliverySettings{.extra_ca_file = options.alert_webhook_ca});
     hub.add_alert_sink(&*delivery);
   }
   // views_per_minute and status5xx_share read the drain loop's counts.
