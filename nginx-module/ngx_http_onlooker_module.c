@@ -342,12 +342,17 @@ ngx_http_onlooker_log_handler(ngx_http_request_t *r)
     u_char                          id[NGX_HTTP_ONLOOKER_ID_LEN];
     uint64_t                        now_ms;
     ngx_str_t                       path, host;
+    ngx_uint_t                      kind;
     onlooker_ring_header           *ring;
     ngx_http_onlooker_loc_conf_t   *olcf;
     ngx_http_onlooker_main_conf_t  *omcf;
 
     olcf = ngx_http_get_module_loc_conf(r, ngx_http_onlooker_module);
-    if (!olcf->enable || olcf->beacon || !ngx_http_onlooker_is_view(r)) {
+    if (!olcf->enable || olcf->beacon) {
+        return NGX_DECLINED;
+    }
+    kind = ngx_http_onlooker_tracked_kind(r);
+    if (kind == 0) {
         return NGX_DECLINED;
     }
 
@@ -362,7 +367,7 @@ ngx_http_onlooker_log_handler(ngx_http_request_t *r)
         __atomic_fetch_add(&ring->dropped, 1, __ATOMIC_RELAXED);
         return NGX_DECLINED;
     }
-    ngx_http_onlooker_record(r, ring, ONLOOKER_KIND_VIEW, &path, &host, id, 0,
+    ngx_http_onlooker_record(r, ring, (uint8_t) kind, &path, &host, id, 0,
                              0, now_ms);
 
     return NGX_DECLINED;

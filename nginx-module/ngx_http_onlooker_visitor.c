@@ -97,9 +97,12 @@ ngx_http_onlooker_visitor_variable(ngx_http_request_t *r,
 
 
 /* A page view: a GET of the main request answered below 400 with HTML.
- * Assets, errors, redirects to error pages and subrequests are not views. */
-ngx_int_t
-ngx_http_onlooker_is_view(ngx_http_request_t *r)
+ * Assets, 4xx answers, redirects to error pages and subrequests are not
+ * views. The same page answered >= 500 (nginx's own error page, an
+ * error_page document, an upstream's HTML error) is an error record: what
+ * status5xx_share counts, never a view. */
+ngx_uint_t
+ngx_http_onlooker_tracked_kind(ngx_http_request_t *r)
 {
     ngx_str_t   *type;
     ngx_uint_t   status;
@@ -109,15 +112,30 @@ ngx_http_onlooker_is_view(ngx_http_request_t *r)
     }
 
     status = r->err_status ? r->err_status : r->headers_out.status;
-    if (status == 0 || status >= NGX_HTTP_BAD_REQUEST) {
+    if (status == 0
+        || (status >= NGX_HTTP_BAD_REQUEST
+            && status < NGX_HTTP_INTERNAL_SERVER_ERROR))
+    {
         return 0;
     }
 
     type = &r->headers_out.content_type;
+    if (type->len < 9
+        || ngx_strncasecmp(type->data, (u_char *) "text/html", 9) != 0
+        || (type->len > 9 && type->data[9] != ';' && type->data[9] != ' '))
+    {
+        return 0;
+    }
 
-    return type->len >= 9
-           && ngx_strncasecmp(type->data, (u_char *) "text/html", 9) == 0
-           && (type->len == 9 || type->data[9] == ';' || type->data[9] == ' ');
+    return status >= NGX_HTTP_INTERNAL_SERVER_ERROR ? ONLOOKER_KIND_ERROR
+                                                    : ONLOOKER_KIND_VIEW;
+}
+
+
+ngx_int_t
+ngx_http_onlooker_is_view(ngx_http_request_t *r)
+{
+    return ngx_http_onlooker_tracked_kind(r) == ONLOOKER_KIND_VIEW;
 }
 
 

@@ -14,7 +14,8 @@ packages=(
   stunnel4  # the TLS tunnel to a Redis tls-port that the cluster test and README use
   libpq-dev  # history in PostgreSQL (--db postgresql://)
   postgresql  # tests start a throwaway server (initdb/pg_ctl) and use psql
-  libssl-dev  # bench/visitor_hash_bench.c compares against OpenSSL's MD5 (built by hand)
+  libssl-dev  # https:// alert webhooks (Asio TLS); bench/visitor_hash_bench.c compares against its MD5
+  openssl  # tests make a CA and certificates for the https webhook receiver
   libmaxminddb-dev mmdb-bin libmaxmind-db-writer-perl
   nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev

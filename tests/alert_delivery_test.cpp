@@ -66,7 +66,7 @@ TEST(AlertFormat, SlackIsOneTextField) {
   EXPECT_EQ(parse_alert_format("xml"), std::nullopt);
 }
 
-TEST(WebhookUrl, TakesHttpUrlsAndRefusesHttpsAndBadOnesWithAReason) {
+TEST(WebhookUrl, TakesHttpAndHttpsUrlsAndRefusesBadOnesWithAReason) {
   const WebhookUrl plain = url("http://hooks.example/services/T0/B0?x=1");
   EXPECT_EQ(plain.host, "hooks.example");
   EXPECT_EQ(plain.port, "80");
@@ -80,9 +80,15 @@ TEST(WebhookUrl, TakesHttpUrlsAndRefusesHttpsAndBadOnesWithAReason) {
   const WebhookUrl v6 = url("http://[::1]:9000/h");
   EXPECT_EQ(v6.host, "::1");
   EXPECT_EQ(v6.describe(), "[::1]:9000");
-  EXPECT_NE(url_error("https://hooks.slack.com/x").find("https:// webhooks are not supported"),
-            std::string::npos);
-  EXPECT_EQ(url_error("ftp://x/"), "expected an http:// URL");
+  EXPECT_FALSE(plain.tls);
+  const WebhookUrl slack = url("HTTPS://hooks.slack.com/services/T0/B0");
+  EXPECT_TRUE(slack.tls);
+  EXPECT_EQ(slack.host, "hooks.slack.com");
+  EXPECT_EQ(slack.port, "443");
+  EXPECT_EQ(slack.target, "/services/T0/B0");
+  EXPECT_EQ(url("https://127.0.0.1:8443/h").port, "8443");
+  EXPECT_EQ(url_error("ftp://x/"), "expected an http:// or https:// URL");
+  EXPECT_EQ(url_error("https://u:p@x/"), "credentials in the URL (user@host) are not supported");
   EXPECT_EQ(url_error("http://:80/"), "no host");
   EXPECT_EQ(url_error("http://x:0/"), "the port must be 1..65535");
   EXPECT_EQ(url_error("http://x:99999/"), "the port must be 1..65535");
@@ -91,12 +97,12 @@ TEST(WebhookUrl, TakesHttpUrlsAndRefusesHttpsAndBadOnesWithAReason) {
 }
 
 TEST(WebhookUrl, BadWebhookOrFormatExitsTwoWithoutEchoingTheUrl) {
-  const auto https = parse_options({"onlookerd", "--ring", "/r", "--db", "/d", "--alert-webhook",
-                                    "https://hooks.slack.com/services/SECRET"});
-  ASSERT_TRUE(std::holds_alternative<ParseExit>(https));
-  EXPECT_EQ(std::get<ParseExit>(https).status, 2);
-  EXPECT_NE(std::get<ParseExit>(https).text.find("invalid --alert-webhook: https://"), std::string::npos);
-  EXPECT_EQ(std::get<ParseExit>(https).text.find("SECRET"), std::string::npos);
+  const auto bad = parse_options({"onlookerd", "--ring", "/r", "--db", "/d", "--alert-webhook",
+                                  "https://hook:SECRET@hooks.example/services/SECRET"});
+  ASSERT_TRUE(std::holds_alternative<ParseExit>(bad));
+  EXPECT_EQ(std::get<ParseExit>(bad).status, 2);
+  EXPECT_NE(std::get<ParseExit>(bad).text.find("invalid --alert-webhook: credentials"), std::string::npos);
+  EXPECT_EQ(std::get<ParseExit>(bad).text.find("SECRET"), std::string::npos);
   const auto format = parse_options({"onlookerd", "--ring", "/r", "--db", "/d", "--alert-format", "xml"});
   ASSERT_TRUE(std::holds_alternative<ParseExit>(format));
   EXPECT_EQ(std::get<ParseExit>(format).status, 2);

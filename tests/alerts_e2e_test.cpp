@@ -9,9 +9,11 @@
 #include <string>
 #include <thread>
 
+#include "sqlite_db.h"
 #include "sqlite_history_reader.h"
 #include "support/http_client.h"
 #include "support/stack.h"
+#include "support/test_certificates.h"
 #include "support/webhook_receiver.h"
 
 namespace onlooker {
@@ -55,6 +57,41 @@ TEST(Alerts, LiveRuleFiresInTheLogAndMetricsWithinSeconds) {
   EXPECT_GT(rows[1].time_ms, rows[0].time_ms);
 }
 
+// nginx answers 500 on a tracked page: the module's error record reaches
+// onlookerd, and the share of the last minute's tracked requests fires.
+TEST(Alerts, ServerErrorsOnATrackedPageFireTheStatus5xxShareRule) {
+  WebhookReceiver receiver;
+  Stack stack({.onlookerd_args = {"--alert", "errors: status5xx_share{live} > 5%",
+                                  "--alert-webhook", receiver.url("/hooks")},
+               .server_directives = "location = /checkout.html { return 500; }"});
+  for (int i = 0; i < 19; ++i) {
+    const std::string client = "10.7.0." + std::to_string(i + 1);
+    ASSERT_EQ(http_get(stack.site_port(), "/index.html", {{"X-Forwarded-For", client}}).status, 200);
+  }
+  ASSERT_EQ(http_get(stack.site_port(), "/checkout.html", {{"X-Forwarded-For", "10.7.1.1"}}).status, 500);
+  // 1 of 20: exactly 5%, not above.
+  std::this_thread::sleep_for(2500ms);
+  EXPECT_EQ(stack.onlookerd_log().find("rule=\"errors\""), std::string::npos) << stack.onlookerd_log();
+  EXPECT_EQ(receiver.posts().size(), 0u);
+  ASSERT_EQ(http_get(stack.site_port(), "/checkout.html", {{"X-Forwarded-For", "10.7.1.2"}}).status, 500);
+  const auto second_error = std::chrono::steady_clock::now();
+  ASSERT_TRUE(receiver.wait_for(1, 5s)) << stack.onlookerd_log();
+  EXPECT_LT(receiver.posts()[0].arrived - second_error, 3s);
+  const auto body = nlohmann::json::parse(receiver.posts()[0].body);
+  EXPECT_EQ(body["rule"], "errors");
+  EXPECT_EQ(body["condition"], "status5xx_share{live} > 5%");
+  EXPECT_DOUBLE_EQ(body["value"].get<double>(), 100.0 * 2 / 21);
+  EXPECT_EQ(body["state"], "firing");
+  // Not page views: neither live nor in history, but counted.
+  EXPECT_EQ(nlohmann::json::parse(http_get(stack.site_port(), "/onlooker/api/live").body)["active"], 19);
+  const auto metrics = http_get(stack.site_port(), "/onlooker/metrics").body;
+  EXPECT_NE(metrics.find("onlooker_page_errors_total 2"), std::string::npos) << metrics;
+  sqlite::Database db(stack.db_path(), SQLITE_OPEN_READONLY);
+  db.exec("PRAGMA busy_timeout = 2000");
+  EXPECT_TRUE(eventually([&] { return db.query_int("SELECT count(*) FROM hits") == 19; }, 3s));
+  EXPECT_EQ(db.query_int("SELECT count(*) FROM hits WHERE path = '/checkout.html'"), 0);
+}
+
 TEST(Alerts, WebhookGetsTheFiringAndTheClearedPost) {
   WebhookReceiver receiver;
   // A 1 s window: the visitor is gone 1 s after the view, the rule clears
@@ -84,6 +121,21 @@ TEST(Alerts, WebhookGetsTheFiringAndTheClearedPost) {
   const auto metrics = http_get(stack.site_port(), "/onlooker/metrics").body;
   EXPECT_NE(metrics.find("onlooker_alert_deliveries_total{result=\"ok\"} 2"), std::string::npos) << metrics;
   EXPECT_EQ(receiver.posts().size(), 2u);
+}
+
+// https:// with --alert-webhook-ca: the test's own CA signed the receiver's
+// certificate; onlookerd trusts it besides the system's store.
+TEST(Alerts, AnHttpsWebhookSignedByTheAddedCaGetsTheAlert) {
+  test::TestCertificates certificates;
+  const auto leaf = certificates.leaf("receiver", "IP:127.0.0.1");
+  WebhookReceiver receiver(0, 200, test::ReceiverTls{leaf.certificate, leaf.key});
+  Stack stack({.onlookerd_args = {"--alert", "busy: live > 0", "--alert-webhook",
+                                  receiver.url("/tls"), "--alert-webhook-ca",
+                                  certificates.ca_file()}});
+  ASSERT_EQ(http_get(stack.site_port(), "/index.html", {{"X-Forwarded-For", "10.9.0.3"}}).status, 200);
+  ASSERT_TRUE(receiver.wait_for(1, 5s)) << stack.onlookerd_log();
+  EXPECT_EQ(nlohmann::json::parse(receiver.posts()[0].body)["state"], "firing");
+  EXPECT_EQ(receiver.failed_handshakes(), 0);
 }
 
 TEST(Alerts, AReceiverDownForAWhileGetsTheSlackAlertAfterRetries) {

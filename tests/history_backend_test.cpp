@@ -19,6 +19,7 @@
 #include "sqlite_history_reader.h"
 #include "support/postgres_server.h"
 #include "support/temp_dir.h"
+#include "view_baseline.h"
 
 namespace onlooker {
 namespace {
@@ -224,6 +225,88 @@ TYPED_TEST(HistoryBackend, RetentionDeletesWhatIsOlderThanTheCutoffInBatches) {
   sink->commit({later, {}, {1, hits.size() + 1}});
   catch_up(*sink);
   EXPECT_EQ(this->backend.reader()->report(whole_day()).series.at(0).visitors, 2);
+}
+
+// Alerts follow --retention-days (the call that names no site), whatever
+// the sites with a retention of their own keep.
+TYPED_TEST(HistoryBackend, RetentionDeletesOldAlertsUnderTheDefaultPolicyOnly) {
+  auto sink = this->backend.sink();
+  const std::vector<AlertRow> alerts = {
+      {"busy", "live > 200", 214, "firing", midnight - 3 * day_ms, "node-a"},
+      {"busy", "live > 200", 150, "cleared", midnight - 3 * day_ms + 60'000, "node-a"},
+      {"busy", "live > 200", 230, "firing", midnight + 1'000, "node-a"},
+  };
+  sink->record_alerts(alerts);
+  auto reader = this->backend.reader();
+  // A site's own rule deletes that site's rows only: no alert goes.
+  sink->delete_before(midnight, 100, HostFilter{{"a.example"}, {}});
+  EXPECT_EQ(reader->alerts(0, INT64_MAX).size(), 3u);
+  // The default policy, even with sites excepted from it: old alerts go, in batches.
+  EXPECT_GE(sink->delete_before(midnight, 1, HostFilter{{}, {"a.example"}}), 1u);
+  EXPECT_EQ(reader->alerts(0, INT64_MAX).size(), 2u);
+  sink->delete_before(midnight, 100, HostFilter{{}, {"a.example"}});
+  EXPECT_EQ(reader->alerts(0, INT64_MAX), std::vector<AlertRow>(alerts.begin() + 2, alerts.end()));
+}
+
+// views_per_minute's baseline, through the reader interface: the median of
+// the same minute 1-4 weeks back; with less history, the last hour.
+TYPED_TEST(HistoryBackend, TheViewBaselineIsTheMedianOfTheSameMinuteInTheLastFourWeeks) {
+  const std::int64_t minute = midnight + 12 * hour_ms + 34 * 60'000;
+  const std::int64_t now = minute + 17'000;
+  std::vector<Hit> hits{view(minute - 29 * day_ms, 9, "/first")};  // history reaches 4 weeks back
+  const int per_week[] = {10, 20, 100, 30};  // 1, 2, 3, 4 weeks ago: median (20 + 30) / 2
+  for (int week = 1; week <= 4; ++week) {
+    const std::int64_t start = minute - week * week_ms;
+    for (int i = 0; i < per_week[week - 1]; ++i) hits.push_back(view(start + i * 500, 1, "/"));
+    hits.push_back(view(start + 1'000, 2, "/", "GB", "bot"));  // bots are not people
+    hits.push_back(view(start - 1, 3, "/"));                 // the minute before
+    hits.push_back(view(start + 60'000, 3, "/"));            // the minute after
+  }
+  hits.push_back(view(minute + 1'000, 4, "/"));  // this minute's own views are not the baseline
+  auto sink = this->backend.sink();
+  sink->commit({hits, {}, {1, hits.size()}});
+  auto reader = this->backend.reader();
+  EXPECT_EQ(reader->first_hit_ms(), minute - 29 * day_ms);
+  EXPECT_EQ(reader->person_views(minute - week_ms, minute - week_ms + 60'000), 10);
+  const auto baseline = view_baseline(*reader, now);
+  ASSERT_TRUE(baseline.has_value());
+  EXPECT_DOUBLE_EQ(*baseline, 25);
+}
+
+TYPED_TEST(HistoryBackend, WithLessHistoryTheViewBaselineIsTheLastHoursAverage) {
+  const std::int64_t minute = midnight + 12 * hour_ms + 34 * 60'000;
+  const std::int64_t now = minute + 17'000;
+  auto sink = this->backend.sink();
+  sink->committed_position();  // the store is open (PostgreSQL: its schema made)
+  auto reader = this->backend.reader();
+  EXPECT_FALSE(reader->first_hit_ms().has_value());
+  EXPECT_FALSE(view_baseline(*reader, now).has_value());  // no history: no baseline
+
+  // 5 minutes of history: too little to say what is normal.
+  std::vector<Hit> recent;
+  for (int i = 0; i < 50; ++i) recent.push_back(view(minute - 5 * 60'000 + i * 1'000, 1, "/"));
+  sink->commit({recent, {}, {1, recent.size()}});
+  EXPECT_FALSE(view_baseline(*reader, now).has_value());
+
+  // 30 minutes of history: the average over those 30 minutes. 50 views in
+  // the last 5, 10 more at the start, a bot's left out: 60 / 30.
+  std::vector<Hit> half_hour{view(minute - 30 * 60'000, 2, "/"),
+                             view(minute - 20 * 60'000, 3, "/", "GB", "bot")};
+  for (int i = 0; i < 9; ++i) half_hour.push_back(view(minute - 29 * 60'000 + i, 2, "/"));
+  half_hour.push_back(view(minute + 2'000, 6, "/"));  // this minute: not in the baseline
+  sink->commit({half_hour, {}, {1, recent.size() + half_hour.size()}});
+  auto baseline = view_baseline(*reader, now);
+  ASSERT_TRUE(baseline.has_value());
+  EXPECT_DOUBLE_EQ(*baseline, 60.0 / 30);
+
+  // History from 3 weeks back (under 4): the whole last hour, 60 views in
+  // it and one just before it.
+  const std::vector<Hit> older{view(minute - 21 * day_ms, 7, "/old"),
+                               view(minute - hour_ms - 1, 8, "/")};
+  sink->commit({older, {}, {1, recent.size() + half_hour.size() + older.size()}});
+  baseline = view_baseline(*reader, now);
+  ASSERT_TRUE(baseline.has_value());
+  EXPECT_DOUBLE_EQ(*baseline, 60.0 / 60);
 }
 
 // --site-retention-days: a filter of host patterns picks whose rows go.

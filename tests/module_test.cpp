@@ -373,6 +373,53 @@ TEST(Module, ABeatFloodFromOneClientPutsOnlyItsAllowanceIntoTheRing) {
   }, 3s)) << line;
 }
 
+// A tracked page answered >= 500 is an error record (kind 4), not a view;
+// what would not have been a view (a 4xx, a JSON answer) records nothing.
+TEST(Module, APageAnsweredWithA5xxIsAnErrorRecordNotAView) {
+  Stack stack({.server_directives = "location = /broken.html { return 500; }\n"
+                                    "location = /down.html { return 503; }\n"
+                                    "location = /gone.html { return 404; }\n"
+                                    "location = /api { default_type application/json; return 500 '{}'; }",
+               .start_onlookerd = false});
+  ASSERT_EQ(get(stack, "/index.html").status, 200);
+  ASSERT_EQ(get(stack, "/broken.html").status, 500);
+  ASSERT_EQ(get(stack, "/down.html", {{"X-Forwarded-For", "10.1.1.2"}}).status, 503);
+  ASSERT_EQ(get(stack, "/gone.html").status, 404);
+  ASSERT_EQ(get(stack, "/api").status, 500);
+  ASSERT_TRUE(eventually([&] { return ring_header(stack).head >= 3; }, 2s));
+  std::this_thread::sleep_for(200ms);  // nothing more comes
+  const onlooker_ring_header header = ring_header(stack);
+  ASSERT_EQ(header.head, 3u);
+  const std::string bytes = ring_bytes(stack);
+  std::vector<std::pair<int, int>> kind_and_status;
+  std::vector<std::string> paths;
+  for (std::uint64_t pos = 0; pos < header.head; ++pos) {
+    onlooker_record record{};
+    std::memcpy(&record, bytes.data() + ONLOOKER_RING_HEADER_SIZE + pos * ONLOOKER_SLOT_SIZE + 8,
+                sizeof record);
+    kind_and_status.emplace_back(record.kind, record.status);
+    const char* text = bytes.data() + ONLOOKER_RING_HEADER_SIZE + pos * ONLOOKER_SLOT_SIZE + 8 +
+                       ONLOOKER_RECORD_FIXED_SIZE;
+    paths.emplace_back(text + record.host_len, record.path_len);
+  }
+  EXPECT_EQ(kind_and_status, (std::vector<std::pair<int, int>>{
+                                 {ONLOOKER_KIND_VIEW, 200}, {ONLOOKER_KIND_ERROR, 500},
+                                 {ONLOOKER_KIND_ERROR, 503}}));
+  EXPECT_EQ(paths, (std::vector<std::string>{"/index.html", "/broken.html", "/down.html"}));
+  // onlookerd reads them: the error records are counted, neither live nor stored.
+  stack.start_onlookerd();
+  ASSERT_TRUE(eventually([&] { return rows(stack) == 1; }, 3s));
+  EXPECT_EQ(rows(stack, "kind <> 'view'"), 0);
+  EXPECT_TRUE(eventually([&] {
+    return http_get(stack.site_port(), "/onlooker/metrics").body.find("onlooker_page_errors_total 2") !=
+           std::string::npos;
+  }, 3s)) << http_get(stack.site_port(), "/onlooker/metrics").body;
+  EXPECT_EQ(active(stack), 1);  // 10.1.1.2 only had an error: not on the site
+  const std::string metrics = http_get(stack.site_port(), "/onlooker/metrics").body;
+  EXPECT_NE(metrics.find("onlooker_corrupt_records_total 0"), std::string::npos) << metrics;
+  EXPECT_TRUE(eventually([&] { return ring_header(stack).tail == 3; }, 3s));  // freed once committed
+}
+
 TEST(Module, TheRingHoldsNoClientAddressOnceDrained) {
   Stack stack;
   for (int i = 0; i < 20; ++i) {

@@ -220,7 +220,7 @@ TEST(Ring, Layout3CarriesVisibleTimeAndCampaign) {
 
 // Hide and show decode; kind 4 (errors) and unknown kinds do not, so an
 // older onlookerd never mistakes them for something it handles.
-TEST(Ring, HideAndShowDecodeAndUnknownKindsDoNot) {
+TEST(Ring, HideShowAndErrorDecodeAndUnknownKindsDoNot) {
   TempDir dir;
   TestRing ring(dir.file("ring"), 64);
   RingReader reader(dir.file("ring"));
@@ -230,7 +230,9 @@ TEST(Ring, HideAndShowDecodeAndUnknownKindsDoNot) {
   EXPECT_EQ(hide.kind, HitKind::hide);
   EXPECT_EQ(hide.visible_ms, 4000u);
   EXPECT_EQ(read_hit(reader, 1).kind, HitKind::show);
-  for (const std::uint8_t kind : {0, 4, 7, 255}) {
+  ASSERT_TRUE(ring.push({.kind = ONLOOKER_KIND_ERROR}));
+  EXPECT_EQ(read_hit(reader, 2).kind, HitKind::error);
+  for (const std::uint8_t kind : {0, 7, 8, 255}) {
     alignas(8) std::uint8_t bytes[ONLOOKER_SLOT_SIZE - 8];
     std::memcpy(bytes, &reader.record(0), sizeof bytes);
     auto& other = *reinterpret_cast<onlooker_record*>(bytes);

@@ -7,6 +7,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <deque>
 #include <mutex>
 
@@ -34,6 +35,9 @@ AlertDelivery::AlertDelivery(std::vector<WebhookUrl> webhooks, AlertFormat forma
       node_(std::move(node)),
       settings_(settings),
       work_(asio::make_work_guard(io_)) {
+  if (std::any_of(webhooks.begin(), webhooks.end(), [](const WebhookUrl& url) { return url.tls; })) {
+    tls_ = webhook_tls_context(settings_.extra_ca_file);
+  }
   for (auto& url : webhooks) targets_.push_back(std::make_unique<Target>(io_, std::move(url)));
   for (auto& target : targets_) start_sender(*target);
   thread_ = std::thread([this] { io_.run(); });
@@ -91,7 +95,7 @@ void AlertDelivery::start_sender(Target& target) {
       const auto first_try = Clock::now();
       auto wait = settings_.first_retry;
       for (;;) {
-        const WebhookReply reply = co_await post_webhook(target.url, body, settings_.request_timeout);
+        const WebhookReply reply = co_await post_webhook(target.url, body, settings_.request_timeout, tls_.get());
         if (reply.ok()) {
           ++counts_.ok;
           break;

@@ -26,6 +26,10 @@
 #include "alert_notice.h"
 #include "webhook_url.h"
 
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace onlooker {
 
 class Metrics;
@@ -36,6 +40,8 @@ struct DeliverySettings {
   std::chrono::milliseconds max_retry{30'000};
   std::chrono::milliseconds give_up_after{10 * 60'000};
   std::chrono::milliseconds request_timeout{5'000};
+  // https:// receivers: CAs trusted besides the system's (--alert-webhook-ca).
+  std::string extra_ca_file;
 };
 
 struct DeliveryCounts {
@@ -47,6 +53,7 @@ struct DeliveryCounts {
 
 class AlertDelivery final : public AlertSink {
  public:
+  // Throws when an https:// webhook's CA file is unusable.
   AlertDelivery(std::vector<WebhookUrl> webhooks, AlertFormat format, std::string node,
                 DeliverySettings settings = {});
   // Waits up to `flush` for what is queued (a cleared alert at shutdown),
@@ -70,6 +77,7 @@ class AlertDelivery final : public AlertSink {
   std::string node_;
   DeliverySettings settings_;
   DeliveryCounts counts_;
+  std::shared_ptr<boost::asio::ssl::context> tls_;  // only with an https:// webhook
   boost::asio::io_context io_{1};
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   std::vector<std::unique_ptr<Target>> targets_;

@@ -8,15 +8,16 @@ AlertEvaluator::AlertEvaluator(std::vector<AlertRule> rules, std::chrono::millis
     : rules_(std::move(rules)), states_(rules_.size()), clear_hold_(clear_hold) {}
 
 std::vector<AlertEvent> AlertEvaluator::step(
-    std::int64_t now_ms, const std::function<double(const AlertRule&)>& value_of) {
+    std::int64_t now_ms, const std::function<AlertReading(const AlertRule&)>& value_of) {
   std::vector<AlertEvent> events;
   for (std::size_t i = 0; i < rules_.size(); ++i) {
     const AlertRule& rule = rules_[i];
     State& state = states_[i];
-    const double value = value_of(rule);
+    const AlertReading reading = value_of(rule);
+    const double value = reading.value;
     state.value = value;
     // The condition for a change: holding while cleared, or not holding while firing.
-    const bool toward_change = rule.holds(value) != state.firing;
+    const bool toward_change = rule.holds(value, reading.limit.value_or(rule.threshold)) != state.firing;
     if (!toward_change) {
       state.since_ms = -1;
       continue;

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,16 @@ struct AlertEvent {
   std::int64_t ts_ms = 0;
 };
 
+// A rule's measure now, and what it is compared with: the rule's threshold,
+// or for a `3x baseline` rule threshold x the baseline (the caller knows
+// the baseline; +infinity while there is none, so an `above` never holds).
+struct AlertReading {
+  AlertReading(double measured) : value(measured) {}  // NOLINT: a plain value reads as one
+  AlertReading(double measured, double compared_with) : value(measured), limit(compared_with) {}
+  double value = 0;
+  std::optional<double> limit;  // none: the rule's threshold
+};
+
 class AlertEvaluator {
  public:
   explicit AlertEvaluator(std::vector<AlertRule> rules,
@@ -31,7 +42,7 @@ class AlertEvaluator {
 
   // `value_of(rule)`: the rule's measure now. Returns what changed.
   std::vector<AlertEvent> step(std::int64_t now_ms,
-                               const std::function<double(const AlertRule&)>& value_of);
+                               const std::function<AlertReading(const AlertRule&)>& value_of);
 
   const std::vector<AlertRule>& rules() const { return rules_; }
   std::int64_t firing() const;

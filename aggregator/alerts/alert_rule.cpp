@@ -26,6 +26,19 @@ bool parse_duration(std::string_view text, std::chrono::milliseconds& out) {
   return true;
 }
 
+// `word` at the start of `text` as a whole word: taken, and `measure` set.
+bool take_word(std::string_view& text, std::string_view word, AlertRule::Measure& measure,
+               AlertRule::Measure named) {
+  if (text.substr(0, word.size()) != word) return false;
+  const std::string_view after = text.substr(word.size());
+  if (!after.empty() && (std::isalnum(static_cast<unsigned char>(after.front())) || after.front() == '_')) {
+    return false;
+  }
+  text = after;
+  measure = named;
+  return true;
+}
+
 }  // namespace
 
 std::variant<AlertRule, std::string> parse_alert_rule(std::string_view text) {
@@ -40,16 +53,24 @@ std::variant<AlertRule, std::string> parse_alert_rule(std::string_view text) {
   };
   if (rule.name.empty()) return "alert without a name: '" + std::string(text) + "'";
 
-  for (const char* later : {"views_per_minute", "status5xx_share"}) {
-    if (rest.rfind(later, 0) == 0) return fail(std::string(later) + " is not supported by this build yet");
+  using Measure = AlertRule::Measure;
+  if (!take_word(rest, "live", rule.measure, Measure::live) &&
+      !take_word(rest, "views_per_minute", rule.measure, Measure::views_per_minute) &&
+      !take_word(rest, "status5xx_share", rule.measure, Measure::status5xx_share)) {
+    return fail("expected a measure: live, views_per_minute or status5xx_share");
   }
-  if (rest.rfind("live", 0) != 0) return fail("expected a measure: live");
-  rest.remove_prefix(4);
   if (!rest.empty() && rest.front() == '{') {
     const auto close = rest.find('}');
     if (close == std::string_view::npos) return fail("'{' without '}'");
     std::string_view labels = rest.substr(1, close - 1);
     rest = rest.substr(close + 1);
+    if (rule.measure == Measure::status5xx_share) {
+      // {live}: the last minute, the one window this build has.
+      if (trim(labels) != "live") return fail("status5xx_share takes {live} only");
+      labels = {};
+    } else if (rule.measure == Measure::views_per_minute) {
+      return fail("views_per_minute takes no labels");
+    }
     while (!labels.empty()) {
       const auto comma = labels.find(',');
       const std::string_view label = trim(labels.substr(0, comma));
@@ -69,12 +90,22 @@ std::variant<AlertRule, std::string> parse_alert_rule(std::string_view text) {
   rule.op = rest.front() == '>' ? AlertRule::Op::above : AlertRule::Op::below;
   rest = trim(rest.substr(1));
   const auto space = rest.find(' ');
-  const std::string_view number = rest.substr(0, space);
+  std::string_view number = rest.substr(0, space);
+  rest = space == std::string_view::npos ? std::string_view{} : trim(rest.substr(space));
+  if (rule.measure == Measure::status5xx_share && !number.empty() && number.back() == '%') {
+    number.remove_suffix(1);
+  }
+  if (rule.measure == Measure::views_per_minute && number.size() > 1 && number.back() == 'x') {
+    number.remove_suffix(1);
+    const auto word_end = rest.find(' ');
+    if (rest.substr(0, word_end) != "baseline") return fail("expected 'baseline' after '" + std::string(number) + "x'");
+    rest = word_end == std::string_view::npos ? std::string_view{} : trim(rest.substr(word_end));
+    rule.of_baseline = true;
+  }
   const auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), rule.threshold);
   if (ec != std::errc{} || end != number.data() + number.size() || rule.threshold < 0) {
     return fail("expected a number, got '" + std::string(number) + "'");
   }
-  rest = space == std::string_view::npos ? std::string_view{} : trim(rest.substr(space));
   if (!rest.empty()) {
     if (rest.rfind("for ", 0) != 0) return fail("unexpected '" + std::string(rest) + "'");
     const std::string_view duration = trim(rest.substr(4));

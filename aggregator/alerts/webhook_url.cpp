@@ -18,21 +18,18 @@ std::variant<WebhookUrl, std::string> parse_webhook_url(std::string_view text) {
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return out;
   };
-  if (lowered(text.substr(0, https.size())) == https) {
-    return std::string("https:// webhooks are not supported by this build (no TLS client): "
-                       "give an http:// URL, e.g. of a local nginx that proxies to the https "
-                       "receiver");
-  }
-  if (lowered(text.substr(0, http.size())) != http) {
-    return std::string("expected an http:// URL");
+  const bool tls = lowered(text.substr(0, https.size())) == https;
+  if (!tls && lowered(text.substr(0, http.size())) != http) {
+    return std::string("expected an http:// or https:// URL");
   }
   if (std::any_of(text.begin(), text.end(), [](unsigned char c) { return c <= ' ' || c == 0x7f; })) {
     return std::string("the URL holds spaces or control characters");
   }
-  std::string_view rest = text.substr(http.size());
+  std::string_view rest = text.substr(tls ? https.size() : http.size());
   const auto slash = rest.find_first_of("/?");
   std::string_view authority = rest.substr(0, slash);
   WebhookUrl url;
+  url.tls = tls;
   url.target = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
   if (url.target.front() == '?') url.target.insert(url.target.begin(), '/');
   if (url.target.find('#') != std::string::npos) url.target.erase(url.target.find('#'));
@@ -61,7 +58,7 @@ std::variant<WebhookUrl, std::string> parse_webhook_url(std::string_view text) {
     return std::string("an IPv6 address goes in brackets, e.g. http://[::1]:8080/");
   }
   if (port.empty()) {
-    url.port = "80";
+    url.port = tls ? "443" : "80";
   } else {
     if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string_view::npos ||
         std::stoul(std::string(port)) == 0 || std::stoul(std::string(port)) > 65535) {

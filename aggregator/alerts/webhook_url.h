@@ -1,8 +1,7 @@
-// --alert-webhook URL: http://HOST[:PORT][/PATH][?QUERY]. https:// is
-// refused with a message (this build has no TLS client; put a local relay
-// such as nginx's proxy_pass to the https receiver in between), as are
-// credentials in the URL. A receiver's path often holds its secret (Slack's
-// does): logs name only describe(), host and port.
+// --alert-webhook URL: http[s]://HOST[:PORT][/PATH][?QUERY]. https://
+// verifies the receiver's certificate (webhook_client.h). Credentials in the
+// URL are refused. A receiver's path often holds its secret (Slack's does):
+// logs name only describe(), host and port.
 #pragma once
 
 #include <string>
@@ -16,6 +15,7 @@ struct WebhookUrl {
   std::string port;    // "80" when not given
   std::string target;  // path and query, "/" when not given
   std::string host_header;  // as the URL gave it, with a non-default port
+  bool tls = false;         // https://: port 443 when not given
 
   std::string describe() const;  // host:port, for logs and metrics
 };

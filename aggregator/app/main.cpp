@@ -37,7 +37,9 @@
 #include "options.h"
 #include "history_backend.h"
 #include "country_names.h"
+#include "recent_counts.h"
 #include "ring_reader.h"
+#include "view_baseline.h"
 #include "viewers_table.h"
 #include "onlooker_version.h"
 
@@ -142,9 +144,18 @@ int serve(const onlooker::Options& options) {
   if (!options.alerts.empty()) hub.add_alert_sink(&alert_rows);
   std::optional<AlertDelivery> delivery;
   if (!options.alert_webhooks.empty()) {
-    delivery.emplace(options.alert_webhooks, options.alert_format, options.node);
+    delivery.emplace(options.alert_webhooks, options.alert_format, options.node,
+                     DeliverySettings{.extra_ca_file = options.alert_webhook_ca});
     hub.add_alert_sink(&*delivery);
   }
+  // views_per_minute and status5xx_share read the drain loop's counts.
+  RecentCounts recent_counts;
+  std::optional<ViewBaselineFeed> baseline;
+  if (std::any_of(options.alerts.begin(), options.alerts.end(),
+                  [](const AlertRule& rule) { return rule.of_baseline; })) {
+    baseline.emplace(open_history_reader(options.db));
+  }
+  hub.set_alert_counts(&recent_counts, baseline ? &*baseline : nullptr);
   std::optional<ViewersTable> viewers;
   if (!options.viewers_zone.empty()) {
     viewers.emplace(options.viewers_zone, options.push_interval);
@@ -183,6 +194,7 @@ int serve(const onlooker::Options& options) {
                   &enricher);
   drain.restore(recent_hits_with_names(options));
   if (!options.alerts.empty()) drain.store_alerts_from(&alert_rows);
+  drain.count_recent_into(&recent_counts);
   drain.add_metrics(metrics);
   hub.add_metrics(metrics);
   metrics.add("onlooker_alerts_fired_total", Metrics::Type::counter,
@@ -190,6 +202,10 @@ int serve(const onlooker::Options& options) {
   metrics.add("onlooker_alerts_firing", Metrics::Type::gauge, "Alert rules firing now.",
               [&alerts] { return alerts.firing(); });
   if (delivery) delivery->add_metrics(metrics);
+  metrics.add("onlooker_page_errors_total", Metrics::Type::counter,
+              "Tracked pages answered with a status >= 500 (the module's error records; not "
+              "page views, counted for status5xx_share).",
+              [&recent_counts] { return recent_counts.errors_total(); });
   metrics.add("onlooker_alerts_unstored_total", Metrics::Type::counter,
               "Alerts that never reached the history's alerts table (over 1,024 waited).",
               [&alert_rows] { return alert_rows.dropped(); });

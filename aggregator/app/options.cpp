@@ -128,11 +128,15 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
        "the dashboard's address as browsers see it (e.g. https://example.com/onlooker/): the "
        "sign-in link, a Host this server answers to, Secure cookies when https")
       ("alert", po::value<std::vector<std::string>>()->value_name("RULE")->composing(),
-       "an alert rule, 'NAME: CONDITION' (repeatable): live > N, live{path=/p} > N, live{host=h} < N, optionally "
+       "an alert rule, 'NAME: CONDITION' (repeatable): live > N, live{path=/p} > N, live{host=h} < N, "
+       "views_per_minute > N, views_per_minute > 3x baseline, status5xx_share{live} > 5%, optionally "
        "'for 10m'; fired and cleared alerts go to the log, /metrics and every --alert-webhook")
       ("alert-webhook", po::value<std::vector<std::string>>()->value_name("URL")->composing(),
-       "POST each fired and cleared alert to this http:// URL (repeatable); retried with backoff "
-       "for up to 10 minutes; https:// is not supported (use a local proxy)")
+       "POST each fired and cleared alert to this http:// or https:// URL (repeatable); retried "
+       "with backoff for up to 10 minutes; https:// receivers' certificates are verified against "
+       "the system's store")
+      ("alert-webhook-ca", po::value<std::string>()->value_name("FILE"),
+       "also trust the CA certificates in this PEM file for https:// webhooks (a private CA)")
       ("alert-format", po::value<std::string>()->value_name("FORMAT")->default_value("json"),
        "the webhook body: json (rule, condition, value, state, time) or slack ({\"text\": ...}, "
        "for Slack and Mattermost incoming webhooks)")
@@ -318,6 +322,12 @@ std::variant<Options, ParseExit> parse_options(const std::vector<std::string>& a
       // The URL itself is not echoed: a receiver's path is often its secret.
       if (const auto* error = std::get_if<std::string>(&url)) return bad("invalid --alert-webhook: " + *error);
       options.alert_webhooks.push_back(std::get<WebhookUrl>(std::move(url)));
+    }
+  }
+  if (values.count("alert-webhook-ca")) {
+    options.alert_webhook_ca = values["alert-webhook-ca"].as<std::string>();
+    if (!std::ifstream(options.alert_webhook_ca)) {
+      return bad("invalid --alert-webhook-ca '" + options.alert_webhook_ca + "': cannot read it");
     }
   }
   const auto format_text = values["alert-format"].as<std::string>();

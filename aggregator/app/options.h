@@ -48,6 +48,7 @@ struct Options {
   std::vector<AlertRule> alerts;  // --alert 'NAME: CONDITION' (repeatable)
   std::vector<WebhookUrl> alert_webhooks;  // --alert-webhook URL (repeatable)
   AlertFormat alert_format = AlertFormat::json;
+  std::string alert_webhook_ca;  // --alert-webhook-ca FILE: trusted besides the system's CAs
   std::size_t max_connections = 16384;  // open HTTP + WebSocket connections; 503 beyond
   std::string cluster;        // redis://... : join the live view of every node on it; empty: alone
   std::string node;           // this node's name in the cluster, logs and dashboard (default: host name)

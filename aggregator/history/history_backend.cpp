@@ -30,10 +30,13 @@ std::optional<std::string> postgres_uri_error(const std::string& db) {
 }
 
 HistoryBackend open_history(const std::string& db, const std::string& node) {
-  if (is_postgres_uri(db)) {
-    return {std::make_unique<PgHistory>(db, node), std::make_unique<PgHistoryReader>(db)};
-  }
-  return {std::make_unique<SqliteHistory>(db), std::make_unique<SqliteHistoryReader>(db)};
+  if (is_postgres_uri(db)) return {std::make_unique<PgHistory>(db, node), open_history_reader(db)};
+  return {std::make_unique<SqliteHistory>(db), open_history_reader(db)};
+}
+
+std::unique_ptr<HistoryReader> open_history_reader(const std::string& db) {
+  if (is_postgres_uri(db)) return std::make_unique<PgHistoryReader>(db);
+  return std::make_unique<SqliteHistoryReader>(db);
 }
 
 std::vector<Hit> read_recent_history(const std::string& db, const std::string& node,

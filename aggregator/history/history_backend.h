@@ -26,6 +26,8 @@ struct HistoryBackend {
 };
 // `node` names this onlookerd's ring position in a shared PostgreSQL.
 HistoryBackend open_history(const std::string& db, const std::string& node);
+// A reader of its own (readers are for one thread at a time).
+std::unique_ptr<HistoryReader> open_history_reader(const std::string& db);
 
 // The hits `node` stored at or after `since_ms`, oldest first, from either
 // backend: what a start replays into the live set and the open visits.

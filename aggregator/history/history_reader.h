@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,11 @@ class HistoryReader {
   virtual HistoryReport report(const HistoryRequest& request) = 0;
   // The alerts table's rows with from_ms <= time_ms < to_ms, oldest first.
   virtual std::vector<AlertRow> alerts(std::int64_t from_ms, std::int64_t to_ms) = 0;
+  // People's page views (person_view.h) stored with from_ms <= ts < to_ms,
+  // every node's: the views_per_minute baseline (alerts/view_baseline.h).
+  virtual std::int64_t person_views(std::int64_t from_ms, std::int64_t to_ms) = 0;
+  // When the oldest stored hit was; none while hits is empty.
+  virtual std::optional<std::int64_t> first_hit_ms() = 0;
 
   static constexpr std::size_t top_entries = 10;
   static constexpr std::int64_t max_range_ms = 366 * day_ms;

@@ -45,8 +45,9 @@ class HistorySink {
   // failure (the caller keeps the batch and tries again).
   virtual void commit(const HistoryBatch& batch) = 0;
   // Deletes at most `limit` hits and visits older than `cutoff_ms` (and
-  // rollups of whole buckets older) of the sites `hosts` names; returns how
-  // many rows went (fewer than limit: nothing older is left).
+  // rollups of whole buckets older) of the sites `hosts` names, and when
+  // `hosts` names no site in `only` (--retention-days' call) alerts older
+  // too; returns how many rows went (fewer than limit: nothing older is left).
   virtual std::size_t delete_before(std::int64_t cutoff_ms, std::size_t limit,
                                     const HostFilter& hosts) = 0;
   std::size_t delete_before(std::int64_t cutoff_ms, std::size_t limit) {

@@ -9,6 +9,8 @@
 #include "clock.h"
 #include "log.h"
 #include "metrics.h"
+#include "person_view.h"
+#include "recent_counts.h"
 #include "record_decoder.h"
 
 namespace onlooker {
@@ -101,7 +103,10 @@ std::size_t DrainLoop::read_batch() {
   while (batch.size() < room) {
     const SlotState state = ring_.state(pos);
     if (state == SlotState::ready) {
-      if (auto hit = decode_record(ring_.record(pos), ring_.generation(), pos)) {
+      auto hit = decode_record(ring_.record(pos), ring_.generation(), pos);
+      if (hit && hit->kind == HitKind::error) {
+        if (recent_) recent_->count_error(hit->ts_ms);  // for the alerts only: not a view
+      } else if (hit) {
         if (enricher_) enricher_->enrich(*hit);
         const Presence presence = visits_.apply(*hit, closed_visits_);
         // Enrichment and the presence check were the User-Agent's and the
@@ -109,7 +114,10 @@ std::size_t DrainLoop::read_batch() {
         // them): do not copy them on.
         hit->user_agent = std::string();
         hit->address = ClientAddress{};
-        if (counted(presence)) batch.push_back(std::move(*hit));
+        if (counted(presence)) {
+          if (recent_ && hit->kind == HitKind::view) recent_->count_view(hit->ts_ms, is_person_view(*hit));
+          batch.push_back(std::move(*hit));
+        }
       } else {
         stats_.corrupt.fetch_add(1, std::memory_order_relaxed);
       }

@@ -26,6 +26,7 @@ namespace onlooker {
 
 class Metrics;
 class AlertHistoryQueue;
+class RecentCounts;
 
 struct DrainSettings {
   std::size_t max_batch = 4096;
@@ -104,6 +105,9 @@ class DrainLoop {
   // Before run(): each step also stores the alerts `queue` holds (the
   // alerts table); nullptr: none.
   void store_alerts_from(AlertHistoryQueue* queue) { alerts_ = queue; }
+  // Before run(): views and error records are also counted into `counts`
+  // (the alert measures); nullptr: none. Error records go nowhere else.
+  void count_recent_into(RecentCounts* counts) { recent_ = counts; }
 
   const DrainStats& stats() const { return stats_; }
   // Registers the drain's and the ring's counters for /metrics (read on
@@ -132,6 +136,7 @@ class DrainLoop {
   DrainSettings settings_;
   Enricher* enricher_;
   AlertHistoryQueue* alerts_ = nullptr;
+  RecentCounts* recent_ = nullptr;
   DrainStats stats_;
   VisitTracker visits_;
   std::vector<Visit> closed_visits_;  // closed, not yet committed

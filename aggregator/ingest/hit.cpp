@@ -9,6 +9,7 @@ std::string_view to_string(HitKind kind) {
     case HitKind::leave: return "leave";
     case HitKind::hide: return "hide";
     case HitKind::show: return "show";
+    case HitKind::error: return "error";
   }
   return "unknown";
 }

@@ -1,6 +1,8 @@
 // One decoded ring record: a page view, heartbeat, leave, or a tab going to
 // the background (hide) or coming back (show), as onlookerd handles it from
-// the drain loop onwards.
+// the drain loop onwards. An error (a tracked page answered >= 500) goes no
+// further than the drain loop, which counts it for the status5xx_share alerts
+// (alerts/recent_counts.h): it is not a view.
 #pragma once
 
 #include <array>
@@ -10,8 +12,8 @@
 
 namespace onlooker {
 
-// The values are the ring's (onlooker_kind); 4 is reserved for errors.
-enum class HitKind : std::uint8_t { view = 1, beat = 2, leave = 3, hide = 5, show = 6 };
+// The values are the ring's (onlooker_kind).
+enum class HitKind : std::uint8_t { view = 1, beat = 2, leave = 3, error = 4, hide = 5, show = 6 };
 
 std::string_view to_string(HitKind kind);
 // The kind named as to_string() names it; false for anything else.

@@ -13,6 +13,7 @@ bool known_kind(std::uint8_t kind) {
     case ONLOOKER_KIND_VIEW:
     case ONLOOKER_KIND_BEAT:
     case ONLOOKER_KIND_LEAVE:
+    case ONLOOKER_KIND_ERROR:
     case ONLOOKER_KIND_HIDE:
     case ONLOOKER_KIND_SHOW: return true;
     default: return false;

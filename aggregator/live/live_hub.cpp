@@ -2,6 +2,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include <cmath>
 #include <set>
 #include <tuple>
 
@@ -11,6 +12,8 @@
 #include "alert_notice.h"
 #include "log.h"
 #include "metrics.h"
+#include "recent_counts.h"
+#include "view_baseline.h"
 #include "viewers_table.h"
 
 namespace onlooker {
@@ -167,7 +170,17 @@ void LiveHub::schedule_viewers() {
 void LiveHub::evaluate_alerts(std::int64_t now_ms) {
   std::vector<PageCount> pages;  // only when a rule asks for a page
   bool pages_read = false;
-  const auto events = alerts_->step(now_ms, [&](const AlertRule& rule) -> double {
+  const MinuteTotals minute = recent_ ? recent_->last_minute(now_ms) : MinuteTotals{};
+  const auto events = alerts_->step(now_ms, [&](const AlertRule& rule) -> AlertReading {
+    if (rule.measure == AlertRule::Measure::status5xx_share) return minute.error_percent();
+    if (rule.measure == AlertRule::Measure::views_per_minute) {
+      const auto views = static_cast<double>(minute.person_views);
+      if (!rule.of_baseline) return views;
+      const auto baseline = baseline_ ? baseline_->current() : std::nullopt;
+      if (baseline) return {views, rule.threshold * *baseline};
+      // No baseline yet: the condition holds neither way.
+      return {views, rule.op == AlertRule::Op::above ? HUGE_VAL : -HUGE_VAL};
+    }
     if (rule.path.empty()) return static_cast<double>(live_.people(rule.host));
     if (!pages_read) pages = live_.page_counts();
     pages_read = true;

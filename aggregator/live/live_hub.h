@@ -29,6 +29,8 @@ class Metrics;
 class ViewersTable;
 class AlertEvaluator;
 class AlertSink;
+class RecentCounts;
+class ViewBaselineFeed;
 
 struct LiveSettings {
   std::chrono::seconds active_window{300};
@@ -60,6 +62,13 @@ class LiveHub final : public HitFeed {
   // Also gives each fired and cleared alert to `sink` (webhooks, history),
   // on the I/O thread. Before start().
   void add_alert_sink(AlertSink* sink) { alert_sinks_.push_back(sink); }
+  // What views_per_minute and status5xx_share rules read (the drain loop
+  // counts into `counts`); `baseline` may be null (no `x baseline` rule).
+  // Before start(); without them those rules read 0.
+  void set_alert_counts(const RecentCounts* counts, const ViewBaselineFeed* baseline) {
+    recent_ = counts;
+    baseline_ = baseline;
+  }
 
   void start();
   void stop();
@@ -117,6 +126,8 @@ class LiveHub final : public HitFeed {
   ViewersTable* viewers_ = nullptr;
   AlertEvaluator* alerts_ = nullptr;
   std::vector<AlertSink*> alert_sinks_;
+  const RecentCounts* recent_ = nullptr;
+  const ViewBaselineFeed* baseline_ = nullptr;
   // Active people per second for the last 30 minutes; key "" is all hosts.
   // A host's series goes when nobody has been on it for the whole series.
   struct HostSeries {

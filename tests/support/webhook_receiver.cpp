@@ -7,6 +7,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <openssl/ssl.h>
+
 #include <algorithm>
 #include <cctype>
 #include <stdexcept>
@@ -25,7 +27,18 @@ std::string lower(std::string text) {
 
 }  // namespace
 
-WebhookReceiver::WebhookReceiver(unsigned short port, int status) : status_(status) {
+WebhookReceiver::WebhookReceiver(unsigned short port, int status, std::optional<ReceiverTls> tls)
+    : status_(status) {
+  if (tls) {
+    SSL_CTX* context = SSL_CTX_new(TLS_server_method());
+    if (context == nullptr ||
+        SSL_CTX_use_certificate_chain_file(context, tls->certificate_file.c_str()) != 1 ||
+        SSL_CTX_use_PrivateKey_file(context, tls->key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
+      SSL_CTX_free(context);
+      throw std::runtime_error("webhook receiver: cannot load " + tls->certificate_file);
+    }
+    tls_context_ = context;
+  }
   listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   const int yes = 1;
   ::setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
@@ -51,10 +64,12 @@ WebhookReceiver::~WebhookReceiver() {
   ::close(listener_);
   ::close(stop_pipe_[0]);
   ::close(stop_pipe_[1]);
+  SSL_CTX_free(static_cast<SSL_CTX*>(tls_context_));
 }
 
 std::string WebhookReceiver::url(const std::string& target) const {
-  return "http://127.0.0.1:" + std::to_string(port_) + target;
+  return (tls_context_ ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port_) +
+         target;
 }
 
 std::vector<ReceivedPost> WebhookReceiver::posts() const {
@@ -83,13 +98,33 @@ void WebhookReceiver::serve() {
 void WebhookReceiver::answer(int connection) {
   timeval timeout{5, 0};
   ::setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  SSL* tls = nullptr;
+  if (tls_context_) {
+    tls = SSL_new(static_cast<SSL_CTX*>(tls_context_));
+    SSL_set_fd(tls, connection);
+    if (SSL_accept(tls) != 1) {
+      ++failed_handshakes_;
+      SSL_free(tls);
+      return;
+    }
+  }
+  struct Closer {
+    SSL* tls;
+    ~Closer() {
+      if (tls) SSL_shutdown(tls);
+      SSL_free(tls);
+    }
+  } closer{tls};
+  auto receive = [&](char* buffer, std::size_t size) -> ssize_t {
+    return tls ? SSL_read(tls, buffer, static_cast<int>(size)) : ::read(connection, buffer, size);
+  };
   std::string received;
   std::size_t head_end = std::string::npos;
   std::size_t body_length = 0;
   char buffer[4096];
   for (;;) {
     if (head_end != std::string::npos && received.size() >= head_end + 4 + body_length) break;
-    const ssize_t got = ::read(connection, buffer, sizeof buffer);
+    const ssize_t got = receive(buffer, sizeof buffer);
     if (got <= 0) return;
     received.append(buffer, static_cast<std::size_t>(got));
     if (head_end == std::string::npos && (head_end = received.find("\r\n\r\n")) != std::string::npos) {
@@ -116,7 +151,11 @@ void WebhookReceiver::answer(int connection) {
   }
   const std::string reply = "HTTP/1.1 " + std::to_string(status_.load()) +
                             " Answer\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-  [[maybe_unused]] const auto written = ::write(connection, reply.data(), reply.size());
+  if (tls) {
+    SSL_write(tls, reply.data(), static_cast<int>(reply.size()));
+  } else {
+    [[maybe_unused]] const auto written = ::write(connection, reply.data(), reply.size());
+  }
 }
 
 }  // namespace onlooker::test

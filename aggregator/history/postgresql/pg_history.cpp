@@ -169,6 +169,12 @@ std::size_t PgHistory::delete_before(std::int64_t cutoff_ms, std::size_t limit,
       const auto result = db.query(sql, params);
       deleted += static_cast<std::size_t>(std::stoull(PQcmdTuples(result.get())));
     }
+    // Alerts are no one site's: they follow --retention-days, the policy of
+    // the call that names no site (only the sites it excepts).
+    if (hosts.only.empty()) {
+      const auto result = db.query(std::string(pg_sql::delete_alerts), {params[0], params[1]});
+      deleted += static_cast<std::size_t>(std::stoull(PQcmdTuples(result.get())));
+    }
     transaction.commit();
     return deleted;
   });

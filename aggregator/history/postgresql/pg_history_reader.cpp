@@ -1,5 +1,6 @@
 #include "pg_history_reader.h"
 
+#include "person_view.h"
 #include "pg_sql.h"
 
 namespace onlooker {
@@ -29,6 +30,23 @@ std::vector<AlertRow> PgHistoryReader::alerts(std::int64_t from_ms, std::int64_t
       rows.push_back({text(0), text(1), std::stod(text(2)), text(3), std::stoll(text(4)), text(5)});
     }
     return rows;
+  });
+}
+
+std::int64_t PgHistoryReader::person_views(std::int64_t from_ms, std::int64_t to_ms) {
+  return with_connection([&](pg::Connection& db) -> std::int64_t {
+    const auto result = db.query("SELECT count(*) FROM hits WHERE ts >= $1::bigint AND ts < "
+                                 "$2::bigint AND " + std::string(person_view_sql),
+                                 {std::to_string(from_ms), std::to_string(to_ms)});
+    return std::stoll(PQgetvalue(result.get(), 0, 0));
+  });
+}
+
+std::optional<std::int64_t> PgHistoryReader::first_hit_ms() {
+  return with_connection([&](pg::Connection& db) -> std::optional<std::int64_t> {
+    const auto result = db.query("SELECT min(ts) FROM hits");
+    if (PQgetisnull(result.get(), 0, 0)) return std::nullopt;
+    return std::stoll(PQgetvalue(result.get(), 0, 0));
   });
 }
 

@@ -15,6 +15,8 @@ class PgHistoryReader : public HistoryReader {
   explicit PgHistoryReader(std::string conninfo) : conninfo_(std::move(conninfo)) {}
   HistoryReport report(const HistoryRequest& request) override;
   std::vector<AlertRow> alerts(std::int64_t from_ms, std::int64_t to_ms) override;
+  std::int64_t person_views(std::int64_t from_ms, std::int64_t to_ms) override;
+  std::optional<std::int64_t> first_hit_ms() override;
 
  private:
   // Runs `work` on the connection (opened on first use); drops it when it

@@ -200,6 +200,9 @@ inline constexpr std::string_view delete_statements[] = {
     "(SELECT ctid FROM visit_rollups WHERE start <= $1::bigint - 86400000 LIMIT $2)",
 };
 
+inline constexpr std::string_view delete_alerts =
+    "DELETE FROM alerts WHERE ctid IN (SELECT ctid FROM alerts WHERE time_ms < $1::bigint LIMIT $2)";
+
 // $1 from, $2 to, $3 host ('' for all), $4 span, $5 dimension.
 inline constexpr std::string_view report_where =
     " FROM rollups WHERE span = $4 AND dimension = $5 AND start >= $1::bigint AND start < $2::bigint"

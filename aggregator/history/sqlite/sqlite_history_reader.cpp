@@ -1,5 +1,7 @@
 #include "sqlite_history_reader.h"
 
+#include "person_view.h"
+
 namespace onlooker {
 
 sqlite::Database& SqliteHistoryReader::db() {
@@ -64,6 +66,20 @@ std::vector<AlertRow> SqliteHistoryReader::alerts(std::int64_t from_ms, std::int
                     query.column_text(3), query.column_int(4), query.column_text(5)});
   }
   return rows;
+}
+
+std::int64_t SqliteHistoryReader::person_views(std::int64_t from_ms, std::int64_t to_ms) {
+  sqlite::Statement query(db(), "SELECT count(*) FROM hits WHERE ts >= ?1 AND ts < ?2 AND " +
+                                    std::string(person_view_sql));
+  query.bind(1, from_ms);
+  query.bind(2, to_ms);
+  return query.step() ? query.column_int(0) : 0;
+}
+
+std::optional<std::int64_t> SqliteHistoryReader::first_hit_ms() {
+  sqlite::Statement query(db(), "SELECT min(ts) FROM hits");
+  if (!query.step() || query.column_is_null(0)) return std::nullopt;
+  return query.column_int(0);
 }
 
 }  // namespace onlooker

@@ -16,6 +16,8 @@ class SqliteHistoryReader final : public HistoryReader {
   // Throws sqlite::SqliteError when the database fails.
   HistoryReport report(const HistoryRequest& request) override;
   std::vector<AlertRow> alerts(std::int64_t from_ms, std::int64_t to_ms) override;
+  std::int64_t person_views(std::int64_t from_ms, std::int64_t to_ms) override;
+  std::optional<std::int64_t> first_hit_ms() override;
 
  private:
   sqlite::Database& db();

@@ -45,6 +45,14 @@ std::size_t run(sqlite::Statement& statement, SqliteStatements& statements,
 std::size_t delete_rows_before(SqliteStatements& statements, std::int64_t cutoff_ms,
                                std::size_t limit, const HostFilter& hosts) {
   std::size_t deleted = 0;
+  // Alerts are no one site's: they follow --retention-days, the policy of
+  // the call that names no site (only the sites it excepts).
+  if (hosts.only.empty()) {
+    sqlite::Statement alerts(statements.db,
+                             "DELETE FROM alerts WHERE rowid IN (SELECT rowid FROM alerts WHERE "
+                             "time_ms < ?1 LIMIT ?2)");
+    deleted += run(alerts, statements, cutoff_ms, limit, HostFilter{});
+  }
   if (hosts.everything()) {
     for (sqlite::Statement* statement :
          {&statements.delete_hits, &statements.delete_visits, &statements.delete_rollups,
