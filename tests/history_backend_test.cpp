@@ -6,7 +6,10 @@
 
 #include <chrono>
 #include <memory>
+#include <random>
+#include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "history_reader.h"
@@ -130,6 +133,60 @@ TYPED_TEST(HistoryBackend, StoresTheVisibleTimeOfLeavesAndHidesOnly) {
   EXPECT_EQ(this->backend.query_int("SELECT visible_ms FROM hits WHERE kind = 'hide'"), 5123);
   EXPECT_EQ(this->backend.query_int("SELECT visible_ms FROM hits WHERE kind = 'leave'"), 7000);
   EXPECT_EQ(this->backend.query_int("SELECT count(*) FROM hits WHERE kind = 'show'"), 1);
+}
+
+// Visit duration, pages, engaged time and bounces in /api/history come from
+// visit_rollups: they must equal a GROUP BY over the visits stored, for any
+// range of days and site, and each visit's bounce must follow the rule.
+TYPED_TEST(HistoryBackend, VisitEngagementEqualsAGroupByOverTheVisitsStored) {
+  auto sink = this->backend.sink();
+  std::mt19937 random(18);
+  std::uint64_t position = 1;
+  for (int batch = 0; batch < 12; ++batch) {
+    std::vector<Visit> visits;
+    for (int n = 0; n < 40; ++n) {
+      Visit visit;
+      visit.visitor = std::to_string(random() % 1000);
+      visit.host = random() % 3 ? "a.example" : "b.example";
+      visit.start_ms = midnight + static_cast<std::int64_t>(random() % (10 * day_ms));
+      visit.last_seen_ms = visit.start_ms + static_cast<std::int64_t>(random() % 900'000);
+      visit.pages = 1 + static_cast<std::int64_t>(random() % 3 ? 0 : random() % 6);
+      visit.entry_page = visit.exit_page = "/";
+      visit.engaged_ms = static_cast<std::int64_t>(random() % 20'000);  // around the 10 s rule
+      visit.engaged_estimated = random() % 4 == 0;
+      visits.push_back(visit);
+    }
+    sink->commit({{}, visits, {1, position++}});
+  }
+  auto reader = this->backend.reader();
+  auto& stored = this->backend;
+  ASSERT_GT(stored.query_int("SELECT count(*) FROM visits WHERE bounce = 1"), 20);
+  EXPECT_EQ(stored.query_int("SELECT count(*) FROM visits WHERE bounce <> CASE WHEN pages = 1 AND "
+                             "engaged_ms < 10000 THEN 1 ELSE 0 END"),
+            0);
+  EXPECT_EQ(stored.query_int("SELECT count(*) FROM visits WHERE engaged_estimated = 1"),
+            stored.query_int("SELECT count(*) FROM visits") -
+                stored.query_int("SELECT count(*) FROM visits WHERE engaged_estimated = 0"));
+  for (const auto& [first_day, days, host] :
+       {std::tuple{0, 10, ""}, std::tuple{2, 3, ""}, std::tuple{1, 7, "b.example"},
+        std::tuple{9, 1, "a.example"}}) {
+    const HistoryRequest range{midnight + first_day * day_ms, midnight + (first_day + days) * day_ms,
+                               host, RollupSpan::day};
+    const std::string where = " FROM visits WHERE start >= " + std::to_string(range.from_ms) +
+                              " AND start < " + std::to_string(range.to_ms) +
+                              (*host ? " AND host = '" + std::string(host) + "'" : "");
+    HistoryReport::Visits expected;
+    expected.visits = stored.query_int("SELECT count(*)" + where);
+    expected.duration_ms = stored.query_int("SELECT coalesce(sum(\"end\" - start), 0)" + where);
+    expected.pages = stored.query_int("SELECT coalesce(sum(pages), 0)" + where);
+    expected.engaged_visits = stored.query_int("SELECT count(engaged_ms)" + where);
+    expected.engaged_pages =
+        stored.query_int("SELECT coalesce(sum(pages), 0)" + where + " AND engaged_ms IS NOT NULL");
+    expected.engaged_ms = stored.query_int("SELECT coalesce(sum(engaged_ms), 0)" + where);
+    expected.bounces = stored.query_int("SELECT count(*)" + where + " AND bounce = 1");
+    ASSERT_GT(expected.visits, 0);
+    EXPECT_EQ(reader->report(range).visits, expected) << first_day << "+" << days << " " << host;
+  }
 }
 
 TYPED_TEST(HistoryBackend, ReportsCountPeoplesViewsPerBucketPageAndCountry) {

@@ -197,7 +197,9 @@ TEST(HistoryRollups, AreBuiltOnceFromTheHitsOfAnOlderDatabase) {
   {
     // Back to schema 2 as an older onlookerd left it: hits, no rollups.
     sqlite::Database db(dir.file("db"));
-    db.exec("ALTER TABLE hits DROP COLUMN visible_ms; DROP TABLE rollups; DROP TABLE visit_rollups; DROP TABLE rollup_cursor; "
+    db.exec("ALTER TABLE hits DROP COLUMN visible_ms; ALTER TABLE visits DROP COLUMN engaged_ms; "
+            "ALTER TABLE visits DROP COLUMN engaged_estimated; ALTER TABLE visits DROP COLUMN bounce; "
+            "DROP TABLE rollups; DROP TABLE visit_rollups; DROP TABLE rollup_cursor; "
             "DROP VIEW hourly_views; DROP VIEW daily_pages; DROP TABLE alerts; "
             "PRAGMA user_version = 2");
   }
@@ -227,6 +229,7 @@ TEST(HistoryRollups, VisitRollupsEqualAGroupByOverEveryVisitStored) {
                         start, start + static_cast<std::int64_t>(random() % 600'000),
                         static_cast<std::int64_t>(1 + random() % 5), "/in" + std::to_string(n),
                         "/out", n % 3 ? "GB" : "", n % 4 ? "mobile" : ""});
+      visits.back().engaged_ms = static_cast<std::int64_t>(random() % 20'000);  // bounce or not
     }
     stored += visits.size();
     history.commit({{}, visits, {1, static_cast<std::uint64_t>(batch + 1)}});
@@ -237,14 +240,17 @@ TEST(HistoryRollups, VisitRollupsEqualAGroupByOverEveryVisitStored) {
                          "exit_page <> '/out' OR end < start OR pages < 1"),
             0);
   const auto rollups = rows(
-      db, "SELECT start, host, visits, duration_ms, pages FROM visit_rollups ORDER BY start, host",
-      5);
+      db,
+      "SELECT start, host, visits, duration_ms, pages, engaged_visits, engaged_pages, engaged_ms, "
+      "bounces FROM visit_rollups ORDER BY start, host",
+      9);
   ASSERT_EQ(rollups.size(), 6u);
   EXPECT_EQ(rollups, rows(db,
                           "SELECT start / 86400000 * 86400000 AS day, host, count(*), "
-                          "sum(end - start), sum(pages) FROM visits GROUP BY day, host "
+                          "sum(end - start), sum(pages), count(engaged_ms), sum(pages), "
+                          "sum(engaged_ms), sum(bounce) FROM visits GROUP BY day, host "
                           "ORDER BY day, host",
-                          5));
+                          9));
 }
 
 TEST(HistoryRollups, RetentionDeletesWholeBucketsOlderThanTheCutoff) {

@@ -39,7 +39,26 @@ struct HistoryReport {
   std::vector<Point> series;      // one point per bucket with views, in time order
   std::vector<Entry> pages;       // the top pages, most viewed first
   std::vector<Entry> countries;   // the top countries (located views only)
+  // The visits begun on the UTC days the range touches (visit_rollups are
+  // per day), summed; the engaged_ ones over the visits that have an
+  // engaged time (those stored by an older onlookerd have none).
+  struct Visits {
+    std::int64_t visits = 0;
+    std::int64_t duration_ms = 0;
+    std::int64_t pages = 0;
+    std::int64_t engaged_visits = 0;
+    std::int64_t engaged_pages = 0;
+    std::int64_t engaged_ms = 0;
+    std::int64_t bounces = 0;
+    friend bool operator==(const Visits&, const Visits&) = default;
+  } visits;
 };
+
+// The sums, as SELECT columns over visit_rollups (the same on both backends).
+inline constexpr const char* visit_sums_sql =
+    "SELECT count(*), coalesce(sum(visits), 0), coalesce(sum(duration_ms), 0), "
+    "coalesce(sum(pages), 0), coalesce(sum(engaged_visits), 0), coalesce(sum(engaged_pages), 0), "
+    "coalesce(sum(engaged_ms), 0), coalesce(sum(bounces), 0) FROM visit_rollups ";
 
 class HistoryReader {
  public:

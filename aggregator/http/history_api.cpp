@@ -87,6 +87,19 @@ std::string history_json(const HistoryRequest& request, const HistoryReport& rep
                                 {"views", country.views},
                                 {"visitors", country.visitors}});
   }
+  // Averages over the visits (by UTC day, history_reader.h); null when no
+  // visit has the figure. Bounce: one page, under 10 s engaged.
+  const auto& visits = report.visits;
+  auto ratio = [](double part, std::int64_t whole) {
+    return whole == 0 ? Json() : Json(part / static_cast<double>(whole));
+  };
+  out["visits"] = {
+      {"visits", visits.visits},
+      {"avg_duration_seconds", ratio(visits.duration_ms / 1000.0, visits.visits)},
+      {"avg_pages", ratio(static_cast<double>(visits.pages), visits.visits)},
+      {"bounce_rate", ratio(static_cast<double>(visits.bounces), visits.engaged_visits)},
+      {"engaged_seconds_per_page", ratio(visits.engaged_ms / 1000.0, visits.engaged_pages)},
+  };
   return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

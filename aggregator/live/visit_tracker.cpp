@@ -56,6 +56,12 @@ Presence VisitTracker::judge(Hit& hit, bool replay, std::vector<Visit>& closed) 
       }
     }
     cap_visible_time(*visit, hit);
+    // Replayed hits belong to a visit row already written (as pages do).
+    if (!replay) {
+      if (hit.kind == HitKind::leave) visit->engagement.left(hit.visible_ms);
+      else if (hit.kind == HitKind::hide) visit->engagement.hidden(hit.visible_ms);
+      else visit->engagement.heard();
+    }
     if (hit.kind == HitKind::leave) {
       leave(key, *visit, hit);
     } else if (hit.kind == HitKind::hide) {
@@ -96,7 +102,12 @@ Presence VisitTracker::judge(Hit& hit, bool replay, std::vector<Visit>& closed) 
     visit->row.start_ms = hit.ts_ms;
     if (!hit.path.empty()) visit->row.entry_page = hit.path;
   }
-  if (!replay) ++visit->row.pages;
+  if (!replay) {
+    if (visit->row.pages > 0) {
+      visit->engagement.viewed_after(hit.ts_ms - visit->last_view_ms, settings_.estimate_cap_ms);
+    }
+    ++visit->row.pages;
+  }
   visit->last_view_ms = std::max(visit->last_view_ms, hit.ts_ms);
   refresh(*visit, hit);
   return Presence::counted;
@@ -142,6 +153,8 @@ void VisitTracker::leave(const VisitorKey& key, OpenVisit& visit, Hit& hit) {
 void VisitTracker::close(const VisitorKey&, OpenVisit& visit, std::vector<Visit>& closed) {
   uncount(visit.address_key);
   visit.row.last_seen_ms = std::max(visit.row.last_seen_ms, visit.last_seen_ms);
+  visit.row.engaged_ms = visit.engagement.engaged_ms();
+  visit.row.engaged_estimated = visit.engagement.estimated();
   // A visit replayed at start with no page view since was written when
   // onlookerd stopped; and a visit with no page view is no visit.
   if (visit.row.pages > 0) closed.push_back(std::move(visit.row));

@@ -29,6 +29,7 @@
 #include "hit.h"
 #include "keyed_hash.h"
 #include "tab_set.h"
+#include "visit_engagement.h"
 #include "visitor_index.h"
 
 namespace onlooker {
@@ -43,6 +44,11 @@ struct Visit {
   std::string exit_page;
   std::string country;
   std::string device;
+  // The pages' engaged time (visit_engagement.h); estimated when none of
+  // the visit's pages had beacon.js.
+  std::int64_t engaged_ms = 0;
+  bool engaged_estimated = false;
+  bool bounce() const { return is_bounce(pages, engaged_ms); }
 };
 
 // What the tracker made of one hit.
@@ -62,6 +68,9 @@ struct PresenceSettings {
   // What a visible time may exceed the wall time by: the tab's first beat
   // is stamped by nginx a network trip after beacon.js began to count.
   std::int64_t visible_slack_ms = 2'000;
+  // The most a page view without beacon.js adds to an estimated engaged
+  // time (its time to the visitor's next view).
+  std::int64_t estimate_cap_ms = 180'000;
 };
 
 class VisitTracker {
@@ -106,6 +115,7 @@ class VisitTracker {
     std::int64_t leaving_since_ms = 0;  // the last tab left then; 0: present
     bool restored = false;
     TabSet tabs;
+    VisitEngagement engagement;
   };
   struct Fingerprint {
     std::uint64_t address_key = 0;

@@ -16,6 +16,22 @@ const dayLabel = new Intl.DateTimeFormat(undefined, { month: "short", day: "nume
 const hourLabel = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "2-digit",
                                                       minute: "2-digit", timeZone: "UTC" });
 
+// Visits begun on the range's UTC days: their count, average length and
+// pages, bounce rate (one page, under 10 s engaged) and engaged time per page.
+const seconds = (value) => (value == null ? "–" : value < 60 ? `${value.toFixed(1)} s`
+                                                             : `${Math.floor(value / 60)} min ${Math.round(value % 60)} s`);
+function renderVisits(visits) {
+  const figures = [
+    ["Visits", formatNumber(visits?.visits ?? 0)],
+    ["Average visit", seconds(visits?.avg_duration_seconds)],
+    ["Pages per visit", visits?.avg_pages == null ? "–" : visits.avg_pages.toFixed(1)],
+    ["Bounce rate", visits?.bounce_rate == null ? "–" : `${Math.round(visits.bounce_rate * 100)} %`],
+    ["Engaged time per page", seconds(visits?.engaged_seconds_per_page)],
+  ];
+  $("history-visits").replaceChildren(...figures.map(([name, value]) =>
+    el("div", {}, el("dt", {}, name), el("dd", { "data-figure": name }, value))));
+}
+
 export class HistoryView {
   constructor() {
     this.host = "";
@@ -128,6 +144,7 @@ export class HistoryView {
          el("td", { className: "n" }, formatNumber(b.visitors)))));
     fillTable($("history-pages"), history.pages, (p) => displayPath(p.path), "No page views in this range");
     fillTable($("history-countries"), history.countries, (c) => c.name || c.code, "No located views in this range");
+    renderVisits(history.visits);
   }
 
   drawChart(buckets, label, range, totalViews, bucket) {

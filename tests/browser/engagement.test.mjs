@@ -1,6 +1,6 @@
 // Engagement in real Chromium (issue 18): a person whose tab goes to the
 // background turns from reading to idle at once, and back when it returns,
-// while they stay on the site. The tab's visibility is faked in the page
+// while they stay on the site; a page's engaged time is its visible time. The tab's visibility is faked in the page
 // (headless Chromium keeps every tab visible) and beacon.js hears the same
 // visibilitychange event a real switch of tabs fires.
 import { after, before, test } from "node:test";
@@ -38,6 +38,28 @@ function setVisibility(tab, state) {
     document.dispatchEvent(new Event("visibilitychange"));
   }, state);
 }
+
+// First in this file: the visit it makes is then the only one in history.
+test("engaged time of a page viewed ~5 s visible then 5 s hidden is 5 s +- 1 s", async () => {
+  const context = await browser.newContext();
+  const tab = await context.newPage();
+  await tab.goto(stack.siteUrl + "/a.html");
+  await eventually("one person reading", async () => (await count()).reading === 1);
+  await tab.waitForTimeout(5000);
+  await setVisibility(tab, "hidden");
+  await tab.waitForTimeout(5000);
+  await tab.close({ runBeforeUnload: true });  // the leave tells the visible time
+  let visits;
+  await eventually("the visit in history", async () => {
+    visits = JSON.parse((await request(stack.apiPort, "/api/history")).body).visits;
+    return visits.visits === 1;
+  }, { timeout: 10000, interval: 200 });
+  assert.ok(Math.abs(visits.engaged_seconds_per_page - 5) <= 1, JSON.stringify(visits));
+  assert.ok(visits.avg_duration_seconds >= 9, JSON.stringify(visits));  // hidden time is no engagement
+  assert.equal(visits.avg_pages, 1);
+  assert.equal(visits.bounce_rate, 1, "one page, under 10 s engaged");
+  await context.close();
+});
 
 test("a hidden tab turns its person from reading to idle within 2 s, and back", async () => {
   const context = await browser.newContext();

@@ -101,6 +101,9 @@ std::string visits_copy_data(std::span<const Visit> visits) {
     pg::append_copy_field(data, visit.exit_page, false);
     pg::append_copy_field(data, visit.country, true);
     pg::append_copy_field(data, visit.device, true);
+    pg::append_copy_field(data, std::to_string(visit.engaged_ms), false);
+    pg::append_copy_field(data, visit.engaged_estimated ? "1" : "0", false);
+    pg::append_copy_field(data, visit.bounce() ? "1" : "0", false);
     data += '\n';
   }
   return data;

@@ -83,6 +83,14 @@ HistoryReport PgHistoryReader::read(pg::Connection& db, const HistoryRequest& re
                                           " AND value <> '' GROUP BY value "
                                           "ORDER BY total DESC, value COLLATE \"C\"" + limit,
                                       params(RollupDimension::country)));
+  const auto visits = db.query(std::string(visit_sums_sql) +
+                                   "WHERE start >= $1::bigint / 86400000 * 86400000 "
+                                   "AND start < $2::bigint AND ($3 = '' OR host = $3)",
+                               {std::to_string(request.from_ms), std::to_string(request.to_ms),
+                                request.host});
+  report.visits = {number(visits, 0, 1), number(visits, 0, 2), number(visits, 0, 3),
+                   number(visits, 0, 4), number(visits, 0, 5), number(visits, 0, 6),
+                   number(visits, 0, 7)};
   return report;
 }
 

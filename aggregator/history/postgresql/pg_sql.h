@@ -69,6 +69,12 @@ CREATE TABLE IF NOT EXISTS visits (
   device     text
 );
 CREATE INDEX IF NOT EXISTS visits_start ON visits (start);
+-- Engagement (issue 18), added in place as hits.visible_ms is: the pages'
+-- engaged ms (estimated = 1: from the time between views, no beacon.js) and
+-- the bounce rule (one page, under 10 s engaged); NULL for older rows.
+ALTER TABLE visits ADD COLUMN IF NOT EXISTS engaged_ms bigint,
+                   ADD COLUMN IF NOT EXISTS engaged_estimated integer,
+                   ADD COLUMN IF NOT EXISTS bounce integer;
 CREATE TABLE IF NOT EXISTS rollups (
   span      text   NOT NULL,
   start     bigint NOT NULL,
@@ -97,6 +103,12 @@ CREATE TABLE IF NOT EXISTS visit_rollups (
   pages       bigint NOT NULL,
   PRIMARY KEY (start, host)
 );
+-- Over the visits that have an engaged time (an older onlookerd's insert
+-- names five columns: these stay 0 for its visits).
+ALTER TABLE visit_rollups ADD COLUMN IF NOT EXISTS engaged_visits bigint NOT NULL DEFAULT 0,
+                          ADD COLUMN IF NOT EXISTS engaged_pages bigint NOT NULL DEFAULT 0,
+                          ADD COLUMN IF NOT EXISTS engaged_ms bigint NOT NULL DEFAULT 0,
+                          ADD COLUMN IF NOT EXISTS bounces bigint NOT NULL DEFAULT 0;
 CREATE OR REPLACE VIEW hourly_views AS
   SELECT to_char(to_timestamp(start / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') AS hour,
          host, views, visitors
@@ -119,7 +131,10 @@ CREATE OR REPLACE VIEW top_pages AS
    GROUP BY host, value ORDER BY views DESC;
 CREATE OR REPLACE VIEW daily_visits AS
   SELECT to_char(to_timestamp(start / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
-         host, visits, duration_ms / 1000.0 / visits AS avg_seconds, pages * 1.0 / visits AS avg_pages
+         host, visits, duration_ms / 1000.0 / visits AS avg_seconds, pages * 1.0 / visits AS avg_pages,
+         engaged_ms / 1000.0 / nullif(engaged_visits, 0) AS avg_engaged_seconds,
+         bounces * 1.0 / nullif(engaged_visits, 0) AS bounce_rate,
+         engaged_ms / 1000.0 / nullif(engaged_pages, 0) AS engaged_seconds_per_page
     FROM visit_rollups;
 )sql";
 
@@ -134,17 +149,24 @@ inline constexpr std::string_view copy_hits =
     "browser, os, bytes, request_ms, node, visible_ms) FROM STDIN";
 inline constexpr std::string_view copy_visits =
     "COPY batch_visits (visitor, host, start, \"end\", pages, entry_page, exit_page, country, "
-    "device) FROM STDIN";
+    "device, engaged_ms, engaged_estimated, bounce) FROM STDIN";
 
 inline constexpr std::string_view store_batch = R"sql(
 INSERT INTO hits SELECT * FROM batch_hits;
 INSERT INTO visits SELECT * FROM batch_visits;
-INSERT INTO visit_rollups
-  SELECT start / 86400000 * 86400000, host, count(*), sum("end" - start), sum(pages)
+INSERT INTO visit_rollups (start, host, visits, duration_ms, pages, engaged_visits,
+                           engaged_pages, engaged_ms, bounces)
+  SELECT start / 86400000 * 86400000, host, count(*), sum("end" - start), sum(pages),
+         count(engaged_ms), coalesce(sum(pages) FILTER (WHERE engaged_ms IS NOT NULL), 0),
+         coalesce(sum(engaged_ms), 0), coalesce(sum(bounce), 0)
     FROM batch_visits GROUP BY 1, host
   ON CONFLICT (start, host) DO UPDATE SET visits = visit_rollups.visits + excluded.visits,
     duration_ms = visit_rollups.duration_ms + excluded.duration_ms,
-    pages = visit_rollups.pages + excluded.pages;
+    pages = visit_rollups.pages + excluded.pages,
+    engaged_visits = visit_rollups.engaged_visits + excluded.engaged_visits,
+    engaged_pages = visit_rollups.engaged_pages + excluded.engaged_pages,
+    engaged_ms = visit_rollups.engaged_ms + excluded.engaged_ms,
+    bounces = visit_rollups.bounces + excluded.bounces;
 WITH expanded AS (
   SELECT s.span, d.dimension, b.ts / s.width * s.width AS start, b.host,
          CASE d.dimension WHEN 'all' THEN '' WHEN 'path' THEN b.path

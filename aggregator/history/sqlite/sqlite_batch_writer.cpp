@@ -50,6 +50,9 @@ void bind_visit(sqlite::Statement& insert, int first, const Visit& visit) {
   insert.bind_static(first + 6, visit.exit_page);
   bind_text_or_null(insert, first + 7, visit.country);
   bind_text_or_null(insert, first + 8, visit.device);
+  insert.bind(first + 9, visit.engaged_ms);
+  insert.bind(first + 10, std::int64_t{visit.engaged_estimated});
+  insert.bind(first + 11, std::int64_t{visit.bounce()});
 }
 
 // Inserts `count` rows: rows_per_insert at a time through `many`, the rest

@@ -51,6 +51,18 @@ HistoryReport SqliteHistoryReader::report(const HistoryRequest& request) {
                                         "ORDER BY total DESC, value" + limit);
   bind(countries, RollupDimension::country);
   report.countries = entries(countries);
+
+  sqlite::Statement visits(db(), std::string(visit_sums_sql) +
+                                     "WHERE start >= ?1 / 86400000 * 86400000 AND start < ?2 "
+                                     "AND (?3 = '' OR host = ?3)");
+  visits.bind(1, request.from_ms);
+  visits.bind(2, request.to_ms);
+  visits.bind(3, request.host);
+  if (visits.step()) {
+    report.visits = {visits.column_int(1), visits.column_int(2), visits.column_int(3),
+                     visits.column_int(4), visits.column_int(5), visits.column_int(6),
+                     visits.column_int(7)};
+  }
   return report;
 }
 

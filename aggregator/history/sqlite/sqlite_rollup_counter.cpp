@@ -177,6 +177,8 @@ void SqliteRollupCounter::count_visits(std::span<const Visit> visits) {
     std::int64_t visits = 0;
     std::int64_t duration_ms = 0;
     std::int64_t pages = 0;
+    std::int64_t engaged_ms = 0;  // every visit written now has its engaged time
+    std::int64_t bounces = 0;
   };
   std::map<std::pair<std::int64_t, std::string_view>, DaySums> days;
   for (const Visit& visit : visits) {
@@ -184,6 +186,8 @@ void SqliteRollupCounter::count_visits(std::span<const Visit> visits) {
     ++sums.visits;
     sums.duration_ms += visit.last_seen_ms - visit.start_ms;
     sums.pages += visit.pages;
+    sums.engaged_ms += visit.engaged_ms;
+    sums.bounces += visit.bounce() ? 1 : 0;
   }
   auto& rollup = statements_->upsert_visit_rollup;
   for (const auto& [day, sums] : days) {
@@ -192,6 +196,9 @@ void SqliteRollupCounter::count_visits(std::span<const Visit> visits) {
     rollup.bind(3, sums.visits);
     rollup.bind(4, sums.duration_ms);
     rollup.bind(5, sums.pages);
+    rollup.bind(6, sums.visits);  // engaged_visits
+    rollup.bind(7, sums.engaged_ms);
+    rollup.bind(8, sums.bounces);
     rollup.exec();
   }
 }

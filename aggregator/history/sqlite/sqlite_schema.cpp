@@ -152,9 +152,26 @@ constexpr std::array<const char*, sqlite_schema_version> migrations = {
     CREATE INDEX alerts_time ON alerts (time_ms);
     )sql",
     // Engagement (issue 18): how long the page was visible, as a leave or
-    // hide reports it (capped by onlookerd); NULL for other kinds.
+    // hide reports it (capped by onlookerd); NULL for other kinds. Each visit's
+    // engaged time and bounce (visit_engagement.h), NULL for visits stored
+    // before; the rollups sum them over the visits that have them.
     R"sql(
     ALTER TABLE hits ADD COLUMN visible_ms INTEGER;
+    ALTER TABLE visits ADD COLUMN engaged_ms INTEGER;
+    ALTER TABLE visits ADD COLUMN engaged_estimated INTEGER;  -- 1: no beacon.js, from the views
+    ALTER TABLE visits ADD COLUMN bounce INTEGER;             -- 1: one page, under 10 s engaged
+    ALTER TABLE visit_rollups ADD COLUMN engaged_visits INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE visit_rollups ADD COLUMN engaged_pages INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE visit_rollups ADD COLUMN engaged_ms INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE visit_rollups ADD COLUMN bounces INTEGER NOT NULL DEFAULT 0;
+    DROP VIEW daily_visits;
+    CREATE VIEW daily_visits AS
+      SELECT date(start / 1000, 'unixepoch') AS day, host, visits,
+             duration_ms / 1000.0 / visits AS avg_seconds, pages * 1.0 / visits AS avg_pages,
+             engaged_ms / 1000.0 / nullif(engaged_visits, 0) AS avg_engaged_seconds,
+             bounces * 1.0 / nullif(engaged_visits, 0) AS bounce_rate,
+             engaged_ms / 1000.0 / nullif(engaged_pages, 0) AS engaged_seconds_per_page
+        FROM visit_rollups;
     )sql",
 };
 

@@ -26,7 +26,8 @@ std::string insert_hits_sql(std::size_t rows) {
 
 std::string insert_visits_sql(std::size_t rows) {
   return insert_rows_sql(
-      "visits (visitor, host, start, end, pages, entry_page, exit_page, country, device)",
+      "visits (visitor, host, start, end, pages, entry_page, exit_page, country, device, "
+      "engaged_ms, engaged_estimated, bounce)",
       visit_columns, rows);
 }
 
@@ -48,10 +49,14 @@ SqliteStatements::SqliteStatements(sqlite::Database& db)
                     "views = views + excluded.views, visitors = visitors + excluded.visitors"),
       upsert_visit_rollup(
           db,
-          "INSERT INTO visit_rollups (start, host, visits, duration_ms, pages) "
-          "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET visits = visits + "
-          "excluded.visits, duration_ms = duration_ms + excluded.duration_ms, "
-          "pages = pages + excluded.pages"),
+          "INSERT INTO visit_rollups (start, host, visits, duration_ms, pages, engaged_visits, "
+          "engaged_pages, engaged_ms, bounces) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?5, ?7, ?8) "
+          "ON CONFLICT DO UPDATE SET "
+          "visits = visits + excluded.visits, duration_ms = duration_ms + excluded.duration_ms, "
+          "pages = pages + excluded.pages, engaged_visits = engaged_visits + "
+          "excluded.engaged_visits, engaged_pages = engaged_pages + excluded.engaged_pages, "
+          "engaged_ms = engaged_ms + excluded.engaged_ms, "
+          "bounces = bounces + excluded.bounces"),
       bucket_has_hits(db, "SELECT EXISTS (SELECT 1 FROM hits WHERE ts >= ?1 AND ts < ?2)"),
       select_uncounted(db,
                        "SELECT rowid, ts, kind, host, path, coalesce(country, ''), "

@@ -15,7 +15,7 @@ namespace onlooker {
 // share it.
 inline constexpr std::size_t rows_per_insert = 32;
 inline constexpr int hit_columns = 15;
-inline constexpr int visit_columns = 9;
+inline constexpr int visit_columns = 12;
 
 struct SqliteStatements {
   // The schema must be current (migrate_sqlite_schema).
