@@ -42,7 +42,7 @@ TEST(ClusterWire, HitsRoundTripWithEveryByteOfTheirTexts) {
 // CBOR by hand: nodes of either version must read each other's entries.
 std::string generic_cbor(const std::vector<Hit>& hits) {
   using Json = nlohmann::json;
-  auto bytes = [](const std::string& text) {
+  auto bytes = [](std::string_view text) {
     return Json::binary(std::vector<std::uint8_t>(text.begin(), text.end()));
   };
   Json out = Json::array();
@@ -52,13 +52,13 @@ std::string generic_cbor(const std::vector<Hit>& hits) {
                   {"v", Json::binary(std::vector<std::uint8_t>(hit.visitor.begin(), hit.visitor.end()))},
                   {"tab", hit.tab},
                   {"def", hit.deferred}};
-    const std::pair<const char*, const std::string*> texts[] = {
-        {"host", &hit.host},  {"path", &hit.path},        {"ref", &hit.referrer},
-        {"ua", &hit.user_agent}, {"cc", &hit.country_code}, {"cn", &hit.country_name},
-        {"city", &hit.city},  {"dev", &hit.device},       {"br", &hit.browser},
-        {"os", &hit.os}};
+    const std::pair<const char*, std::string_view> texts[] = {
+        {"host", hit.host},  {"path", hit.path},        {"ref", hit.referrer},
+        {"ua", hit.user_agent}, {"cc", hit.country_code}, {"cn", hit.country_name},
+        {"city", hit.city},  {"dev", hit.device},       {"br", hit.browser},
+        {"os", hit.os}};
     for (const auto& [key, text] : texts) {
-      if (!text->empty()) entry[key] = bytes(*text);
+      if (!text.empty()) entry[key] = bytes(text);
     }
     out.push_back(std::move(entry));
   }
@@ -75,6 +75,7 @@ TEST(ClusterWire, EntriesAreTheBytesTheGenericCborEncoderWrites) {
   const std::uint64_t tabs[] = {0, 24, 0xffff, 0x1'0000'0000, ~0ull};
   for (const std::size_t count : {0u, 1u, 23u, 24u, 300u}) {
     std::vector<Hit> hits(count);
+    std::vector<std::string> user_agents(count);  // a Hit only views its User-Agent
     for (std::size_t i = 0; i < count; ++i) {
       Hit& hit = hits[i];
       hit.ts_ms = times[i % std::size(times)];
@@ -82,13 +83,14 @@ TEST(ClusterWire, EntriesAreTheBytesTheGenericCborEncoderWrites) {
       hit.tab = tabs[i % std::size(tabs)];
       hit.deferred = i % 2 == 1;
       for (auto& byte : hit.visitor) byte = static_cast<std::uint8_t>(random());
-      std::string* texts[] = {&hit.host, &hit.path, &hit.referrer, &hit.user_agent,
+      std::string* texts[] = {&hit.host, &hit.path, &hit.referrer, &user_agents[i],
                               &hit.country_code, &hit.country_name, &hit.city,
                               &hit.device, &hit.browser, &hit.os};
       for (std::size_t t = 0; t < std::size(texts); ++t) {
         const std::size_t length = lengths[(i + t) % std::size(lengths)];
         for (std::size_t b = 0; b < length; ++b) *texts[t] += static_cast<char>(random());
       }
+      hit.user_agent = user_agents[i];
     }
     EXPECT_EQ(encode_live_hits(hits), generic_cbor(hits)) << count << " hits";
   }

@@ -73,11 +73,11 @@ std::string encode_live_hits(const std::vector<Hit>& hits) {
   out.reserve(hits.size() * 200);
   put_head(out, 4, hits.size());
   for (const Hit& hit : hits) {
-    const std::string* texts[] = {&hit.host, &hit.path, &hit.referrer, &hit.user_agent,
-                                  &hit.country_code, &hit.country_name, &hit.city,
-                                  &hit.device, &hit.browser, &hit.os};
+    const std::string_view texts[] = {hit.host, hit.path, hit.referrer, hit.user_agent,
+                                      hit.country_code, hit.country_name, hit.city,
+                                      hit.device, hit.browser, hit.os};
     std::size_t pairs = 5;  // ts, k, v, tab, def
-    for (const std::string* text : texts) pairs += text->empty() ? 0 : 1;
+    for (const std::string_view text : texts) pairs += text.empty() ? 0 : 1;
     put_head(out, 5, pairs);
     // In key order: br cc city cn def dev host k os path ref tab ts ua v.
     put_bytes(out, "br", hit.browser);
@@ -129,7 +129,10 @@ bool decode_live_hits(const std::string& text, std::vector<Hit>& hits) {
     if (const auto def = entry.find("def"); def != entry.end() && def->is_boolean()) {
       hit.deferred = def->get<bool>();
     }
-    std::string* texts[] = {&hit.host, &hit.path, &hit.referrer, &hit.user_agent,
+    // "ua" is checked and dropped: nothing downstream reads a User-Agent,
+    // and a hit holds none of its own (hit.h).
+    std::string ignored_user_agent;
+    std::string* texts[] = {&hit.host, &hit.path, &hit.referrer, &ignored_user_agent,
                             &hit.country_code, &hit.country_name, &hit.city,
                             &hit.device, &hit.browser, &hit.os};
     for (std::size_t i = 0; i < std::size(fields); ++i) {
