@@ -98,7 +98,8 @@ class Bench {
     test::TestRing ring(dir.file("ring"), ring_slots);
     RingReader reader(dir.file("ring"));
     std::unique_ptr<HistorySink> history;
-    if (variant == "postgresql") {
+    const bool on_postgres = variant == "postgresql";
+    if (on_postgres) {
       history = std::make_unique<PgHistory>(
           postgres_->create_database("cell_" + cell), "bench-node");
     } else {
@@ -136,14 +137,14 @@ class Bench {
         ++result.hits;
       }
       const double cpu_before = bench::process_cpu_seconds();
-      const double server_before = postgres_ ? server_cpu_seconds() : 0;
+      const double server_before = on_postgres ? server_cpu_seconds() : 0;
       const auto start = Clock::now();
       while (drain.step() > 0) {
       }
       if (link) wait_for_stream(stream, counted.batches);
       result.seconds += std::chrono::duration<double>(Clock::now() - start).count();
       result.process_cpu_seconds += bench::process_cpu_seconds() - cpu_before;
-      if (postgres_) result.server_cpu_seconds += server_cpu_seconds() - server_before;
+      if (on_postgres) result.server_cpu_seconds += server_cpu_seconds() - server_before;
     }
     if (link) link->stop();
     return result;
