@@ -57,7 +57,7 @@ test::TestRecord traffic_record(std::mt19937& random, std::uint64_t n, std::int6
                           .host = hit.host,
                           .path = leaves ? "" : hit.path,
                           .referrer = hit.referrer,
-                          .user_agent = hit.user_agent,
+                          .user_agent = std::string(hit.user_agent),
                           .visitor_number = visitor};
   std::memcpy(record.address.data(), hit.address.bytes.data(), 4);
   return record;

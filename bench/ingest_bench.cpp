@@ -77,7 +77,7 @@ void BM_DrainIntoLiveSet(benchmark::State& state) {
     for (;; ++n) {
       const Hit hit = make_hit(random, n % 100'000, 1'795'000'000'000 + n / 100);
       if (!ring.push({.ts_ms = static_cast<std::uint64_t>(hit.ts_ms), .host = hit.host,
-                      .path = hit.path, .referrer = hit.referrer, .user_agent = hit.user_agent,
+                      .path = hit.path, .referrer = hit.referrer, .user_agent = std::string(hit.user_agent),
                       .visitor_number = n % 100'000 + 1})) {
         break;
       }
@@ -137,6 +137,39 @@ void BM_DrainEnrichCommit(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(records));
 }
 BENCHMARK(BM_DrainEnrichCommit)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(8);
+
+// The same, enriched, in the shape a busy onlookerd drains: each wake reads
+// what nginx has written since (Arg: records a read), and a commit takes the
+// reads of a whole batch (4,096 records) together.
+void BM_DrainEnrichCommitInSmallReads(benchmark::State& state) {
+  const auto read = static_cast<std::uint64_t>(state.range(0));
+  test::TempDir dir;
+  test::TestRing ring(dir.file("ring"), 65536);
+  RingReader reader(dir.file("ring"));
+  SqliteHistory history(dir.file("history.db"));
+  NullFeed feed;
+  HitEnricher enricher(EnrichmentSources{
+      .geo_paths = {ONLOOKER_BENCH_DBIP_V4, ONLOOKER_BENCH_DBIP_V6},
+      .ua = {UaRegexesSource::Kind::file, ONLOOKER_BENCH_UAP_REGEXES}});
+  DrainLoop drain(reader, history, feed,
+                  {.max_batch = 4096, .commit_interval = std::chrono::hours(1)}, &enricher);
+  std::mt19937 random(2);
+  std::uint64_t records = 0;
+  std::uint64_t n = 0;
+  for (auto _ : state) {
+    for (std::uint64_t part = 0; part < 65536 / read; ++part) {
+      state.PauseTiming();
+      for (std::uint64_t i = 0; i < read; ++i) {
+        if (!ring.push(bench::traffic_record(random, ++n, unix_now_ms()))) break;
+        ++records;
+      }
+      state.ResumeTiming();
+      drain.step();
+    }
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(records));
+}
+BENCHMARK(BM_DrainEnrichCommitInSmallReads)->Arg(512)->Unit(benchmark::kMillisecond)->Iterations(8);
 
 // The first commit after onlookerd starts loads the unique visitors already
 // counted in the hour and the day it falls in (every view stored in them)

@@ -3,7 +3,7 @@
 # bounded in time (about 25 minutes in all), printing what docs/BENCHMARKS.md
 # quotes. Installs wrk, goaccess and procps (Debian) if missing.
 #   bench/run.sh [ring|ingest|stages|nginx|nginx-sink|goaccess|latency|cluster-latency|
-#                 fanout|fanout-deflate|history]...
+#                 cluster-ingest|fanout|fanout-deflate|history]...
 #   (default: all)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,7 +17,7 @@ ONLOOKER_BUILD_DIR=$build ONLOOKER_BUILD_TYPE=Release "$root/scripts/build.sh"
 mkdir -p "$root/bench/results"
 parts=("$@")
 ((${#parts[@]})) || parts=(ring ingest stages nginx nginx-sink goaccess latency cluster-latency
-                             fanout fanout-deflate history)
+                             cluster-ingest fanout fanout-deflate history)
 echo "machine: $(nproc) cores, $(awk '/model name/ {$1=$2=$3=""; print; exit}' /proc/cpuinfo)"
 for part in "${parts[@]}"; do
   echo "=== $part"
@@ -52,6 +52,8 @@ for part in "${parts[@]}"; do
       "$root/bench/live.sh" "$build" "$part" ;;
     cluster-latency)  # three onlookerd on one redis-server, 10,000 hits/s in all
       "$build/bench/onlooker_cluster_latency_bench" 10000 10 10 100 1000 ;;
+    cluster-ingest)  # one node's ingest: SQLite, PostgreSQL, SQLite + the cluster link
+      "$build/bench/onlooker_history_ingest_bench" --rounds=3 --fills=4 ;;
     fanout-deflate)  # the clients negotiate permessage-deflate, as browsers do
       ONLOOKER_FANOUT_DEFLATE=1 "$root/bench/live.sh" "$build" fanout ;;
     history)

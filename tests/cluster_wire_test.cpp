@@ -1,5 +1,8 @@
 // What one cluster stream entry carries, and what a malformed one gives.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <random>
 
 #include "cluster_wire.h"
 #include "redis_url.h"
@@ -33,6 +36,64 @@ TEST(ClusterWire, HitsRoundTripWithEveryByteOfTheirTexts) {
   EXPECT_EQ(back[0].device, "mobile");
   EXPECT_TRUE(back[0].referrer.empty());
   EXPECT_EQ(back[0].address.family, 0);
+}
+
+// The entry as the generic encoder wrote it before encode_live_hits wrote
+// CBOR by hand: nodes of either version must read each other's entries.
+std::string generic_cbor(const std::vector<Hit>& hits) {
+  using Json = nlohmann::json;
+  auto bytes = [](std::string_view text) {
+    return Json::binary(std::vector<std::uint8_t>(text.begin(), text.end()));
+  };
+  Json out = Json::array();
+  for (const Hit& hit : hits) {
+    Json entry = {{"ts", hit.ts_ms},
+                  {"k", static_cast<int>(hit.kind)},
+                  {"v", Json::binary(std::vector<std::uint8_t>(hit.visitor.begin(), hit.visitor.end()))},
+                  {"tab", hit.tab},
+                  {"def", hit.deferred}};
+    const std::pair<const char*, std::string_view> texts[] = {
+        {"host", hit.host},  {"path", hit.path},        {"ref", hit.referrer},
+        {"ua", hit.user_agent}, {"cc", hit.country_code}, {"cn", hit.country_name},
+        {"city", hit.city},  {"dev", hit.device},       {"br", hit.browser},
+        {"os", hit.os}};
+    for (const auto& [key, text] : texts) {
+      if (!text.empty()) entry[key] = bytes(text);
+    }
+    out.push_back(std::move(entry));
+  }
+  const std::vector<std::uint8_t> cbor = Json::to_cbor(out);
+  return std::string(cbor.begin(), cbor.end());
+}
+
+TEST(ClusterWire, EntriesAreTheBytesTheGenericCborEncoderWrites) {
+  std::mt19937_64 random(7);
+  // Lengths at each of CBOR's head sizes' edges, and none (left out).
+  const std::size_t lengths[] = {0, 1, 23, 24, 255, 256, 65535, 65536};
+  const std::int64_t times[] = {0, 23, 24, 255, 256, 65535, 65536, 4'294'967'295,
+                                4'294'967'296, 1'795'000'000'123, -1, -25, -1'000'000};
+  const std::uint64_t tabs[] = {0, 24, 0xffff, 0x1'0000'0000, ~0ull};
+  for (const std::size_t count : {0u, 1u, 23u, 24u, 300u}) {
+    std::vector<Hit> hits(count);
+    std::vector<std::string> user_agents(count);  // a Hit only views its User-Agent
+    for (std::size_t i = 0; i < count; ++i) {
+      Hit& hit = hits[i];
+      hit.ts_ms = times[i % std::size(times)];
+      hit.kind = static_cast<HitKind>(1 + i % 3);
+      hit.tab = tabs[i % std::size(tabs)];
+      hit.deferred = i % 2 == 1;
+      for (auto& byte : hit.visitor) byte = static_cast<std::uint8_t>(random());
+      std::string* texts[] = {&hit.host, &hit.path, &hit.referrer, &user_agents[i],
+                              &hit.country_code, &hit.country_name, &hit.city,
+                              &hit.device, &hit.browser, &hit.os};
+      for (std::size_t t = 0; t < std::size(texts); ++t) {
+        const std::size_t length = lengths[(i + t) % std::size(lengths)];
+        for (std::size_t b = 0; b < length; ++b) *texts[t] += static_cast<char>(random());
+      }
+      hit.user_agent = user_agents[i];
+    }
+    EXPECT_EQ(encode_live_hits(hits), generic_cbor(hits)) << count << " hits";
+  }
 }
 
 TEST(ClusterWire, MalformedEntriesAreRefused) {

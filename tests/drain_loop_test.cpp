@@ -204,6 +204,35 @@ TEST(DrainLoop, FailedCommitKeepsRecordsInTheRingAndRetries) {
   EXPECT_EQ(drain.stats().commit_failures.load(), 2u);
 }
 
+// A commit of several reads joins them into one batch, in ring order, and
+// leaves the hits a feed still holds (a live view behind) as they were.
+TEST(DrainLoop, JoiningReadsForACommitLeavesTheHitsTheFeedStillHolds) {
+  struct HoldingFeed final : HitFeed {
+    std::vector<std::shared_ptr<const std::vector<Hit>>> held;
+    void publish(std::shared_ptr<const std::vector<Hit>> batch) override {
+      if (held.empty()) held.push_back(std::move(batch));  // only the first read
+    }
+  };
+  TempDir dir;
+  TestRing ring(dir.file("ring"), 64);
+  RingReader reader(dir.file("ring"));
+  SqliteHistory history(dir.file("db"));
+  HoldingFeed feed;
+  DrainLoop drain(reader, history, feed, {.max_batch = 8, .commit_interval = std::chrono::hours(1)});
+  for (std::uint64_t read = 0; read < 3; ++read) {
+    for (std::uint64_t i = 0; i < 3; ++i) {
+      ASSERT_TRUE(ring.push({.ts_ms = read * 3 + i, .path = "/read-" + std::to_string(read)}));
+    }
+    drain.step();  // 3, 6, then 9 pending: the third read commits all three
+  }
+  EXPECT_EQ(row_count(dir.file("db")), 9);
+  sqlite::Database db(dir.file("db"), SQLITE_OPEN_READONLY);
+  EXPECT_EQ(db.query_int("SELECT count(*) FROM hits WHERE path = '/read-' || (ts / 3)"), 9);
+  ASSERT_EQ(feed.held.size(), 1u);
+  ASSERT_EQ(feed.held[0]->size(), 3u);
+  for (const Hit& hit : *feed.held[0]) EXPECT_EQ(hit.path, "/read-0");
+}
+
 TEST(DrainLoop, StoresQueuedAlertsAndKeepsThemWhenTheStoreFails) {
   TempDir dir;
   TestRing ring(dir.file("ring"), 64);

@@ -112,7 +112,7 @@ std::size_t DrainLoop::read_batch() {
         // Enrichment and the presence check were the User-Agent's and the
         // address's only uses (neither history nor the live view keep
         // them): do not copy them on.
-        hit->user_agent = std::string();
+        hit->user_agent = {};
         hit->address = ClientAddress{};
         if (counted(presence)) {
           if (recent_ && hit->kind == HitKind::view) recent_->count_view(hit->ts_ms, is_person_view(*hit));

@@ -58,7 +58,11 @@ struct Hit {
   std::string host;
   std::string path;
   std::string referrer;
-  std::string user_agent;
+  // The bytes in the ring slot, not a copy: only enrichment and the presence
+  // check read it, before the drain loop empties it, and the slot is freed
+  // only after the commit. Neither history nor the live view keep it (the
+  // cluster link's entries carry none; a hit decoded from one has none).
+  std::string_view user_agent;
   // A view's utm_source, utm_medium, utm_campaign joined by tabs, as the
   // module is to keep them from the query string (ring layout 3; empty so
   // far). Untrusted.

@@ -56,7 +56,7 @@ std::optional<Hit> decode_record(const onlooker_record& record, std::uint64_t ge
   text += record.path_len;
   hit.referrer.assign(text, record.referrer_len);
   text += record.referrer_len;
-  hit.user_agent.assign(text, record.ua_len);
+  hit.user_agent = std::string_view(text, record.ua_len);
   text += record.ua_len;
   hit.campaign.assign(text, record.campaign_len);
   return hit;

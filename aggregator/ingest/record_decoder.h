@@ -11,6 +11,8 @@ namespace onlooker {
 
 // Returns nothing when the record is not a well-formed record of position
 // `expected_seq` in ring generation `generation` (a torn or foreign write).
+// The hit's texts are copies but its User-Agent, which views `record`: it
+// is valid while the slot is (until it is freed).
 std::optional<Hit> decode_record(const onlooker_record& record, std::uint64_t generation,
                                  std::uint64_t expected_seq);
 

@@ -21,7 +21,7 @@ VisitTracker::Fingerprint VisitTracker::fingerprint(const Hit& hit) const {
   const std::span<const std::uint8_t> address(hit.address.bytes.data(), length);
   const std::array<std::span<const std::uint8_t>, 2> parts{family, address};
   const std::uint64_t address_key = hash_(parts);
-  const std::uint64_t agent = std::hash<std::string>{}(hit.user_agent);
+  const std::uint64_t agent = std::hash<std::string_view>{}(hit.user_agent);
   const std::uint64_t with_agent = address_key ^ ((agent ^ (agent >> 29)) * 0xbf58476d1ce4e5b9ULL);
   // 0 means "not known": a hash of 0 is taken as 1.
   return {std::max<std::uint64_t>(address_key, 1), std::max<std::uint64_t>(with_agent, 1)};

@@ -23,7 +23,8 @@ std::vector<std::string> PostgresServer::as_postgres(std::vector<std::string> ar
   return argv;
 }
 
-PostgresServer::PostgresServer() : data_(dir_.file("data")), port_(free_port()) {
+PostgresServer::PostgresServer(std::string settings)
+    : data_(dir_.file("data")), port_(free_port()), settings_(std::move(settings)) {
   if (::geteuid() == 0) {
     const passwd* user = ::getpwnam("postgres");
     if (user == nullptr) throw std::runtime_error("no postgres user (install postgresql)");
@@ -42,16 +43,20 @@ PostgresServer::~PostgresServer() {
   try {
     stop();
   } catch (const std::exception&) {
-    // Fall back to the postmaster's pid (first line of postmaster.pid).
-    std::ifstream pid_file(data_ + "/postmaster.pid");
-    pid_t pid = 0;
-    if (pid_file >> pid && pid > 0) ::kill(pid, SIGKILL);
+    // Fall back to the postmaster's pid.
+    if (const pid_t pid = postmaster_pid(); pid > 0) ::kill(pid, SIGKILL);
   }
+}
+
+pid_t PostgresServer::postmaster_pid() const {
+  std::ifstream pid_file(data_ + "/postmaster.pid");
+  pid_t pid = 0;
+  return pid_file >> pid ? pid : 0;
 }
 
 void PostgresServer::start() {
   const std::string options = "-p " + std::to_string(port_) + " -k " + dir_.path().string() +
-                              " -c listen_addresses=127.0.0.1 -c fsync=off";
+                              " -c listen_addresses=127.0.0.1 " + settings_;
   const auto started = run_command(as_postgres(
       {bin + "pg_ctl", "-D", data_, "-l", dir_.file("log"), "-w", "-o", options, "start"}));
   if (started.status != 0) {

@@ -4,6 +4,8 @@
 // root the server runs as the `postgres` user through runuser.
 #pragma once
 
+#include <sys/types.h>
+
 #include <string>
 #include <vector>
 
@@ -13,7 +15,10 @@ namespace onlooker::test {
 
 class PostgresServer {
  public:
-  PostgresServer();  // initdb + start; throws if the server does not come up
+  // initdb + start; throws if the server does not come up. `settings` are
+  // extra server options (tests run without fsync; a benchmark may want the
+  // defaults, or others to compare).
+  explicit PostgresServer(std::string settings = "-c fsync=off");
   ~PostgresServer();
   PostgresServer(const PostgresServer&) = delete;
   PostgresServer& operator=(const PostgresServer&) = delete;
@@ -26,6 +31,9 @@ class PostgresServer {
   // Runs SQL through psql; returns its output (unaligned, tuples only).
   std::string psql(const std::string& database, const std::string& sql);
 
+  // The running postmaster's pid (postmaster.pid's first line), 0 if none.
+  pid_t postmaster_pid() const;
+
   void stop();   // pg_ctl stop -m fast (the data dir stays)
   void start();  // pg_ctl start again on the same port
 
@@ -34,6 +42,7 @@ class PostgresServer {
   TempDir dir_;
   std::string data_;
   unsigned short port_;
+  std::string settings_;
   bool running_ = false;
 };
 
