@@ -20,6 +20,7 @@ packages=(
   nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libre2-dev libyaml-cpp-dev iso-codes libabsl-dev
+  wrk  # bench/nginx_overhead.sh, bench/viewers_header.sh
   chromium  # the dashboard's browser tests (tests/browser), driven by npm playwright-core
   faketime  # libfaketime: moves nginx's clock across midnight in tests/module_test.cpp
   dpkg-dev systemd  # cpack (dpkg-shlibdeps); systemd-analyze, -tmpfiles, -sysusers in tests/packaging

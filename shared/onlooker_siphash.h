@@ -69,42 +69,53 @@ onlooker_siphash_init(onlooker_siphash *s, const uint64_t key[2])
     s->length = 0;
 }
 
+/* Up to 8 bytes as a little-endian word: one memcpy on little-endian
+ * machines (the pieces of a viewers key are short and rarely aligned to
+ * words: a byte loop here was a good part of the lookup). */
+static inline uint64_t
+onlooker_sip_load(const uint8_t *in, size_t n)
+{
+    uint64_t m = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(&m, in, n);
+#else
+    size_t   i;
+
+    for (i = n; i > 0; i--) {
+        m = m << 8 | in[i - 1];
+    }
+#endif
+    return m;
+}
+
 static inline void
 onlooker_siphash_update(onlooker_siphash *s, const void *data, size_t len)
 {
     const uint8_t *in = (const uint8_t *) data;
     const uint8_t *end = in + len;
     unsigned       have = (unsigned) (s->length & 7);
-    uint64_t       m;
-    int            i;
+    size_t         n;
 
     s->length += len;
 
     /* complete a word begun by an earlier piece */
-    while (have != 0 && in < end) {
-        s->tail |= (uint64_t) *in++ << (8 * have);
-        if (++have == 8) {
-            onlooker_sip_compress(s, s->tail);
-            s->tail = 0;
-            have = 0;
+    if (have != 0) {
+        n = (size_t) (end - in) < 8 - have ? (size_t) (end - in) : 8 - have;
+        s->tail |= onlooker_sip_load(in, n) << (8 * have);
+        in += n;
+        if (have + n < 8) {
+            return;
         }
+        onlooker_sip_compress(s, s->tail);
+        s->tail = 0;
     }
 
     for (; end - in >= 8; in += 8) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-        memcpy(&m, in, 8);   /* one load: the words are little-endian */
-        (void) i;
-#else
-        m = 0;
-        for (i = 7; i >= 0; i--) {
-            m = m << 8 | in[i];
-        }
-#endif
-        onlooker_sip_compress(s, m);
+        onlooker_sip_compress(s, onlooker_sip_load(in, 8));
     }
 
-    for (have = 0; in < end; in++, have++) {
-        s->tail |= (uint64_t) *in << (8 * have);
+    if (in < end) {
+        s->tail = onlooker_sip_load(in, (size_t) (end - in));
     }
 }
 
@@ -127,6 +138,21 @@ onlooker_siphash_final(onlooker_siphash *s, uint8_t out[16])
         }
         s->v1 ^= 0xdd;
     }
+}
+
+/* The digest's first 8 bytes only, as a little-endian integer: the same
+ * value onlooker_siphash_final() writes there, without the 4 rounds of the
+ * second half (the viewers table keys on 64 bits). */
+static inline uint64_t
+onlooker_siphash_final_low64(onlooker_siphash *s)
+{
+    onlooker_sip_compress(s, s->tail | s->length << 56);
+    s->v2 ^= 0xee;
+    onlooker_sip_round(s);
+    onlooker_sip_round(s);
+    onlooker_sip_round(s);
+    onlooker_sip_round(s);
+    return s->v0 ^ s->v1 ^ s->v2 ^ s->v3;
 }
 
 #ifdef __cplusplus

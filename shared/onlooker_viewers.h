@@ -138,9 +138,7 @@ onlooker_viewers_hash(const uint64_t key[2], const void *host, size_t host_len,
 {
     static const uint8_t page_mark = 0, site_mark = 1;
     onlooker_siphash     s;
-    uint8_t              digest[16];
-    uint64_t             h = 0;
-    int                  i;
+    uint64_t             h;
 
     onlooker_siphash_init(&s, key);
     onlooker_siphash_update(&s, host, onlooker_text_fit(host, host_len, ONLOOKER_HOST_MAX));
@@ -150,10 +148,7 @@ onlooker_viewers_hash(const uint64_t key[2], const void *host, size_t host_len,
     } else {
         onlooker_siphash_update(&s, &site_mark, 1);
     }
-    onlooker_siphash_final(&s, digest);
-    for (i = 7; i >= 0; i--) {
-        h = h << 8 | digest[i];
-    }
+    h = onlooker_siphash_final_low64(&s);  /* the 128-bit digest's first half */
     return h != 0 ? h : 1;
 }
 

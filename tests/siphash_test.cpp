@@ -76,6 +76,18 @@ TEST(SipHash, FeedingInPiecesGivesTheSameDigest) {
   }
 }
 
+TEST(SipHash, TheLow64BitsAreTheDigestsFirstHalf) {
+  for (const auto& [length, expected] : kVectors) {
+    const auto bytes = message(length);
+    onlooker_siphash sip;
+    onlooker_siphash_init(&sip, kKey);
+    onlooker_siphash_update(&sip, bytes.data(), bytes.size());
+    std::uint64_t first_half = 0;
+    for (int i = 7; i >= 0; --i) first_half = first_half << 8 | expected[static_cast<std::size_t>(i)];
+    EXPECT_EQ(onlooker_siphash_final_low64(&sip), first_half) << "length " << length;
+  }
+}
+
 TEST(SipHash, AnotherKeyGivesAnotherDigest) {
   onlooker_siphash sip;
   const std::uint64_t other[2] = {kKey[0] ^ 1, kKey[1]};
