@@ -94,16 +94,17 @@ TEST(Alerts, ServerErrorsOnATrackedPageFireTheStatus5xxShareRule) {
 
 TEST(Alerts, WebhookGetsTheFiringAndTheClearedPost) {
   WebhookReceiver receiver;
-  // A 1 s window: the visitor is gone 1 s after the view, the rule clears
-  // 10 s (the clear hold) later.
+  // A 3 s window: the visitor is gone 3 s after the view, the rule clears
+  // 10 s (the clear hold) later. (A 1 s window was shorter than a loaded
+  // machine's drain delay: the view could arrive already out of the window.)
   Stack stack({.onlookerd_args = {"--alert", "busy: live > 0", "--alert-webhook",
-                                  receiver.url("/hooks/onlooker"), "--active-window", "1",
+                                  receiver.url("/hooks/onlooker"), "--active-window", "3",
                                   "--node", "edge-1"}});
   const auto viewed = std::chrono::steady_clock::now();
   ASSERT_EQ(http_get(stack.site_port(), "/index.html", {{"X-Forwarded-For", "10.9.0.1"}}).status, 200);
-  ASSERT_TRUE(receiver.wait_for(1, 5s)) << stack.onlookerd_log();
+  ASSERT_TRUE(receiver.wait_for(1, 8s)) << stack.onlookerd_log();
   const auto firing = receiver.posts()[0];
-  EXPECT_LT(firing.arrived - viewed, 3s);
+  EXPECT_LT(firing.arrived - viewed, 5s);  // the T + 5 s (p99 in bench/)
   EXPECT_EQ(firing.method, "POST");
   EXPECT_EQ(firing.target, "/hooks/onlooker");
   const auto body = nlohmann::json::parse(firing.body);
@@ -113,7 +114,7 @@ TEST(Alerts, WebhookGetsTheFiringAndTheClearedPost) {
   EXPECT_EQ(body["state"], "firing");
   EXPECT_EQ(body["node"], "edge-1");
   EXPECT_EQ(body["time"].get<std::string>().size(), 24u);  // 2026-12-03T05:40:01.123Z
-  ASSERT_TRUE(receiver.wait_for(2, 20s)) << stack.onlookerd_log();
+  ASSERT_TRUE(receiver.wait_for(2, 25s)) << stack.onlookerd_log();
   const auto cleared = nlohmann::json::parse(receiver.posts()[1].body);
   EXPECT_EQ(cleared["state"], "cleared");
   EXPECT_EQ(cleared["value"], 0);
