@@ -79,7 +79,7 @@ std::shared_ptr<asio::ssl::context> webhook_tls_context(const std::string& extra
   return context;
 }
 
-asio::awaitable<WebhookReply> post_webhook(const WebhookUrl& url, const std::string& body,
+asio::awaitable<WebhookReply> post_webhook(WebhookUrl url, std::string body,
                                            std::chrono::milliseconds timeout,
                                            asio::ssl::context* tls) {
   auto executor = co_await asio::this_coro::executor;

@@ -30,8 +30,10 @@ struct WebhookReply {
 // not empty, the CAs in that PEM file too. Throws when the file is unusable.
 std::shared_ptr<boost::asio::ssl::context> webhook_tls_context(const std::string& extra_ca_file);
 
-// `tls` is required for an https:// url (webhook_tls_context()).
-boost::asio::awaitable<WebhookReply> post_webhook(const WebhookUrl& url, const std::string& body,
+// `tls` is required for an https:// url (webhook_tls_context()). The url and
+// body are taken by value: a coroutine runs after its caller's full
+// expression, so a reference could name a temporary already gone.
+boost::asio::awaitable<WebhookReply> post_webhook(WebhookUrl url, std::string body,
                                                   std::chrono::milliseconds timeout,
                                                   boost::asio::ssl::context* tls = nullptr);
 
