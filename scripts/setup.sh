@@ -10,6 +10,7 @@ packages=(
   libboost-dev libboost-program-options-dev
   libsqlite3-dev sqlite3
   libhiredis-dev  # the cluster link to Redis (--cluster)
+  libcbor-dev  # the cluster link's stream entries (CBOR) are encoded with it
   redis-server  # a real Redis for tests/cluster_e2e_test.cpp
   stunnel4  # the TLS tunnel to a Redis tls-port that the cluster test and README use
   libpq-dev  # history in PostgreSQL (--db postgresql://)
