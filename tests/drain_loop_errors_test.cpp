@@ -6,25 +6,21 @@
 #include "drain_loop.h"
 #include "recent_counts.h"
 #include "sqlite_history.h"
+#include "support/collecting_feed.h"
 #include "support/temp_dir.h"
 #include "support/test_ring.h"
 
 namespace onlooker {
 namespace {
 
-struct SeenFeed final : HitFeed {
-  std::vector<Hit> hits;
-  void publish(std::shared_ptr<const std::vector<Hit>> batch) override {
-    hits.insert(hits.end(), batch->begin(), batch->end());
-  }
-};
+using test::CollectingFeed;
 
 TEST(DrainLoop, ErrorRecordsAreCountedForTheAlertsAndGoNowhereElse) {
   test::TempDir dir;
   test::TestRing ring(dir.file("ring"), 64);
   RingReader reader(dir.file("ring"));
   SqliteHistory history(dir.file("db"));
-  SeenFeed feed;
+  CollectingFeed feed;
   RecentCounts counts;
   DrainLoop drain(reader, history, feed, {.commit_interval = std::chrono::milliseconds(0)});
   drain.count_recent_into(&counts);

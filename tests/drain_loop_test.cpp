@@ -10,6 +10,7 @@
 #include "recent_hits.h"
 #include "record_decoder.h"
 #include "sqlite_history.h"
+#include "support/drain_pipeline.h"
 #include "support/flaky_sink.h"
 #include "support/temp_dir.h"
 #include "support/test_ring.h"
@@ -17,41 +18,15 @@
 namespace onlooker {
 namespace {
 
+using test::CollectingFeed;
+using test::drain_all;
+using test::every_step;
 using test::FlakySink;
+using test::now_ms;
+using test::Pipeline;
+using test::row_count;
 using test::TempDir;
 using test::TestRing;
-
-struct CollectingFeed final : HitFeed {
-  std::vector<Hit> hits;
-  void publish(std::shared_ptr<const std::vector<Hit>> batch) override {
-    hits.insert(hits.end(), batch->begin(), batch->end());
-  }
-};
-
-// A ring, its reader, a SQLite history and a feed: what most tests drain.
-struct Pipeline {
-  TempDir dir;
-  TestRing ring{dir.file("ring"), 64};
-  RingReader reader{dir.file("ring")};
-  SqliteHistory history{dir.file("db")};
-  CollectingFeed feed;
-};
-
-// Most tests look at history after each step: commit every step.
-DrainSettings every_step(DrainSettings settings = {}) {
-  settings.commit_interval = std::chrono::milliseconds(0);
-  return settings;
-}
-
-void drain_all(DrainLoop& drain) {
-  while (drain.step() > 0) {
-  }
-}
-
-std::int64_t row_count(const std::string& db_path) {
-  sqlite::Database db(db_path, SQLITE_OPEN_READONLY);
-  return db.query_int("SELECT count(*) FROM hits");
-}
 
 std::int64_t distinct_ts(const std::string& db_path) {
   sqlite::Database db(db_path, SQLITE_OPEN_READONLY);
@@ -324,58 +299,6 @@ TEST(DrainLoop, VisitsAreCommittedWhenTheyEnd) {
   EXPECT_EQ(db.query_int("SELECT pages FROM visits"), 2);
   drain.close_open_visits();  // shutdown
   EXPECT_EQ(db.query_int("SELECT count(*) FROM visits"), 2);
-}
-
-TEST(DrainLoop, RetentionDeletesOldRowsInBatches) {
-  Pipeline pipeline;
-  auto& [dir, ring, reader, history, feed] = pipeline;
-  DrainLoop drain(reader, history, feed, every_step({.retention_days = 1, .retention_batch = 4}));
-  const auto now = static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(
-          std::chrono::system_clock::now().time_since_epoch())
-          .count());
-  for (std::uint64_t i = 0; i < 10; ++i) ASSERT_TRUE(ring.push({.ts_ms = now - 3 * 86'400'000 + i}));
-  for (std::uint64_t i = 0; i < 3; ++i) ASSERT_TRUE(ring.push({.ts_ms = now - i}));
-  drain_all(drain);
-  // Idle steps delete a batch of 4 at a time until nothing old is left.
-  for (int i = 0; i < 5; ++i) drain.step();
-  EXPECT_EQ(row_count(dir.file("db")), 3);
-}
-
-std::uint64_t now_ms() {
-  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                        std::chrono::system_clock::now().time_since_epoch())
-                                        .count());
-}
-
-// --site-retention-days: each site by its own rule, the first that matches;
-// the rest by --retention-days.
-TEST(DrainLoop, EachSiteKeepsHistoryByItsOwnRetention) {
-  Pipeline pipeline;
-  auto& [dir, ring, reader, history, feed] = pipeline;
-  DrainLoop drain(reader, history, feed,
-                  every_step({.retention_days = 1,
-                              .site_retention = {{"keep.example", 0},
-                                                 {"long.example", 30},
-                                                 {"*.example", 5}}}));
-  const std::uint64_t now = now_ms();
-  const std::uint64_t day = 86'400'000;
-  std::uint8_t who = 1;
-  for (const char* host : {"keep.example", "long.example", "short.example", "other.org"}) {
-    for (const std::uint64_t age : {3 * day, 10 * day, 40 * day}) {
-      ASSERT_TRUE(ring.push({.ts_ms = now - age, .visitor_byte = who++, .host = host}));
-    }
-  }
-  drain_all(drain);
-  for (int i = 0; i < 3; ++i) drain.step();
-  sqlite::Database db(dir.file("db"), SQLITE_OPEN_READONLY);
-  auto kept = [&](const std::string& host) {
-    return db.query_int("SELECT count(*) FROM hits WHERE host = '" + host + "'");
-  };
-  EXPECT_EQ(kept("keep.example"), 3);   // 0: kept, though *.example says 5
-  EXPECT_EQ(kept("long.example"), 2);   // 30 days
-  EXPECT_EQ(kept("short.example"), 1);  // *.example: 5 days
-  EXPECT_EQ(kept("other.org"), 0);      // --retention-days 1
 }
 
 // One client beating with many made-up ids (or User-Agents, which make the

@@ -9,6 +9,7 @@
 #include "live_set.h"
 #include "node_table.h"
 #include "options.h"
+#include "support/collecting_feed.h"
 #include "support/temp_dir.h"
 #include "support/test_ring.h"
 #include "visit_tracker.h"
@@ -17,6 +18,7 @@ namespace onlooker {
 namespace {
 
 using std::chrono::seconds;
+using test::CollectingFeed;
 
 Hit view(std::uint8_t who, std::string host, std::int64_t ts) {
   Hit hit;
@@ -133,13 +135,6 @@ TEST(SiteWindows, ANodesCountOfAVisitorEndsWithTheirSitesWindow) {
   nodes.expire(10'000);  // nobody left and silent for the longest window: gone
   EXPECT_TRUE(nodes.list(10'000).empty());
 }
-
-struct CollectingFeed final : HitFeed {
-  std::vector<Hit> hits;
-  void publish(std::shared_ptr<const std::vector<Hit>> batch) override {
-    hits.insert(hits.end(), batch->begin(), batch->end());
-  }
-};
 
 struct NullSink final : HistorySink {
   std::optional<RingPosition> committed_position() override { return std::nullopt; }
