@@ -5,22 +5,15 @@
 # that negotiate permessage-deflate, as browsers do) against a real nginx +
 # onlookerd on loopback.   live.sh BUILD_DIR [latency|fanout]...
 set -euo pipefail
+source "$(dirname "$0")/bench_nginx.sh"
 build=$1; shift
 parts=("$@"); ((${#parts[@]})) || parts=(latency fanout)
 dir=$(mktemp -d /tmp/onlooker-live-XXXXXX)
 chmod 755 "$dir"; mkdir -p "$dir/site" "$dir/tmp"
 echo '<!doctype html><title>live</title><p>hello</p>' >"$dir/site/index.html"
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 site=$(port) api=$(port)
 cat >"$dir/nginx.conf" <<CONF
-load_module $build/nginx-module/ngx_http_onlooker_module.so;
-worker_processes 1;
-pid $dir/nginx.pid;
-error_log $dir/error.log warn;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    client_body_temp_path $dir/tmp;
+$(nginx_conf_head "$build" "$dir" 4096)
     onlooker_zone $dir/ring size=64m;
     set_real_ip_from 127.0.0.1; real_ip_header X-Forwarded-For;
     default_type text/html;

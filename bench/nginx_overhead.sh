@@ -22,6 +22,7 @@
 # median over rounds of each round's requests/s ratio to that round's "off".
 #   nginx_overhead.sh BUILD_DIR [ROUNDS=5] [SECONDS=5]
 set -euo pipefail
+source "$(dirname "$0")/bench_nginx.sh"
 build=$1 rounds=${2:-5} seconds=${3:-5}
 module_ring=${ONLOOKER_MODULE_RING:-paused}
 case $module_ring in
@@ -35,17 +36,9 @@ ring=/dev/shm/onlooker-bench-$$  # tmpfs, as in production (/run or /dev/shm)
 chmod 755 "$dir"
 mkdir -p "$dir/site" "$dir/tmp"
 printf '<!doctype html><title>bench</title><p>%s</p>\n' "$(head -c 600 /dev/zero | tr '\0' 'x')" >"$dir/site/index.html"
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 p_off=$(port) p_on=$(port) p_buf=$(port) p_sync=$(port) p_api=$(port)
 cat >"$dir/nginx.conf" <<CONF
-load_module $build/nginx-module/ngx_http_onlooker_module.so;
-worker_processes 1;
-pid $dir/nginx.pid;
-error_log $dir/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    client_body_temp_path $dir/tmp;
+$(nginx_conf_head "$build" "$dir")
     onlooker_zone $ring size=$ring_size;
     default_type text/html;
     root $dir/site;

@@ -14,6 +14,7 @@
 # median per pair of the CPU difference per request: the header's cost.
 #   viewers_header.sh BUILD_DIR [ROUNDS=7] [SECONDS=5] [PAGES=1000]
 set -euo pipefail
+source "$(dirname "$0")/bench_nginx.sh"
 build=$1 rounds=${2:-7} seconds=${3:-5} pages=${4:-1000}
 dir=$(mktemp -d /tmp/onlooker-viewers-bench-XXXXXX)
 ring=/dev/shm/onlooker-viewers-bench-$$
@@ -22,17 +23,9 @@ chmod 755 "$dir"
 mkdir -p "$dir/site/p" "$dir/tmp"
 printf '<!doctype html><title>bench</title><p>%s</p>\n' "$(head -c 600 /dev/zero | tr '\0' 'x')" >"$dir/site/index.html"
 for i in $(seq "$pages"); do ln "$dir/site/index.html" "$dir/site/p/$i"; done  # one page each
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 p_plain=$(port) p_viewers=$(port) p_api=$(port)
 cat >"$dir/nginx.conf" <<CONF
-load_module $build/nginx-module/ngx_http_onlooker_module.so;
-worker_processes 1;
-pid $dir/nginx.pid;
-error_log $dir/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    client_body_temp_path $dir/tmp;
+$(nginx_conf_head "$build" "$dir")
     onlooker_zone $ring size=64m;
     onlooker_viewers_zone $viewers size=8m;
     default_type text/html;
