@@ -321,6 +321,24 @@ TEST(VisitTracker, VisibleTimeIsCappedByTheWallTimeSinceThePageOpened) {
   EXPECT_EQ(unknown_tab.visible_ms, 7'000u);  // 5 s since the view + 2 s slack
 }
 
+// One client sending leave after leave (made-up tab ids: each leave's time is
+// capped only by the time since the page view) cannot make its visit engaged
+// for longer than it lasted, and so cannot move the site's engaged time.
+TEST(VisitTracker, LeaveAfterLeaveCannotMakeAVisitEngagedLongerThanItLasted) {
+  VisitTracker tracker(PresenceSettings{.active_window_ms = 60'000, .visible_slack_ms = 2'000});
+  std::vector<Visit> closed;
+  std::vector<Hit> departures;
+  tracker.apply(hit(1, "/a", 1'000), closed);
+  for (std::uint64_t tab = 100; tab < 150; ++tab) {
+    Hit forged = from_tab(tab, 1, "/a", 11'000, HitKind::leave);
+    forged.visible_ms = 3'600'000;
+    tracker.apply(forged, closed);
+  }
+  tracker.expire(200'000, closed, departures);
+  ASSERT_EQ(closed.size(), 1u);
+  EXPECT_EQ(closed[0].engaged_ms, 12'000);  // 10 s from the view to the last leave + 2 s slack
+}
+
 // Closing a tab fires its hide, then its leave; the hide may be logged last.
 TEST(VisitTracker, AHideLoggedAfterTheLastLeaveDoesNotKeepThePerson) {
   VisitTracker tracker(60'000);

@@ -153,7 +153,11 @@ void VisitTracker::leave(const VisitorKey& key, OpenVisit& visit, Hit& hit) {
 void VisitTracker::close(const VisitorKey&, OpenVisit& visit, std::vector<Visit>& closed) {
   uncount(visit.address_key);
   visit.row.last_seen_ms = std::max(visit.row.last_seen_ms, visit.last_seen_ms);
-  visit.row.engaged_ms = visit.engagement.engaged_ms();
+  // Never more than the visit lasted: each leave's time is capped on its own,
+  // so leave after leave (forged tab ids) would otherwise add up past it.
+  visit.row.engaged_ms =
+      std::min(visit.engagement.engaged_ms(),
+               visit.row.last_seen_ms - visit.row.start_ms + settings_.visible_slack_ms);
   visit.row.engaged_estimated = visit.engagement.estimated();
   // A visit replayed at start with no page view since was written when
   // onlookerd stopped; and a visit with no page view is no visit.
