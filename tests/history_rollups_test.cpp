@@ -198,7 +198,9 @@ TEST(HistoryRollups, AreBuiltOnceFromTheHitsOfAnOlderDatabase) {
     // Back to schema 2 as an older onlookerd left it: hits, no rollups.
     sqlite::Database db(dir.file("db"));
     db.exec("DROP TABLE rollups; DROP TABLE visit_rollups; DROP TABLE rollup_cursor; "
-            "DROP VIEW hourly_views; DROP VIEW daily_pages; DROP TABLE alerts; PRAGMA user_version = 2");
+            "DROP VIEW hourly_views; DROP VIEW daily_pages; DROP TABLE alerts; DROP VIEW entry_pages; "
+            "DROP VIEW exit_pages; DROP VIEW transitions; DROP TABLE journey_rollups; "
+            "PRAGMA user_version = 2");
   }
   SqliteHistory history(dir.file("db"));
   const auto tables = compare(dir.file("db"));

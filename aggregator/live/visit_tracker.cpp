@@ -91,9 +91,25 @@ Presence VisitTracker::judge(Hit& hit, bool replay, std::vector<Visit>& closed) 
     visit->row.start_ms = hit.ts_ms;
     if (!hit.path.empty()) visit->row.entry_page = hit.path;
   }
-  if (!replay) ++visit->row.pages;
+  if (!replay) {
+    ++visit->row.pages;
+    if (!hit.is_bot()) add_to_journey(visit->row.journey, hit);
+  }
   refresh(*visit, hit);
   return Presence::counted;
+}
+
+// In time order (a view logged late goes where it belongs; equal times by
+// path, as the SQL that checks the rollups orders them), up to the cap.
+void VisitTracker::add_to_journey(std::vector<JourneyView>& journey, const Hit& hit) {
+  JourneyView view{hit.ts_ms, hit.path};
+  const auto place = static_cast<std::size_t>(
+      std::upper_bound(journey.begin(), journey.end(), view) - journey.begin());
+  if (journey.size() == journey_views_kept) {
+    if (place == journey.size()) return;  // past the cap
+    journey.pop_back();  // an earlier view, logged late, pushes out the last
+  }
+  journey.insert(journey.begin() + static_cast<std::ptrdiff_t>(place), std::move(view));
 }
 
 void VisitTracker::refresh(OpenVisit& visit, const Hit& hit) {

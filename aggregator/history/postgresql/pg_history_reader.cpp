@@ -1,5 +1,6 @@
 #include "pg_history_reader.h"
 
+#include "journey_report.h"
 #include "pg_sql.h"
 
 namespace onlooker {
@@ -65,6 +66,18 @@ HistoryReport PgHistoryReader::read(pg::Connection& db, const HistoryRequest& re
                                           " AND value <> '' GROUP BY value "
                                           "ORDER BY total DESC, value COLLATE \"C\"" + limit,
                                       params(RollupDimension::country)));
+  const JourneyRange range = journey_range(request);
+  const auto journeys = db.query(std::string(pg_sql::select_journeys),
+                                 {std::to_string(range.from_day_ms),
+                                  std::to_string(range.months_from_ms),
+                                  std::to_string(range.months_to_ms),
+                                  std::to_string(range.to_day_ms), request.host});
+  std::vector<JourneySum> sums;
+  for (int row = 0; row < PQntuples(journeys.get()); ++row) {
+    sums.push_back({PQgetvalue(journeys.get(), row, 0), PQgetvalue(journeys.get(), row, 1),
+                    number(journeys, row, 2)});
+  }
+  add_journeys(request, sums, report);
   return report;
 }
 
