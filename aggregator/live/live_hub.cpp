@@ -297,6 +297,13 @@ std::string LiveHub::site_metrics(const SiteScope& scope) const {
   return out;
 }
 
+std::optional<std::string> LiveHub::journey_json(const std::string& host,
+                                                 const VisitorId& visitor) const {
+  const auto journey = live_.journey(host, visitor);
+  if (!journey) return std::nullopt;
+  return onlooker::journey_json(*journey);
+}
+
 std::string LiveHub::count_json(const std::string& host, bool with_type) const {
   nlohmann::ordered_json out;
   if (with_type) out["type"] = "count";

@@ -30,6 +30,39 @@ void LiveSet::forget(const Key& key, const Visitor& visitor) {
                     visitor.os}) {
     texts_.release(text);
   }
+  for (const auto& [ts_ms, path] : visitor.journey) texts_.release(path);
+}
+
+// In time order (a view logged late goes where it belongs); past the cap
+// the oldest goes, and a late view older than every one kept is not kept.
+void LiveSet::add_to_journey(Visitor& visitor, const Hit& hit) {
+  ++visitor.views;
+  auto& journey = visitor.journey;
+  const auto place = std::upper_bound(
+      journey.begin(), journey.end(), hit.ts_ms,
+      [](std::int64_t ts_ms, const std::pair<std::int64_t, Text>& step) { return ts_ms < step.first; });
+  if (journey.size() == live_journey_views_kept) {
+    if (place == journey.begin()) return;
+    texts_.release(journey.front().second);
+    const auto at = place - journey.begin() - 1;
+    journey.erase(journey.begin());
+    journey.insert(journey.begin() + at, {hit.ts_ms, texts_.intern(hit.path)});
+    return;
+  }
+  journey.insert(place, {hit.ts_ms, texts_.intern(hit.path)});
+}
+
+std::optional<LiveJourney> LiveSet::journey(std::string_view host, const VisitorId& id) const {
+  const std::optional<Text> known_host = texts_.find(host);
+  if (!known_host) return std::nullopt;
+  const Visitor* visitor = visitors_.find(Key{id, *known_host});
+  if (visitor == nullptr || visitor->bot) return std::nullopt;
+  LiveJourney out{to_hex(id), std::string(host), visitor->first_seen_ms, visitor->last_seen_ms,
+                  visitor->views, {}};
+  for (const auto& [ts_ms, path] : visitor->journey) {
+    out.steps.push_back({ts_ms, std::string(texts_.text(path))});
+  }
+  return out;
 }
 
 namespace {
@@ -91,6 +124,7 @@ bool LiveSet::apply(const Hit& hit) {
     visitor.referrer = texts_.intern(hit.referrer);
     changed = true;
   }
+  if (hit.kind == HitKind::view && !visitor.bot) add_to_journey(visitor, hit);
   visitor.last_seen_ms = std::max(visitor.last_seen_ms, hit.ts_ms);
   return changed || hit.kind == HitKind::view;
 }
