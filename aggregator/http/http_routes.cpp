@@ -238,9 +238,8 @@ Routed route(const Request& request, const Caller& caller, LiveHub& hub, AccessC
                    "?host= and ?visitor= (32 hex digits) are required");
     }
     if (!scope.allows(host)) return other_site(request);
-    auto journey = hub.journey_json(host, visitor);
-    if (!journey) return error(request, http::status::not_found, "no such visitor on the site now");
-    return make_response(request, http::status::ok, "application/json", std::move(*journey));
+    return make_response(request, http::status::ok, "application/json",
+                         hub.journey_json(host, visitor));
   }
   if (target.path == "/api/history") {
     auto parsed = parse_history_request(target.query, unix_now_ms());

@@ -297,11 +297,9 @@ std::string LiveHub::site_metrics(const SiteScope& scope) const {
   return out;
 }
 
-std::optional<std::string> LiveHub::journey_json(const std::string& host,
-                                                 const VisitorId& visitor) const {
+std::string LiveHub::journey_json(const std::string& host, const VisitorId& visitor) const {
   const auto journey = live_.journey(host, visitor);
-  if (!journey) return std::nullopt;
-  return onlooker::journey_json(*journey);
+  return onlooker::journey_json(host, to_hex(visitor), journey ? &*journey : nullptr);
 }
 
 std::string LiveHub::count_json(const std::string& host, bool with_type) const {

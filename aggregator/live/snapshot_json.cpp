@@ -96,16 +96,19 @@ std::string snapshot_json(const LiveSnapshot& snapshot, const SnapshotContext& c
   return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-std::string journey_json(const LiveJourney& journey) {
+std::string journey_json(const std::string& host, const std::string& id,
+                         const LiveJourney* journey) {
   Json out;
-  out["id"] = journey.id;
-  out["host"] = journey.host;
-  out["first_seen"] = journey.first_seen_ms;
-  out["last_seen"] = journey.last_seen_ms;
-  out["views"] = journey.views;
-  out["kept"] = live_journey_views_kept;
+  out["id"] = id;
+  out["host"] = host;
+  out["live"] = journey != nullptr;
   out["journey"] = Json::array();
-  for (const auto& step : journey.steps) {
+  if (journey == nullptr) return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  out["first_seen"] = journey->first_seen_ms;
+  out["last_seen"] = journey->last_seen_ms;
+  out["views"] = journey->views;
+  out["kept"] = live_journey_views_kept;
+  for (const auto& step : journey->steps) {
     out["journey"].push_back({{"path", step.path}, {"t", step.ts_ms}, {"engaged_ms", nullptr}});
   }
   return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -55,7 +55,7 @@ const connection = new LiveConnection({
     if (!state.host) for (const visitor of snapshot.visitors) state.hosts.add(visitor.host);
     sparkline.update(snapshot.series, snapshot.active, snapshot.ts);
     render();
-    journey.update(snapshot);
+    journey.update();
   },
   onState(connectionState) {
     state.connection = connectionState;

@@ -20,6 +20,8 @@ export class LiveJourney {
     this.selected = { id: visitor.id, host: visitor.host };
     $("journey").hidden = false;
     $("journey").dataset.visitor = visitor.id;
+    $("journey").dataset.host = visitor.host;
+    delete $("journey").dataset.state;
     setText($("journey-note"), "Loading…");
     $("journey-steps").replaceChildren();
     this.fetch();
@@ -30,14 +32,14 @@ export class LiveJourney {
     this.selected = null;
     $("journey").hidden = true;
     delete $("journey").dataset.visitor;
+    delete $("journey").dataset.host;
     this.onClose?.();
   }
 
-  // With every snapshot: fetch again while the person is on the site.
-  update(snapshot) {
-    if (!this.selected) return;
-    const here = snapshot.visitors.some((v) => v.id === this.selected.id && v.host === this.selected.host);
-    if (here) this.fetch();
+  // With every snapshot: fetch again until they have left (the snapshot
+  // lists only the 100 most recently seen, so only onlookerd can say).
+  update() {
+    if (this.selected && $("journey").dataset.state !== "left") this.fetch();
   }
 
   async fetch() {
@@ -50,14 +52,15 @@ export class LiveJourney {
     try {
       const query = new URLSearchParams({ host: asked.host, visitor: asked.id });
       const response = await fetch(`api/journey?${query}`, { credentials: "same-origin" });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const journey = await response.json();
       if (asked !== this.selected) return;
-      if (response.status === 404) {
+      if (!journey.live) {
         $("journey").dataset.state = "left";
         setText($("journey-note"), "Left the site: their journey as it ended.");
         return;
       }
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      this.render(await response.json());
+      this.render(journey);
     } catch (problem) {
       if (asked === this.selected) setText($("journey-note"), `The journey is unavailable (${problem.message}).`);
     } finally {
