@@ -18,6 +18,7 @@
 #include "pg_connection.h"
 #include "pg_history.h"
 #include "pg_history_reader.h"
+#include "pg_sql.h"
 #include "sqlite_db.h"
 #include "sqlite_history.h"
 #include "sqlite_history_reader.h"
@@ -336,8 +337,7 @@ TEST(JourneyRollups, AreBuiltOnceFromTheVisitsAndHitsOfAnOlderSqliteDatabase) {
     // Back to the schema before journeys, as an older onlookerd left it.
     sqlite::Database db(backend.dir.file("db"));
     db.exec("DROP VIEW entry_pages; DROP VIEW exit_pages; DROP VIEW transitions; "
-            "DROP TABLE journey_rollups; PRAGMA user_version = " +
-            std::to_string(SqliteHistory::schema_version - 1));
+            "DROP TABLE journey_rollups; PRAGMA user_version = 6");  // journeys: step 6 -> 7
   }
   backend.sink();  // opens and migrates it
   EXPECT_EQ(stored_counts(backend.rows("SELECT span, start, host, from_path, to_path, views "
@@ -346,6 +346,29 @@ TEST(JourneyRollups, AreBuiltOnceFromTheVisitsAndHitsOfAnOlderSqliteDatabase) {
             expected_counts(walks));
   EXPECT_TRUE(backend.rows("SELECT name FROM sqlite_master WHERE name = 'journey_build'").empty())
       << "the index made for the build is dropped after it";
+}
+
+TEST(JourneyRollups, AreBuiltOnceFromTheVisitsAndHitsOfAnOlderPostgresqlDatabase) {
+  PostgresBackend backend;
+  const std::vector<Walk> walks = store_random_walks(*backend.sink());
+  {
+    // Back to schema version 1, before journeys, as an older onlookerd left it.
+    pg::Connection connection(backend.uri);
+    connection.exec("DROP VIEW entry_pages; DROP VIEW exit_pages; DROP VIEW transitions; "
+                    "DROP TABLE journey_rollups; UPDATE schema_version SET version = 1");
+  }
+  backend.sink()->committed_position();  // connects, and so migrates
+  EXPECT_EQ(stored_counts(backend.rows("SELECT span, start, host, from_path, to_path, views "
+                                       "FROM journey_rollups"),
+                          ""),
+            expected_counts(walks));
+  EXPECT_EQ(backend.rows("SELECT max(version) FROM schema_version"), (std::vector<Row>{{std::to_string(pg_sql::schema_version)}}));
+  // Opened again, nothing is built twice.
+  backend.sink()->committed_position();
+  EXPECT_EQ(stored_counts(backend.rows("SELECT span, start, host, from_path, to_path, views "
+                                       "FROM journey_rollups"),
+                          ""),
+            expected_counts(walks));
 }
 
 TEST(JourneyRollups, AVisitKeepsItsFirstHundredViewsInTimeOrder) {
