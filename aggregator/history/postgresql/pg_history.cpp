@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "pg_rollup_rows.h"
+#include "pg_schema_steps.h"
 #include "pg_sql.h"
 
 namespace onlooker {
@@ -20,6 +22,11 @@ void migrate_pg_schema(pg::Connection& connection) {
   if (version == 0) {
     connection.exec("INSERT INTO schema_version VALUES (" +
                     std::to_string(pg_sql::schema_version) + ")");
+  } else if (version < pg_sql::schema_version) {
+    // Each step above the database's version (pg_schema_steps.h), in order.
+    if (version < 3) pg::step_compact_visitor_keys(connection);
+    connection.exec("UPDATE schema_version SET version = " +
+                    std::to_string(pg_sql::schema_version));
   }
   transaction.commit();
 }
@@ -119,6 +126,11 @@ void PgHistory::commit(const HistoryBatch& batch) {
     }
     if (!batch.visits.empty()) {
       db.copy_in(std::string(pg_sql::copy_visits), visits_copy_data(batch.visits));
+    }
+    const pg::RollupCopyData rollups = pg::rollup_copy_data(batch.hits);
+    if (!rollups.rollup_rows.empty()) {
+      db.copy_in(std::string(pg_sql::copy_visitor_keys), rollups.visitor_keys);
+      db.copy_in(std::string(pg_sql::copy_rollup_rows), rollups.rollup_rows);
     }
     db.exec(std::string(pg_sql::store_batch));
     db.query(std::string(pg_sql::save_position),

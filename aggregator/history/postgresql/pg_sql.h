@@ -2,19 +2,22 @@
 // tables and views as SQLite's, sqlite/sqlite_schema.cpp) and the statements
 // the sink and reader run.
 //
-// Unique visitors stay exact across nodes: rollup_visitors holds one row per
-// (span, dimension, bucket, host, value, visitor). A batch inserts its
-// visitors there with ON CONFLICT DO NOTHING; only the rows that went in add
-// to rollups.visitors. The unique index makes a second node's insert of the
-// same key wait for the first one's transaction and then do nothing, so a
-// visitor seen by two nodes in one hour counts once.
+// Unique visitors stay exact across nodes: rollup_visitor_keys holds one row
+// per (bucket, span and dimension, host and value, visitor), in the compact
+// key of pg_visitor_keys.h. A batch inserts its visitors there with ON
+// CONFLICT DO NOTHING; only the rows that went in add to rollups.visitors.
+// The unique index makes a second node's insert of the same key wait for the
+// first one's transaction and then do nothing, so a visitor seen by two
+// nodes in one hour counts once.
 #pragma once
 
 #include <string_view>
 
 namespace onlooker::pg_sql {
 
-inline constexpr int schema_version = 1;
+// 3: rollup_visitors (six text columns) became rollup_visitor_keys
+// (pg_schema_steps.h carries the rows over). 2 is the journeys' step.
+inline constexpr int schema_version = 3;
 
 inline constexpr std::string_view schema = R"sql(
 CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL);
@@ -85,16 +88,16 @@ CREATE TABLE IF NOT EXISTS rollups (
   visitors  bigint NOT NULL,
   PRIMARY KEY (span, dimension, start, host, value)
 );
-CREATE TABLE IF NOT EXISTS rollup_visitors (
-  span      text   NOT NULL,
-  dimension text   NOT NULL,
-  start     bigint NOT NULL,
-  host      text   NOT NULL,
-  value     text   NOT NULL,
-  visitor   text   NOT NULL,
-  PRIMARY KEY (span, dimension, start, host, value, visitor)
+-- Who each rollup row has counted (pg_visitor_keys.h): the key says which
+-- row, host is there for per-site retention only.
+CREATE TABLE IF NOT EXISTS rollup_visitor_keys (
+  start     bigint   NOT NULL,  -- the bucket, as rollups.start
+  row_kind  smallint NOT NULL,  -- span * 3 + dimension: 0-2 hour all/path/country, 3-5 day
+  value_key uuid     NOT NULL,  -- SHA-256 of (host, 0 byte, value), 16 bytes
+  visitor   uuid     NOT NULL,
+  host      text     NOT NULL,
+  PRIMARY KEY (start, row_kind, value_key, visitor)
 );
-CREATE INDEX IF NOT EXISTS rollup_visitors_start ON rollup_visitors (start);
 CREATE TABLE IF NOT EXISTS visit_rollups (
   start       bigint NOT NULL,
   host        text   NOT NULL,
@@ -142,6 +145,10 @@ CREATE OR REPLACE VIEW daily_visits AS
 inline constexpr std::string_view batch_tables = R"sql(
 CREATE TEMP TABLE IF NOT EXISTS batch_hits (LIKE hits) ON COMMIT DELETE ROWS;
 CREATE TEMP TABLE IF NOT EXISTS batch_visits (LIKE visits) ON COMMIT DELETE ROWS;
+CREATE TEMP TABLE IF NOT EXISTS batch_visitor_keys (LIKE rollup_visitor_keys) ON COMMIT DELETE ROWS;
+CREATE TEMP TABLE IF NOT EXISTS batch_rollup_rows (
+  start bigint, row_kind smallint, value_key uuid,
+  span text, dimension text, host text, value text, views bigint) ON COMMIT DELETE ROWS;
 )sql";
 
 inline constexpr std::string_view copy_hits =
@@ -150,6 +157,13 @@ inline constexpr std::string_view copy_hits =
 inline constexpr std::string_view copy_visits =
     "COPY batch_visits (visitor, host, start, \"end\", pages, entry_page, exit_page, country, "
     "device, engaged_ms, engaged_estimated, bounce) FROM STDIN";
+
+// pg_rollup_rows.h writes these two.
+inline constexpr std::string_view copy_visitor_keys =
+    "COPY batch_visitor_keys (start, row_kind, value_key, visitor, host) FROM STDIN";
+inline constexpr std::string_view copy_rollup_rows =
+    "COPY batch_rollup_rows (start, row_kind, value_key, span, dimension, host, value, views) "
+    "FROM STDIN";
 
 inline constexpr std::string_view store_batch = R"sql(
 INSERT INTO hits SELECT * FROM batch_hits;
@@ -167,27 +181,15 @@ INSERT INTO visit_rollups (start, host, visits, duration_ms, pages, engaged_visi
     engaged_pages = visit_rollups.engaged_pages + excluded.engaged_pages,
     engaged_ms = visit_rollups.engaged_ms + excluded.engaged_ms,
     bounces = visit_rollups.bounces + excluded.bounces;
-WITH expanded AS (
-  SELECT s.span, d.dimension, b.ts / s.width * s.width AS start, b.host,
-         CASE d.dimension WHEN 'all' THEN '' WHEN 'path' THEN b.path
-                          ELSE coalesce(b.country, '') END AS value,
-         b.visitor
-    FROM batch_hits b
-   CROSS JOIN (VALUES ('hour', 3600000::bigint), ('day', 86400000::bigint)) AS s (span, width)
-   CROSS JOIN (VALUES ('all'), ('path'), ('country')) AS d (dimension)
-   WHERE b.kind = 'view' AND coalesce(b.device, '') <> 'bot'),
-fresh AS (
-  INSERT INTO rollup_visitors SELECT DISTINCT span, dimension, start, host, value, visitor
-    FROM expanded ORDER BY 1, 2, 3, 4, 5, 6
-  ON CONFLICT DO NOTHING RETURNING span, dimension, start, host, value),
+WITH fresh AS (
+  INSERT INTO rollup_visitor_keys SELECT * FROM batch_visitor_keys ORDER BY 1, 2, 3, 4
+  ON CONFLICT DO NOTHING RETURNING start, row_kind, value_key),
 fresh_counts AS (
-  SELECT span, dimension, start, host, value, count(*) AS visitors FROM fresh GROUP BY 1, 2, 3, 4, 5),
-views AS (
-  SELECT span, dimension, start, host, value, count(*) AS views FROM expanded GROUP BY 1, 2, 3, 4, 5)
+  SELECT start, row_kind, value_key, count(*) AS visitors FROM fresh GROUP BY 1, 2, 3)
 INSERT INTO rollups (span, start, dimension, host, value, views, visitors)
-  SELECT v.span, v.start, v.dimension, v.host, v.value, v.views, coalesce(f.visitors, 0)
-    FROM views v LEFT JOIN fresh_counts f USING (span, dimension, start, host, value)
-   ORDER BY v.span, v.dimension, v.start, v.host, v.value
+  SELECT r.span, r.start, r.dimension, r.host, r.value, r.views, coalesce(f.visitors, 0)
+    FROM batch_rollup_rows r LEFT JOIN fresh_counts f USING (start, row_kind, value_key)
+   ORDER BY r.span, r.dimension, r.start, r.host, r.value
   ON CONFLICT (span, dimension, start, host, value) DO UPDATE
     SET views = rollups.views + excluded.views, visitors = rollups.visitors + excluded.visitors;
 )sql";
@@ -215,8 +217,8 @@ inline constexpr std::string_view delete_statements[] = {
     "DELETE FROM rollups WHERE ctid IN (SELECT ctid FROM rollups WHERE "
     "((span = 'hour' AND start <= $1::bigint - 3600000) OR (span = 'day' AND start <= $1::bigint - 86400000)) "
     "LIMIT $2)",
-    "DELETE FROM rollup_visitors WHERE ctid IN (SELECT ctid FROM rollup_visitors WHERE "
-    "((span = 'hour' AND start <= $1::bigint - 3600000) OR (span = 'day' AND start <= $1::bigint - 86400000)) "
+    "DELETE FROM rollup_visitor_keys WHERE ctid IN (SELECT ctid FROM rollup_visitor_keys WHERE "
+    "((row_kind < 3 AND start <= $1::bigint - 3600000) OR (row_kind >= 3 AND start <= $1::bigint - 86400000)) "
     "LIMIT $2)",
     "DELETE FROM visit_rollups WHERE ctid IN "
     "(SELECT ctid FROM visit_rollups WHERE start <= $1::bigint - 86400000 LIMIT $2)",

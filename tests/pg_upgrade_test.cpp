@@ -1,0 +1,186 @@
+// PostgreSQL schema version 3 (the compact rollup visitor key) on a real
+// server: a version 1 database, made with version 1's own SQL
+// (support/pg_schema_v1.h), is upgraded with every rollup visitor carried
+// over, so that the people it had counted are not counted again; and the
+// key C++ computes for new rows is the key SQL computed for the old ones.
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "pg_connection.h"
+#include "pg_history.h"
+#include "pg_sql.h"
+#include "pg_visitor_keys.h"
+#include "support/pg_schema_v1.h"
+#include "support/postgres_server.h"
+
+namespace onlooker {
+namespace {
+
+test::PostgresServer& server() {
+  static test::PostgresServer instance;
+  return instance;
+}
+
+std::string fresh_database() {
+  static int next = 0;
+  return server().create_database("upgrade_" + std::to_string(++next));
+}
+
+// Hosts, pages and countries with text that is not ASCII, and bytes that are
+// not UTF-8 (stored as U+FFFD, on both sides of the upgrade).
+const std::vector<std::string> hosts = {"www.example.com", "shop.example.org"};
+const std::vector<std::string> paths = {"/", "/caf\xC3\xA9.html", "/bad\xFF\xFE.html", "/a\tb",
+                                        "/pricing.html"};
+const std::vector<std::string> countries = {"DE", "", "FR"};
+
+// Views (some by bots), beats and leaves of `people` visitors around an hour
+// boundary and a day boundary, from visitor number `first`.
+std::vector<Hit> random_hits(std::mt19937& random, int count, std::uint8_t first, int people) {
+  const std::int64_t day_end = 1'764'806'400'000;  // 2025-12-04 00:00 UTC
+  std::vector<Hit> hits;
+  for (int i = 0; i < count; ++i) {
+    Hit hit;
+    hit.ts_ms = day_end - 2 * hour_ms + static_cast<std::int64_t>(random() % (3 * hour_ms));
+    hit.kind = random() % 5 == 0 ? HitKind::beat : HitKind::view;
+    hit.status = 200;
+    hit.visitor[0] = static_cast<std::uint8_t>(first + random() % people);
+    hit.visitor[15] = 0x5a;
+    hit.host = hosts[random() % hosts.size()];
+    hit.path = paths[random() % paths.size()];
+    hit.country_code = countries[random() % countries.size()];
+    hit.device = random() % 7 == 0 ? "bot" : "desktop";
+    hits.push_back(hit);
+  }
+  return hits;
+}
+
+// Stores `hits` as a version 1 onlookerd did: COPY into its batch table,
+// then its store statement.
+void store_as_version_1(pg::Connection& db, const std::vector<Hit>& hits) {
+  std::string data;
+  for (const Hit& hit : hits) {
+    data += std::to_string(hit.ts_ms);
+    pg::append_copy_field(data, to_hex(hit.visitor), false);
+    pg::append_copy_field(data, std::string(to_string(hit.kind)), false);
+    pg::append_copy_field(data, hit.host, false);
+    pg::append_copy_field(data, hit.path, false);
+    pg::append_copy_field(data, std::to_string(hit.status), false);
+    pg::append_copy_field(data, hit.country_code, true);
+    pg::append_copy_field(data, hit.device, true);
+    pg::append_copy_field(data, "old-node", false);
+    data += '\n';
+  }
+  pg::Transaction transaction(db);
+  db.copy_in("COPY batch_hits (ts, visitor, kind, host, path, status, country, device, node) "
+             "FROM STDIN",
+             data);
+  db.exec(std::string(test::pg_v1::store_batch));
+  transaction.commit();
+}
+
+// Makes the empty database behind `db` a version 1 one.
+void make_version_1(pg::Connection& db) {
+  db.exec(std::string(test::pg_v1::schema));
+  db.exec("INSERT INTO schema_version VALUES (1)");
+  db.exec(std::string(test::pg_v1::batch_tables));
+}
+
+// Every rollup row against the hits stored, grouped as the rollups are:
+// rows that differ, either way (0 when views and unique visitors agree).
+constexpr const char* rollups_that_differ_from_the_hits = R"sql(
+WITH truth AS (
+  SELECT s.span, b.ts / s.width * s.width AS start, d.dimension, b.host,
+         CASE d.dimension WHEN 'all' THEN '' WHEN 'path' THEN b.path
+                          ELSE coalesce(b.country, '') END AS value,
+         count(*) AS views, count(DISTINCT b.visitor) AS visitors
+    FROM hits b
+   CROSS JOIN (VALUES ('hour', 3600000::bigint), ('day', 86400000::bigint)) AS s (span, width)
+   CROSS JOIN (VALUES ('all'), ('path'), ('country')) AS d (dimension)
+   WHERE b.kind = 'view' AND coalesce(b.device, '') <> 'bot'
+   GROUP BY 1, 2, 3, 4, 5),
+stored AS (SELECT span, start, dimension, host, value, views, visitors FROM rollups)
+SELECT count(*) FROM ((TABLE truth EXCEPT TABLE stored) UNION ALL
+                      (TABLE stored EXCEPT TABLE truth)) AS differences
+)sql";
+
+TEST(PgUpgrade, AVersionOneDatabaseKeepsEveryRollupVisitorAndCountsNoOneTwice) {
+  const std::string uri = fresh_database();
+  std::mt19937 random(17);
+  const std::vector<Hit> before = random_hits(random, 600, 1, 40);
+  std::int64_t old_rows = 0;
+  {
+    pg::Connection db(uri);
+    make_version_1(db);
+    store_as_version_1(db, before);
+    old_rows = db.query_int("SELECT count(*) FROM rollup_visitors");
+    ASSERT_GT(old_rows, 200);
+    ASSERT_EQ(db.query_int(rollups_that_differ_from_the_hits), 0);
+  }
+
+  PgHistory history(uri, "new-node");
+  EXPECT_FALSE(history.committed_position());  // connects and upgrades
+  pg::Connection db(uri);
+  EXPECT_EQ(db.query_int("SELECT max(version) FROM schema_version"), pg_sql::schema_version);
+  EXPECT_EQ(db.query_int("SELECT count(*) FROM schema_version"), 1);
+  EXPECT_EQ(db.query_int("SELECT count(*) FROM pg_tables WHERE tablename = 'rollup_visitors'"), 0);
+  EXPECT_EQ(db.query_int("SELECT count(*) FROM rollup_visitor_keys"), old_rows);
+
+  // The same people again, on the same pages (a visitor counted before the
+  // upgrade must not count again), and people new to some rows.
+  std::vector<Hit> after = before;
+  const std::vector<Hit> more = random_hits(random, 600, 21, 40);
+  after.insert(after.end(), more.begin(), more.end());
+  history.commit({.hits = after, .after = {1, after.size()}});
+  EXPECT_GT(db.query_int("SELECT count(*) FROM rollup_visitor_keys"), old_rows);
+  EXPECT_EQ(db.query_int(rollups_that_differ_from_the_hits), 0);
+
+  // Opening it again changes nothing.
+  PgHistory reopened(uri, "new-node");
+  EXPECT_EQ(reopened.committed_position(), (RingPosition{1, after.size()}));
+  EXPECT_EQ(db.query_int("SELECT max(version) FROM schema_version"), pg_sql::schema_version);
+}
+
+TEST(PgUpgrade, AFreshDatabaseStartsAtTheCurrentVersionWithTheCompactTable) {
+  const std::string uri = fresh_database();
+  PgHistory history(uri, "node-a");
+  history.committed_position();
+  pg::Connection db(uri);
+  EXPECT_EQ(db.query_int("SELECT max(version) FROM schema_version"), 3);
+  EXPECT_EQ(db.query_int("SELECT count(*) FROM pg_tables WHERE tablename = 'rollup_visitors'"), 0);
+  EXPECT_EQ(db.query_int("SELECT count(*) FROM pg_tables WHERE tablename = 'rollup_visitor_keys'"), 1);
+}
+
+TEST(PgVisitorKeys, SqlComputesTheKeyCppComputesOverTheTextStored) {
+  pg::Connection db(fresh_database());
+  db.exec("CREATE TEMP TABLE pairs (host text, value text)");
+  std::vector<std::pair<std::string, std::string>> pairs;
+  for (const auto& host : hosts) {
+    for (const auto& path : paths) pairs.emplace_back(host, path);
+    for (const auto& country : countries) pairs.emplace_back(host, country);
+  }
+  pairs.emplace_back("", "");
+  pairs.emplace_back(std::string("nul\0host", 8), "\xC3");  // NUL and a cut sequence
+  std::string data;
+  for (const auto& [host, value] : pairs) {
+    pg::append_copy_field(data, host, false, true);
+    pg::append_copy_field(data, value, false);
+    data += '\n';
+  }
+  db.copy_in("COPY pairs FROM STDIN", data);
+  const auto result =
+      db.query("SELECT " + std::string(pg::value_key_sql) + "::text FROM pairs ORDER BY ctid");
+  ASSERT_EQ(PQntuples(result.get()), static_cast<int>(pairs.size()));
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    std::string expected = to_hex(pg::value_key(pairs[i].first, pairs[i].second));
+    for (const std::size_t at : {8, 13, 18, 23}) expected.insert(at, "-");
+    EXPECT_EQ(PQgetvalue(result.get(), static_cast<int>(i), 0), expected) << i;
+  }
+  // Keys tell the host from the value: ("ab", "c") is not ("a", "bc").
+  EXPECT_NE(pg::value_key("ab", "c"), pg::value_key("a", "bc"));
+}
+
+}  // namespace
+}  // namespace onlooker
