@@ -5,7 +5,6 @@
 // key C++ computes for new rows is the key SQL computed for the old ones.
 #include <gtest/gtest.h>
 
-#include <random>
 #include <string>
 #include <vector>
 
@@ -13,11 +12,18 @@
 #include "pg_history.h"
 #include "pg_sql.h"
 #include "pg_visitor_keys.h"
+#include "support/pg_rollup_check.h"
 #include "support/pg_schema_v1.h"
 #include "support/postgres_server.h"
 
 namespace onlooker {
 namespace {
+
+using test::countries;
+using test::hosts;
+using test::paths;
+using test::random_hits;
+using test::rollups_that_differ_from_the_hits;
 
 test::PostgresServer& server() {
   static test::PostgresServer instance;
@@ -27,34 +33,6 @@ test::PostgresServer& server() {
 std::string fresh_database() {
   static int next = 0;
   return server().create_database("upgrade_" + std::to_string(++next));
-}
-
-// Hosts, pages and countries with text that is not ASCII, and bytes that are
-// not UTF-8 (stored as U+FFFD, on both sides of the upgrade).
-const std::vector<std::string> hosts = {"www.example.com", "shop.example.org"};
-const std::vector<std::string> paths = {"/", "/caf\xC3\xA9.html", "/bad\xFF\xFE.html", "/a\tb",
-                                        "/pricing.html"};
-const std::vector<std::string> countries = {"DE", "", "FR"};
-
-// Views (some by bots), beats and leaves of `people` visitors around an hour
-// boundary and a day boundary, from visitor number `first`.
-std::vector<Hit> random_hits(std::mt19937& random, int count, std::uint8_t first, int people) {
-  const std::int64_t day_end = 1'764'806'400'000;  // 2025-12-04 00:00 UTC
-  std::vector<Hit> hits;
-  for (int i = 0; i < count; ++i) {
-    Hit hit;
-    hit.ts_ms = day_end - 2 * hour_ms + static_cast<std::int64_t>(random() % (3 * hour_ms));
-    hit.kind = random() % 5 == 0 ? HitKind::beat : HitKind::view;
-    hit.status = 200;
-    hit.visitor[0] = static_cast<std::uint8_t>(first + random() % people);
-    hit.visitor[15] = 0x5a;
-    hit.host = hosts[random() % hosts.size()];
-    hit.path = paths[random() % paths.size()];
-    hit.country_code = countries[random() % countries.size()];
-    hit.device = random() % 7 == 0 ? "bot" : "desktop";
-    hits.push_back(hit);
-  }
-  return hits;
 }
 
 // Stores `hits` as a version 1 onlookerd did: COPY into its batch table,
@@ -87,24 +65,6 @@ void make_version_1(pg::Connection& db) {
   db.exec("INSERT INTO schema_version VALUES (1)");
   db.exec(std::string(test::pg_v1::batch_tables));
 }
-
-// Every rollup row against the hits stored, grouped as the rollups are:
-// rows that differ, either way (0 when views and unique visitors agree).
-constexpr const char* rollups_that_differ_from_the_hits = R"sql(
-WITH truth AS (
-  SELECT s.span, b.ts / s.width * s.width AS start, d.dimension, b.host,
-         CASE d.dimension WHEN 'all' THEN '' WHEN 'path' THEN b.path
-                          ELSE coalesce(b.country, '') END AS value,
-         count(*) AS views, count(DISTINCT b.visitor) AS visitors
-    FROM hits b
-   CROSS JOIN (VALUES ('hour', 3600000::bigint), ('day', 86400000::bigint)) AS s (span, width)
-   CROSS JOIN (VALUES ('all'), ('path'), ('country')) AS d (dimension)
-   WHERE b.kind = 'view' AND coalesce(b.device, '') <> 'bot'
-   GROUP BY 1, 2, 3, 4, 5),
-stored AS (SELECT span, start, dimension, host, value, views, visitors FROM rollups)
-SELECT count(*) FROM ((TABLE truth EXCEPT TABLE stored) UNION ALL
-                      (TABLE stored EXCEPT TABLE truth)) AS differences
-)sql";
 
 TEST(PgUpgrade, AVersionOneDatabaseKeepsEveryRollupVisitorAndCountsNoOneTwice) {
   const std::string uri = fresh_database();

@@ -119,6 +119,7 @@ std::string visits_copy_data(std::span<const Visit> visits) {
 }  // namespace
 
 void PgHistory::commit(const HistoryBatch& batch) {
+  pg::RollupCopyData rollups;
   with_connection([&](pg::Connection& db) {
     pg::Transaction transaction(db);
     if (!batch.hits.empty()) {
@@ -127,9 +128,11 @@ void PgHistory::commit(const HistoryBatch& batch) {
     if (!batch.visits.empty()) {
       db.copy_in(std::string(pg_sql::copy_visits), visits_copy_data(batch.visits));
     }
-    const pg::RollupCopyData rollups = pg::rollup_copy_data(batch.hits);
-    if (!rollups.rollup_rows.empty()) {
+    rollups = pg::rollup_copy_data(batch.hits, known_keys_);
+    if (!rollups.visitor_keys.empty()) {
       db.copy_in(std::string(pg_sql::copy_visitor_keys), rollups.visitor_keys);
+    }
+    if (!rollups.rollup_rows.empty()) {
       db.copy_in(std::string(pg_sql::copy_rollup_rows), rollups.rollup_rows);
     }
     db.exec(std::string(pg_sql::store_batch));
@@ -138,6 +141,7 @@ void PgHistory::commit(const HistoryBatch& batch) {
               std::to_string(static_cast<std::int64_t>(batch.after.next_seq))});
     transaction.commit();
   });
+  known_keys_.remember(rollups.sent);
   position_ = batch.after;
 }
 

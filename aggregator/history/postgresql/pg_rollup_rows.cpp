@@ -49,7 +49,7 @@ std::string_view stored(std::string_view raw, std::vector<std::unique_ptr<std::s
 
 }  // namespace
 
-RollupCopyData rollup_copy_data(std::span<const Hit> hits) {
+RollupCopyData rollup_copy_data(std::span<const Hit> hits, const KnownVisitorKeys& known) {
   using RowId = std::tuple<int, std::int64_t, std::string_view, std::string_view>;
   std::vector<RollupRow> rows;
   absl::flat_hash_map<RowId, std::uint32_t> row_index;
@@ -90,6 +90,11 @@ RollupCopyData rollup_copy_data(std::span<const Hit> hits) {
   }
   data.visitor_keys.reserve(visitors.size() * 110);
   for (const auto& [row, visitor] : visitors) {
+    const VisitorKey key{rows[row].start_ms,
+                         static_cast<std::uint8_t>(row_kind(rows[row].span, rows[row].dimension)),
+                         keys[row], visitor};
+    if (known.contains(key)) continue;
+    data.sent.push_back(key);
     append_key_fields(data.visitor_keys, rows[row], keys[row]);
     data.visitor_keys += '\t';
     const auto hex = to_hex_digits(visitor);

@@ -9,16 +9,20 @@
 
 #include <span>
 #include <string>
+#include <vector>
 
 #include "hit.h"
+#include "pg_known_visitor_keys.h"
 
 namespace onlooker::pg {
 
 struct RollupCopyData {
   std::string rollup_rows;   // COPY text of batch_rollup_rows (pg_sql.h)
   std::string visitor_keys;  // COPY text of batch_visitor_keys
+  std::vector<VisitorKey> sent;  // the keys in visitor_keys, to remember after the commit
 };
 
-RollupCopyData rollup_copy_data(std::span<const Hit> hits);
+// Leaves out the visitor keys `known` holds.
+RollupCopyData rollup_copy_data(std::span<const Hit> hits, const KnownVisitorKeys& known);
 
 }  // namespace onlooker::pg

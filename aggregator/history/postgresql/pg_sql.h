@@ -141,9 +141,9 @@ CREATE OR REPLACE VIEW daily_visits AS
     FROM visit_rollups;
 )sql";
 
-// The batch goes into these session tables by COPY, then into the real ones.
+// The batch's hits go straight into hits by COPY (no statement reads them
+// again); the rest into these session tables, then into the real ones.
 inline constexpr std::string_view batch_tables = R"sql(
-CREATE TEMP TABLE IF NOT EXISTS batch_hits (LIKE hits) ON COMMIT DELETE ROWS;
 CREATE TEMP TABLE IF NOT EXISTS batch_visits (LIKE visits) ON COMMIT DELETE ROWS;
 CREATE TEMP TABLE IF NOT EXISTS batch_visitor_keys (LIKE rollup_visitor_keys) ON COMMIT DELETE ROWS;
 CREATE TEMP TABLE IF NOT EXISTS batch_rollup_rows (
@@ -152,7 +152,7 @@ CREATE TEMP TABLE IF NOT EXISTS batch_rollup_rows (
 )sql";
 
 inline constexpr std::string_view copy_hits =
-    "COPY batch_hits (ts, visitor, kind, host, path, referrer, status, country, city, device, "
+    "COPY hits (ts, visitor, kind, host, path, referrer, status, country, city, device, "
     "browser, os, bytes, request_ms, node, visible_ms) FROM STDIN";
 inline constexpr std::string_view copy_visits =
     "COPY batch_visits (visitor, host, start, \"end\", pages, entry_page, exit_page, country, "
@@ -166,7 +166,6 @@ inline constexpr std::string_view copy_rollup_rows =
     "FROM STDIN";
 
 inline constexpr std::string_view store_batch = R"sql(
-INSERT INTO hits SELECT * FROM batch_hits;
 INSERT INTO visits SELECT * FROM batch_visits;
 INSERT INTO visit_rollups (start, host, visits, duration_ms, pages, engaged_visits,
                            engaged_pages, engaged_ms, bounces)
