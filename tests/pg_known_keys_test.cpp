@@ -1,4 +1,4 @@
-// The rollup visitor keys a node leaves out of its batches because its own
+// The rollup visitor days a node leaves out of its batches because its own
 // commits already put them in (pg_known_visitor_keys.h): the set itself, and
 // on a real PostgreSQL that rollups stay exact with it, across batches, two
 // nodes and a commit that fails.
@@ -17,46 +17,38 @@
 namespace onlooker {
 namespace {
 
-pg::VisitorKey key(std::int64_t start_ms, RollupSpan span, std::uint8_t visitor) {
-  pg::VisitorKey key{start_ms, static_cast<std::uint8_t>(pg::row_kind(span, RollupDimension::path)),
+pg::VisitorDay key(std::int64_t day_ms, std::uint8_t visitor) {
+  pg::VisitorDay key{day_ms, static_cast<std::uint8_t>(RollupDimension::path),
                      pg::value_key("www.example.com", "/"), {}};
   key.visitor[0] = visitor;
   return key;
 }
 
-TEST(KnownVisitorKeys, HoldsTheKeysOfRecentBucketsOnly) {
+using Sent = std::vector<std::pair<pg::VisitorDay, std::uint32_t>>;
+
+TEST(KnownVisitorKeys, HoldsTheHoursOfRecentDaysOnly) {
   pg::KnownVisitorKeys known;
-  const std::int64_t hour = 500 * hour_ms;
-  const std::vector<pg::VisitorKey> first = {key(hour, RollupSpan::hour, 1),
-                                             key(hour, RollupSpan::day, 1)};
-  known.remember(first);
-  EXPECT_TRUE(known.contains(key(hour, RollupSpan::hour, 1)));
-  EXPECT_TRUE(known.contains(key(hour, RollupSpan::day, 1)));
-  EXPECT_FALSE(known.contains(key(hour, RollupSpan::hour, 2)));  // another visitor
-  EXPECT_FALSE(known.contains(key(hour + hour_ms, RollupSpan::hour, 1)));  // another bucket
-  // Two hours later the first hour is still kept; three hours later it is not.
-  const std::vector<pg::VisitorKey> later = {key(hour + 2 * hour_ms, RollupSpan::hour, 3)};
-  known.remember(later);
-  EXPECT_TRUE(known.contains(key(hour, RollupSpan::hour, 1)));
-  const std::vector<pg::VisitorKey> much_later = {key(hour + 3 * hour_ms, RollupSpan::hour, 3)};
-  known.remember(much_later);
-  EXPECT_FALSE(known.contains(key(hour, RollupSpan::hour, 1)));
-  EXPECT_TRUE(known.contains(key(hour, RollupSpan::day, 1)));  // days go by days
-  const std::vector<pg::VisitorKey> next_days = {key(hour + 2 * day_ms, RollupSpan::day, 4)};
-  known.remember(next_days);
-  EXPECT_FALSE(known.contains(key(hour, RollupSpan::day, 1)));
-  EXPECT_EQ(known.size(), 3u);  // visitor 3's two hours, visitor 4's day
+  const std::int64_t day = 20'000 * day_ms;
+  known.remember(Sent{{key(day, 1), 0b1}});
+  EXPECT_EQ(known.hours(key(day, 1)), 0b1u);
+  EXPECT_EQ(known.hours(key(day, 2)), 0u);            // another visitor
+  EXPECT_EQ(known.hours(key(day + day_ms, 1)), 0u);   // another day
+  known.remember(Sent{{key(day, 1), 0b100}, {key(day + day_ms, 3), 0b10}});
+  EXPECT_EQ(known.hours(key(day, 1)), 0b101u);  // hours add up
+  EXPECT_EQ(known.hours(key(day + day_ms, 3)), 0b10u);
+  // Two days after the first, the first is forgotten.
+  known.remember(Sent{{key(day + 2 * day_ms, 4), 0b1}});
+  EXPECT_EQ(known.hours(key(day, 1)), 0u);
+  EXPECT_EQ(known.hours(key(day + day_ms, 3)), 0b10u);
+  EXPECT_EQ(known.size(), 2u);
 }
 
 TEST(KnownVisitorKeys, PastItsCapacityItForgetsEverything) {
   pg::KnownVisitorKeys known(3);
-  const std::vector<pg::VisitorKey> two = {key(0, RollupSpan::hour, 1), key(0, RollupSpan::hour, 2)};
-  known.remember(two);
-  const std::vector<pg::VisitorKey> two_more = {key(0, RollupSpan::hour, 3),
-                                                key(0, RollupSpan::hour, 4)};
-  known.remember(two_more);
-  EXPECT_FALSE(known.contains(key(0, RollupSpan::hour, 1)));
-  EXPECT_TRUE(known.contains(key(0, RollupSpan::hour, 4)));
+  known.remember(Sent{{key(0, 1), 1}, {key(0, 2), 1}});
+  known.remember(Sent{{key(0, 3), 1}, {key(0, 4), 1}});
+  EXPECT_EQ(known.hours(key(0, 1)), 0u);
+  EXPECT_EQ(known.hours(key(0, 4)), 1u);
   EXPECT_EQ(known.size(), 2u);
 }
 
@@ -101,10 +93,10 @@ TEST(PgKnownKeys, AFailedCommitRemembersNoKeySoItsRetryCountsTheVisitors) {
   std::mt19937 random(9);
   const std::vector<Hit> hits = test::random_hits(random, 200, 1, 20);
   EXPECT_THROW(history.commit({.hits = hits, .after = {1, 1}}), pg::PgError);
-  EXPECT_EQ(db.query_int("SELECT count(*) FROM rollup_visitor_keys"), 0);
+  EXPECT_EQ(db.query_int("SELECT count(*) FROM rollup_visitor_days"), 0);
   db.exec("DELETE FROM fail");
   history.commit({.hits = hits, .after = {1, 1}});
-  EXPECT_GT(db.query_int("SELECT count(*) FROM rollup_visitor_keys"), 50);
+  EXPECT_GT(db.query_int("SELECT count(*) FROM rollup_visitor_days"), 50);
   EXPECT_EQ(db.query_int(test::rollups_that_differ_from_the_hits), 0);
 }
 

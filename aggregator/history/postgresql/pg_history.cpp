@@ -129,8 +129,8 @@ void PgHistory::commit(const HistoryBatch& batch) {
       db.copy_in(std::string(pg_sql::copy_visits), visits_copy_data(batch.visits));
     }
     rollups = pg::rollup_copy_data(batch.hits, known_keys_);
-    if (!rollups.visitor_keys.empty()) {
-      db.copy_in(std::string(pg_sql::copy_visitor_keys), rollups.visitor_keys);
+    if (!rollups.visitor_days.empty()) {
+      db.copy_in(std::string(pg_sql::copy_visitor_days), rollups.visitor_days);
     }
     if (!rollups.rollup_rows.empty()) {
       db.copy_in(std::string(pg_sql::copy_rollup_rows), rollups.rollup_rows);

@@ -41,7 +41,7 @@ class PgHistory : public HistorySink {
   // Only this node writes its row of ring_positions: once read, the
   // position is known without asking the server (which may be down).
   std::optional<std::optional<RingPosition>> position_;
-  // Rollup visitor keys this node's commits put in (or found there): left
+  // Rollup visitor days this node's commits put in (or found there): left
   // out of later batches.
   pg::KnownVisitorKeys known_keys_;
 };

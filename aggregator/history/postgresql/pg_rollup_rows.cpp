@@ -8,7 +8,6 @@
 #include <vector>
 
 #include <absl/container/flat_hash_map.h>
-#include <absl/container/flat_hash_set.h>
 
 #include "calendar.h"
 #include "pg_connection.h"
@@ -53,27 +52,35 @@ RollupCopyData rollup_copy_data(std::span<const Hit> hits, const KnownVisitorKey
   using RowId = std::tuple<int, std::int64_t, std::string_view, std::string_view>;
   std::vector<RollupRow> rows;
   absl::flat_hash_map<RowId, std::uint32_t> row_index;
+  auto row_of = [&](RollupSpan span, std::int64_t start, RollupDimension dimension,
+                    std::string_view host, std::string_view value) {
+    const auto [at, created] = row_index.try_emplace(
+        RowId{row_kind(span, dimension), start, host, value}, static_cast<std::uint32_t>(rows.size()));
+    if (created) rows.push_back({span, start, dimension, host, value});
+    return at->second;
+  };
+  // (the day row, visitor) -> the hours of the day the batch saw them in.
   std::vector<std::pair<std::uint32_t, VisitorId>> visitors;
-  absl::flat_hash_set<std::pair<std::uint32_t, VisitorId>> seen;
+  absl::flat_hash_map<std::pair<std::uint32_t, VisitorId>, std::uint32_t> hours_of;
   std::vector<std::unique_ptr<std::string>> copies;
   for (const Hit& hit : hits) {
     if (!is_person_view(hit)) continue;
     const std::string_view host = stored(hit.host, copies);
     const std::string_view path = stored(hit.path, copies);
     const std::string_view country = stored(hit.country_code, copies);
-    for (const RollupSpan span : rollup_spans) {
-      const std::int64_t start = bucket_start(span, hit.ts_ms);
-      for (const RollupDimension dimension : rollup_dimensions) {
-        const std::string_view value = dimension == RollupDimension::all    ? std::string_view()
-                                       : dimension == RollupDimension::path ? path
-                                                                            : country;
-        const auto [at, created] = row_index.try_emplace(
-            RowId{row_kind(span, dimension), start, host, value},
-            static_cast<std::uint32_t>(rows.size()));
-        if (created) rows.push_back({span, start, dimension, host, value});
-        ++rows[at->second].views;
-        if (seen.emplace(at->second, hit.visitor).second) visitors.emplace_back(at->second, hit.visitor);
-      }
+    const std::int64_t day = bucket_start(RollupSpan::day, hit.ts_ms);
+    const std::int64_t hour = bucket_start(RollupSpan::hour, hit.ts_ms);
+    const std::uint32_t hour_bit = 1u << ((hour - day) / hour_ms);
+    for (const RollupDimension dimension : rollup_dimensions) {
+      const std::string_view value = dimension == RollupDimension::all    ? std::string_view()
+                                     : dimension == RollupDimension::path ? path
+                                                                          : country;
+      ++rows[row_of(RollupSpan::hour, hour, dimension, host, value)].views;
+      const std::uint32_t day_row = row_of(RollupSpan::day, day, dimension, host, value);
+      ++rows[day_row].views;
+      const auto [at, created] = hours_of.try_emplace({day_row, hit.visitor}, 0);
+      if (created) visitors.emplace_back(day_row, hit.visitor);
+      at->second |= hour_bit;
     }
   }
   RollupCopyData data;
@@ -88,19 +95,26 @@ RollupCopyData rollup_copy_data(std::span<const Hit> hits, const KnownVisitorKey
     append_copy_field(data.rollup_rows, std::string(row.value), false);
     data.rollup_rows += '\t' + std::to_string(row.views) + '\n';
   }
-  data.visitor_keys.reserve(visitors.size() * 110);
+  data.visitor_days.reserve(visitors.size() * 120);
   for (const auto& [row, visitor] : visitors) {
-    const VisitorKey key{rows[row].start_ms,
-                         static_cast<std::uint8_t>(row_kind(rows[row].span, rows[row].dimension)),
+    const VisitorDay key{rows[row].start_ms, static_cast<std::uint8_t>(rows[row].dimension),
                          keys[row], visitor};
-    if (known.contains(key)) continue;
-    data.sent.push_back(key);
-    append_key_fields(data.visitor_keys, rows[row], keys[row]);
-    data.visitor_keys += '\t';
-    const auto hex = to_hex_digits(visitor);
-    data.visitor_keys.append(hex.data(), hex.size());
-    append_copy_field(data.visitor_keys, std::string(rows[row].host), false);
-    data.visitor_keys += '\n';
+    const std::uint32_t hours = hours_of.at({row, visitor});
+    if ((known.hours(key) & hours) == hours) continue;
+    data.sent.emplace_back(key, hours);
+    data.visitor_days += std::to_string(key.day_ms);
+    data.visitor_days += '\t';
+    data.visitor_days += std::to_string(key.dimension);
+    data.visitor_days += '\t';
+    const auto value_hex = to_hex_digits(key.value);
+    data.visitor_days.append(value_hex.data(), value_hex.size());
+    data.visitor_days += '\t';
+    const auto visitor_hex = to_hex_digits(visitor);
+    data.visitor_days.append(visitor_hex.data(), visitor_hex.size());
+    data.visitor_days += '\t';
+    data.visitor_days += std::to_string(hours);
+    append_copy_field(data.visitor_days, std::string(rows[row].host), false);
+    data.visitor_days += '\n';
   }
   return data;
 }

@@ -8,9 +8,10 @@
 
 namespace onlooker::pg {
 
-// Step 3: version 1's rollup_visitors rows, each under its compact key in
-// rollup_visitor_keys (pg_visitor_keys.h); then rollup_visitors goes. Throws
-// (the transaction rolls back) unless every row was carried over.
+// Step 3: version 1's rollup_visitors rows, a row per visitor and day with
+// their hours, under the compact key of rollup_visitor_days
+// (pg_visitor_keys.h); then rollup_visitors goes. Throws (the transaction
+// rolls back) unless every visitor day was carried over.
 void step_compact_visitor_keys(Connection& connection);
 
 }  // namespace onlooker::pg

@@ -2,21 +2,25 @@
 // tables and views as SQLite's, sqlite/sqlite_schema.cpp) and the statements
 // the sink and reader run.
 //
-// Unique visitors stay exact across nodes: rollup_visitor_keys holds one row
-// per (bucket, span and dimension, host and value, visitor), in the compact
-// key of pg_visitor_keys.h. A batch inserts its visitors there with ON
-// CONFLICT DO NOTHING; only the rows that went in add to rollups.visitors.
-// The unique index makes a second node's insert of the same key wait for the
-// first one's transaction and then do nothing, so a visitor seen by two
-// nodes in one hour counts once.
+// Unique visitors stay exact across nodes: rollup_visitor_days holds one row
+// per (UTC day, dimension, host and value, visitor), in the compact key of
+// pg_visitor_keys.h, with the hours of that day the visitor was counted in
+// as bits. A batch upserts its visitor days: a row that goes in is a new
+// visitor of the day's rollup row and of its hours' rows; a row already
+// there gains the hours it lacked (`added`: new visitors of those hours'
+// rows) or, with none to add, is left alone. Only what went in adds to
+// rollups.visitors. The unique index makes a second node's upsert of the
+// same key wait for the first one's transaction and then see its hours, so
+// a visitor seen by two nodes in one hour counts once.
 #pragma once
 
 #include <string_view>
 
 namespace onlooker::pg_sql {
 
-// 3: rollup_visitors (six text columns) became rollup_visitor_keys
-// (pg_schema_steps.h carries the rows over). 2 is the journeys' step.
+// 3: rollup_visitors (six text columns, a row per hour and per day) became
+// rollup_visitor_days (pg_schema_steps.h carries the rows over). 2 is the
+// journeys' step.
 inline constexpr int schema_version = 3;
 
 inline constexpr std::string_view schema = R"sql(
@@ -88,15 +92,17 @@ CREATE TABLE IF NOT EXISTS rollups (
   visitors  bigint NOT NULL,
   PRIMARY KEY (span, dimension, start, host, value)
 );
--- Who each rollup row has counted (pg_visitor_keys.h): the key says which
--- row, host is there for per-site retention only.
-CREATE TABLE IF NOT EXISTS rollup_visitor_keys (
-  start     bigint   NOT NULL,  -- the bucket, as rollups.start
-  row_kind  smallint NOT NULL,  -- span * 3 + dimension: 0-2 hour all/path/country, 3-5 day
+-- Who each rollup row has counted (pg_visitor_keys.h), a row per visitor and
+-- day for the day's row and its hours' rows; host is for per-site retention.
+CREATE TABLE IF NOT EXISTS rollup_visitor_days (
+  day       bigint   NOT NULL,  -- the day bucket, as rollups.start
+  dimension smallint NOT NULL,  -- 0 all, 1 path, 2 country
   value_key uuid     NOT NULL,  -- SHA-256 of (host, 0 byte, value), 16 bytes
   visitor   uuid     NOT NULL,
+  hours     integer  NOT NULL,  -- bit h: counted in hour h (UTC) of the day
+  added     integer  NOT NULL,  -- the bits the last upsert added
   host      text     NOT NULL,
-  PRIMARY KEY (start, row_kind, value_key, visitor)
+  PRIMARY KEY (day, dimension, value_key, visitor)
 );
 CREATE TABLE IF NOT EXISTS visit_rollups (
   start       bigint NOT NULL,
@@ -145,7 +151,9 @@ CREATE OR REPLACE VIEW daily_visits AS
 // again); the rest into these session tables, then into the real ones.
 inline constexpr std::string_view batch_tables = R"sql(
 CREATE TEMP TABLE IF NOT EXISTS batch_visits (LIKE visits) ON COMMIT DELETE ROWS;
-CREATE TEMP TABLE IF NOT EXISTS batch_visitor_keys (LIKE rollup_visitor_keys) ON COMMIT DELETE ROWS;
+CREATE TEMP TABLE IF NOT EXISTS batch_visitor_days (
+  day bigint, dimension smallint, value_key uuid, visitor uuid, hours integer, host text)
+  ON COMMIT DELETE ROWS;
 CREATE TEMP TABLE IF NOT EXISTS batch_rollup_rows (
   start bigint, row_kind smallint, value_key uuid,
   span text, dimension text, host text, value text, views bigint) ON COMMIT DELETE ROWS;
@@ -159,8 +167,8 @@ inline constexpr std::string_view copy_visits =
     "device, engaged_ms, engaged_estimated, bounce) FROM STDIN";
 
 // pg_rollup_rows.h writes these two.
-inline constexpr std::string_view copy_visitor_keys =
-    "COPY batch_visitor_keys (start, row_kind, value_key, visitor, host) FROM STDIN";
+inline constexpr std::string_view copy_visitor_days =
+    "COPY batch_visitor_days (day, dimension, value_key, visitor, hours, host) FROM STDIN";
 inline constexpr std::string_view copy_rollup_rows =
     "COPY batch_rollup_rows (start, row_kind, value_key, span, dimension, host, value, views) "
     "FROM STDIN";
@@ -181,10 +189,22 @@ INSERT INTO visit_rollups (start, host, visits, duration_ms, pages, engaged_visi
     engaged_ms = visit_rollups.engaged_ms + excluded.engaged_ms,
     bounces = visit_rollups.bounces + excluded.bounces;
 WITH fresh AS (
-  INSERT INTO rollup_visitor_keys SELECT * FROM batch_visitor_keys ORDER BY 1, 2, 3, 4
-  ON CONFLICT DO NOTHING RETURNING start, row_kind, value_key),
+  INSERT INTO rollup_visitor_days AS r (day, dimension, value_key, visitor, hours, added, host)
+    SELECT day, dimension, value_key, visitor, hours, hours, host FROM batch_visitor_days
+     ORDER BY 1, 2, 3, 4
+  ON CONFLICT (day, dimension, value_key, visitor) DO UPDATE
+    SET hours = r.hours | excluded.hours, added = excluded.hours & ~r.hours
+    WHERE excluded.hours & ~r.hours <> 0
+  RETURNING day, dimension, value_key, added, added = hours AS new_day),
+batch_hours AS (  -- the hours of the day the batch's hour rows are in
+  SELECT DISTINCT ((start % 86400000 + 86400000) % 86400000 / 3600000)::integer AS hour
+    FROM batch_rollup_rows WHERE row_kind < 3),
 fresh_counts AS (
-  SELECT start, row_kind, value_key, count(*) AS visitors FROM fresh GROUP BY 1, 2, 3)
+  SELECT day AS start, (dimension + 3)::smallint AS row_kind, value_key, count(*) AS visitors
+    FROM fresh WHERE new_day GROUP BY 1, 2, 3
+  UNION ALL
+  SELECT day + h.hour * 3600000, dimension, value_key, count(*)
+    FROM fresh JOIN batch_hours h ON added & (1 << h.hour) <> 0 GROUP BY 1, 2, 3)
 INSERT INTO rollups (span, start, dimension, host, value, views, visitors)
   SELECT r.span, r.start, r.dimension, r.host, r.value, r.views, coalesce(f.visitors, 0)
     FROM batch_rollup_rows r LEFT JOIN fresh_counts f USING (start, row_kind, value_key)
@@ -216,9 +236,9 @@ inline constexpr std::string_view delete_statements[] = {
     "DELETE FROM rollups WHERE ctid IN (SELECT ctid FROM rollups WHERE "
     "((span = 'hour' AND start <= $1::bigint - 3600000) OR (span = 'day' AND start <= $1::bigint - 86400000)) "
     "LIMIT $2)",
-    "DELETE FROM rollup_visitor_keys WHERE ctid IN (SELECT ctid FROM rollup_visitor_keys WHERE "
-    "((row_kind < 3 AND start <= $1::bigint - 3600000) OR (row_kind >= 3 AND start <= $1::bigint - 86400000)) "
-    "LIMIT $2)",
+    // A visitor day goes with its day's rollup row (its hours' rows go before).
+    "DELETE FROM rollup_visitor_days WHERE ctid IN (SELECT ctid FROM rollup_visitor_days WHERE "
+    "day <= $1::bigint - 86400000 LIMIT $2)",
     "DELETE FROM visit_rollups WHERE ctid IN "
     "(SELECT ctid FROM visit_rollups WHERE start <= $1::bigint - 86400000 LIMIT $2)",
 };

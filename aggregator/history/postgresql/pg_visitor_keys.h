@@ -1,19 +1,24 @@
 // The compact key of a PostgreSQL rollup visitor row (schema version 3):
-// (start, row_kind, value_key, visitor) in rollup_visitor_keys, instead of
-// version 1's six text columns. It is what keeps unique visitors exact
-// across nodes (pg_sql.h), and the insert that the rollup writer spends most
-// of its time in: a bigint, a smallint and two uuids compare as bytes, while
-// text compares under the database's collation and is twice as wide.
+// (day, dimension, value_key, visitor) in rollup_visitor_days, instead of
+// version 1's six text columns in rollup_visitors, and one row a day with
+// the hours as bits instead of a row per hour and one per day. It is what
+// keeps unique visitors exact across nodes (pg_sql.h), and the upsert that
+// the rollup writer spends most of its time in: a bigint, a smallint and two
+// uuids compare as bytes, while text compares under the database's collation
+// and is twice as wide; and each row costs the server an index entry.
 //
-//   row_kind   span * 3 + dimension: 0-2 hour all/path/country, 3-5 day.
 //   value_key  the first 16 bytes of SHA-256(host, a 0 byte, value), over the
 //              text as stored (pg::valid_utf8; a stored text holds no NUL, so
 //              the split is unambiguous). A 128-bit hash: two values of one
-//              bucket share a key with a chance of about n^2 / 2^129 (10^-21
-//              at 10^9 values), next to which the 128-bit visitor id itself
-//              colliding is as likely. SQL computes the same key
-//              (value_key_sql), for the upgrade from version 1.
+//              day share a key with a chance of about n^2 / 2^129 (10^-21 at
+//              10^9 values), as likely as two 128-bit visitor ids colliding.
+//              SQL computes the same key (value_key_sql), for the upgrade
+//              from version 1.
 //   visitor    the 16-byte visitor id, as a uuid.
+//
+// batch_rollup_rows (pg_rollup_rows.h) names a rollup row by (start,
+// row_kind, value_key), row_kind = span * 3 + dimension: 0-2 hour
+// all/path/country, 3-5 day.
 #pragma once
 
 #include <array>
@@ -40,10 +45,5 @@ ValueKey value_key(std::string_view host, std::string_view value);
 inline constexpr std::string_view value_key_sql =
     "encode(substr(sha256(convert_to(host, 'UTF8') || '\\x00'::bytea || "
     "convert_to(value, 'UTF8')), 1, 16), 'hex')::uuid";
-
-// row_kind in SQL over version 1's `span` and `dimension` text columns.
-inline constexpr std::string_view row_kind_sql =
-    "(CASE span WHEN 'hour' THEN 0 ELSE 3 END + "
-    "CASE dimension WHEN 'all' THEN 0 WHEN 'path' THEN 1 ELSE 2 END)::smallint";
 
 }  // namespace onlooker::pg
