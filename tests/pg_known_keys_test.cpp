@@ -100,5 +100,23 @@ TEST(PgKnownKeys, AFailedCommitRemembersNoKeySoItsRetryCountsTheVisitors) {
   EXPECT_EQ(db.query_int(test::rollups_that_differ_from_the_hits), 0);
 }
 
+TEST(PgKnownKeys, AfterAReconnectTheTableDecidesAgain) {
+  const std::string uri = fresh_database();
+  PgHistory history(uri, "node-a");
+  std::mt19937 random(3);
+  const std::vector<Hit> hits = test::random_hits(random, 200, 1, 20);
+  history.commit({.hits = hits, .after = {1, 1}});
+  // The server loses what the node had committed (a standby promoted
+  // without its last commits, say) and the node's connection goes.
+  pg::Connection db(uri);
+  db.exec("TRUNCATE hits, rollups, rollup_visitor_days");
+  db.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+          "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+  EXPECT_THROW(history.commit({.hits = hits, .after = {1, 2}}), pg::PgError);
+  history.commit({.hits = hits, .after = {1, 2}});
+  EXPECT_EQ(db.query_int(test::rollups_that_differ_from_the_hits), 0);
+  EXPECT_GT(db.query_int("SELECT sum(visitors) FROM rollups"), 100);
+}
+
 }  // namespace
 }  // namespace onlooker

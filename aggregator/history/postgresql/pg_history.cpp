@@ -39,6 +39,9 @@ pg::Connection& PgHistory::connection() {
     auto fresh = std::make_unique<pg::Connection>(conninfo_);
     migrate_pg_schema(*fresh);
     fresh->exec(std::string(pg_sql::batch_tables));
+    // A new connection may reach another server (a promoted standby that
+    // lacks the last commits): the table decides again.
+    known_keys_.forget();
     connection_ = std::move(fresh);
   }
   return *connection_;

@@ -13,10 +13,7 @@ std::uint32_t KnownVisitorKeys::hours(const VisitorDay& key) const {
 
 void KnownVisitorKeys::remember(std::span<const std::pair<VisitorDay, std::uint32_t>> sent) {
   if (sent.empty() || sent.size() > capacity_) return;
-  if (size_ + sent.size() > capacity_) {
-    days_.clear();
-    size_ = 0;
-  }
+  if (size_ + sent.size() > capacity_) forget();
   for (const auto& [key, hours] : sent) {
     newest_day_ = std::max(newest_day_, key.day_ms);
     const auto [at, created] = days_[key.day_ms].try_emplace(key, 0);

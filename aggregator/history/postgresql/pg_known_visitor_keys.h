@@ -5,8 +5,9 @@
 // hour of an earlier view. Exact, because what a commit sent is remembered
 // only after it succeeded, and is then in the table whichever node put it
 // there (hours are only ever added to a row); what is not remembered
-// (evicted, another node's, a restart) is sent and the table decides, as
-// without this set. Retention deletes only days far older than those kept.
+// (evicted, another node's, a restart, anything before a reconnect) is sent
+// and the table decides, as without this set. Retention deletes only days
+// far older than those kept.
 #pragma once
 
 #include <climits>
@@ -47,6 +48,10 @@ class KnownVisitorKeys {
   // What a successful commit sent.
   void remember(std::span<const std::pair<VisitorDay, std::uint32_t>> sent);
   std::size_t size() const { return size_; }
+  void forget() {
+    days_.clear();
+    size_ = 0;
+  }
 
   static constexpr std::size_t default_capacity = 1 << 19;
   // Days kept behind the newest one sent (as HistoryRollups keeps).
