@@ -12,7 +12,7 @@
 #include "pg_history.h"
 #include "pg_known_visitor_keys.h"
 #include "support/pg_rollup_check.h"
-#include "support/postgres_server.h"
+#include "support/shared_postgres.h"
 
 namespace onlooker {
 namespace {
@@ -52,15 +52,7 @@ TEST(KnownVisitorKeys, PastItsCapacityItForgetsEverything) {
   EXPECT_EQ(known.size(), 2u);
 }
 
-test::PostgresServer& server() {
-  static test::PostgresServer instance;
-  return instance;
-}
-
-std::string fresh_database() {
-  static int next = 0;
-  return server().create_database("known_" + std::to_string(++next));
-}
+std::string fresh_database() { return test::fresh_postgres_database("known"); }
 
 TEST(PgKnownKeys, RollupsStayExactOverManyBatchesOfTheSamePeopleOnTwoNodes) {
   const std::string uri = fresh_database();

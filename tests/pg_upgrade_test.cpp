@@ -14,7 +14,7 @@
 #include "pg_visitor_keys.h"
 #include "support/pg_rollup_check.h"
 #include "support/pg_schema_v1.h"
-#include "support/postgres_server.h"
+#include "support/shared_postgres.h"
 
 namespace onlooker {
 namespace {
@@ -25,15 +25,7 @@ using test::paths;
 using test::random_hits;
 using test::rollups_that_differ_from_the_hits;
 
-test::PostgresServer& server() {
-  static test::PostgresServer instance;
-  return instance;
-}
-
-std::string fresh_database() {
-  static int next = 0;
-  return server().create_database("upgrade_" + std::to_string(++next));
-}
+std::string fresh_database() { return test::fresh_postgres_database("upgrade"); }
 
 // Stores `hits` as a version 1 onlookerd did: COPY into its batch table,
 // then its store statement.
