@@ -85,7 +85,7 @@ namespace {
 
 // Length of the valid UTF-8 sequence at text[i], or 0 (PostgreSQL's text
 // takes nothing else; nginx hands us raw bytes).
-std::size_t utf8_length(const std::string& text, std::size_t i) {
+std::size_t utf8_length(std::string_view text, std::size_t i) {
   const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
   const unsigned char lead = byte(i);
   std::size_t length = 0;
@@ -106,6 +106,22 @@ std::size_t utf8_length(const std::string& text, std::size_t i) {
 }
 
 }  // namespace
+
+std::string valid_utf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t length = utf8_length(text, i);
+    if (length == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out.append(text, i, length);
+      i += length;
+    }
+  }
+  return out;
+}
 
 void append_copy_field(std::string& row, const std::string& text, bool empty_is_null, bool first) {
   if (!first) row += '\t';

@@ -10,6 +10,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace onlooker::pg {
@@ -57,6 +58,10 @@ class Transaction {
   Connection& connection_;
   bool done_ = false;
 };
+
+// `text` with every byte that is not part of valid UTF-8 (and NUL) as
+// U+FFFD: what PostgreSQL's text can hold, and what append_copy_field stores.
+std::string valid_utf8(std::string_view text);
 
 // Appends `text` to a COPY text-format row, escaped, after a tab unless it
 // is the row's first field; empty_is_null writes \N for an empty string.

@@ -4,6 +4,8 @@
 
 #include "journey_rollups.h"
 #include "journey_sql.h"
+#include "pg_rollup_rows.h"
+#include "pg_schema_steps.h"
 #include "pg_sql.h"
 
 namespace onlooker {
@@ -22,11 +24,16 @@ void migrate_pg_schema(pg::Connection& connection) {
   if (version == 0) {
     connection.exec("INSERT INTO schema_version VALUES (" +
                     std::to_string(pg_sql::schema_version) + ")");
-  } else if (version == 1) {  // journeys came with 2: built once from the visits stored
-    connection.exec("INSERT INTO journey_rollups SELECT 'day', * FROM (" +
-                    std::string(journey_from_hits_sql) + ") AS days");
-    connection.exec(std::string(pg_sql::journey_months_from_days));
-    connection.exec("UPDATE schema_version SET version = 2");
+  } else if (version < pg_sql::schema_version) {
+    // Each step above the database's version, in order.
+    if (version < 2) {  // journeys: built once from the visits stored
+      connection.exec("INSERT INTO journey_rollups SELECT 'day', * FROM (" +
+                      std::string(journey_from_hits_sql) + ") AS days");
+      connection.exec(std::string(pg_sql::journey_months_from_days));
+    }
+    if (version < 3) pg::step_compact_visitor_keys(connection);  // pg_schema_steps.h
+    connection.exec("UPDATE schema_version SET version = " +
+                    std::to_string(pg_sql::schema_version));
   }
   transaction.commit();
 }
@@ -39,6 +46,9 @@ pg::Connection& PgHistory::connection() {
     auto fresh = std::make_unique<pg::Connection>(conninfo_);
     migrate_pg_schema(*fresh);
     fresh->exec(std::string(pg_sql::batch_tables));
+    // A new connection may reach another server (a promoted standby that
+    // lacks the last commits): the table decides again.
+    known_keys_.forget();
     connection_ = std::move(fresh);
   }
   return *connection_;
@@ -133,6 +143,7 @@ std::string journeys_copy_data(std::span<const Visit> visits) {
 }  // namespace
 
 void PgHistory::commit(const HistoryBatch& batch) {
+  pg::RollupCopyData rollups;
   with_connection([&](pg::Connection& db) {
     pg::Transaction transaction(db);
     if (!batch.hits.empty()) {
@@ -143,12 +154,20 @@ void PgHistory::commit(const HistoryBatch& batch) {
       const std::string journeys = journeys_copy_data(batch.visits);
       if (!journeys.empty()) db.copy_in(std::string(pg_sql::copy_journeys), journeys);
     }
+    rollups = pg::rollup_copy_data(batch.hits, known_keys_);
+    if (!rollups.visitor_days.empty()) {
+      db.copy_in(std::string(pg_sql::copy_visitor_days), rollups.visitor_days);
+    }
+    if (!rollups.rollup_rows.empty()) {
+      db.copy_in(std::string(pg_sql::copy_rollup_rows), rollups.rollup_rows);
+    }
     db.exec(std::string(pg_sql::store_batch));
     db.query(std::string(pg_sql::save_position),
              {node_, std::to_string(static_cast<std::int64_t>(batch.after.generation)),
               std::to_string(static_cast<std::int64_t>(batch.after.next_seq))});
     transaction.commit();
   });
+  known_keys_.remember(rollups.sent);
   position_ = batch.after;
 }
 

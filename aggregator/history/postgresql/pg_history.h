@@ -11,6 +11,7 @@
 
 #include "history_sink.h"
 #include "pg_connection.h"
+#include "pg_known_visitor_keys.h"
 
 namespace onlooker {
 
@@ -40,6 +41,9 @@ class PgHistory : public HistorySink {
   // Only this node writes its row of ring_positions: once read, the
   // position is known without asking the server (which may be down).
   std::optional<std::optional<RingPosition>> position_;
+  // Rollup visitor days this node's commits put in (or found there): left
+  // out of later batches.
+  pg::KnownVisitorKeys known_keys_;
 };
 
 // Creates the tables and views if missing (idempotent).

@@ -2,12 +2,16 @@
 // tables and views as SQLite's, sqlite/sqlite_schema.cpp) and the statements
 // the sink and reader run.
 //
-// Unique visitors stay exact across nodes: rollup_visitors holds one row per
-// (span, dimension, bucket, host, value, visitor). A batch inserts its
-// visitors there with ON CONFLICT DO NOTHING; only the rows that went in add
-// to rollups.visitors. The unique index makes a second node's insert of the
-// same key wait for the first one's transaction and then do nothing, so a
-// visitor seen by two nodes in one hour counts once.
+// Unique visitors stay exact across nodes: rollup_visitor_days holds one row
+// per (UTC day, dimension, host and value, visitor), in the compact key of
+// pg_visitor_keys.h, with the hours of that day the visitor was counted in
+// as bits. A batch upserts its visitor days: a row that goes in is a new
+// visitor of the day's rollup row and of its hours' rows; a row already
+// there gains the hours it lacked (`added`: new visitors of those hours'
+// rows) or, with none to add, is left alone. Only what went in adds to
+// rollups.visitors. The unique index makes a second node's upsert of the
+// same key wait for the first one's transaction and then see its hours, so
+// a visitor seen by two nodes in one hour counts once.
 #pragma once
 
 #include <string_view>
@@ -15,7 +19,9 @@
 namespace onlooker::pg_sql {
 
 // 2: journey_rollups (built from the stored visits on upgrade from 1).
-inline constexpr int schema_version = 2;
+// 3: rollup_visitors (six text columns, a row per hour and per day) became
+// rollup_visitor_days (pg_schema_steps.h carries the rows over).
+inline constexpr int schema_version = 3;
 
 inline constexpr std::string_view schema = R"sql(
 CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL);
@@ -86,16 +92,18 @@ CREATE TABLE IF NOT EXISTS rollups (
   visitors  bigint NOT NULL,
   PRIMARY KEY (span, dimension, start, host, value)
 );
-CREATE TABLE IF NOT EXISTS rollup_visitors (
-  span      text   NOT NULL,
-  dimension text   NOT NULL,
-  start     bigint NOT NULL,
-  host      text   NOT NULL,
-  value     text   NOT NULL,
-  visitor   text   NOT NULL,
-  PRIMARY KEY (span, dimension, start, host, value, visitor)
+-- Who each rollup row has counted (pg_visitor_keys.h), a row per visitor and
+-- day for the day's row and its hours' rows; host is for per-site retention.
+CREATE TABLE IF NOT EXISTS rollup_visitor_days (
+  day       bigint   NOT NULL,  -- the day bucket, as rollups.start
+  dimension smallint NOT NULL,  -- 0 all, 1 path, 2 country
+  value_key uuid     NOT NULL,  -- SHA-256 of (host, 0 byte, value), 16 bytes
+  visitor   uuid     NOT NULL,
+  hours     integer  NOT NULL,  -- bit h: counted in hour h (UTC) of the day
+  added     integer  NOT NULL,  -- the bits the last upsert added
+  host      text     NOT NULL,
+  PRIMARY KEY (day, dimension, value_key, visitor)
 );
-CREATE INDEX IF NOT EXISTS rollup_visitors_start ON rollup_visitors (start);
 CREATE TABLE IF NOT EXISTS visit_rollups (
   start       bigint NOT NULL,
   host        text   NOT NULL,
@@ -160,15 +168,21 @@ CREATE OR REPLACE VIEW daily_visits AS
     FROM visit_rollups;
 )sql";
 
-// The batch goes into these session tables by COPY, then into the real ones.
+// The batch's hits go straight into hits by COPY (no statement reads them
+// again); the rest into these session tables, then into the real ones.
 inline constexpr std::string_view batch_tables = R"sql(
-CREATE TEMP TABLE IF NOT EXISTS batch_hits (LIKE hits) ON COMMIT DELETE ROWS;
 CREATE TEMP TABLE IF NOT EXISTS batch_visits (LIKE visits) ON COMMIT DELETE ROWS;
 CREATE TEMP TABLE IF NOT EXISTS batch_journeys (LIKE journey_rollups) ON COMMIT DELETE ROWS;
+CREATE TEMP TABLE IF NOT EXISTS batch_visitor_days (
+  day bigint, dimension smallint, value_key uuid, visitor uuid, hours integer, host text)
+  ON COMMIT DELETE ROWS;
+CREATE TEMP TABLE IF NOT EXISTS batch_rollup_rows (
+  start bigint, row_kind smallint, value_key uuid,
+  span text, dimension text, host text, value text, views bigint) ON COMMIT DELETE ROWS;
 )sql";
 
 inline constexpr std::string_view copy_hits =
-    "COPY batch_hits (ts, visitor, kind, host, path, referrer, status, country, city, device, "
+    "COPY hits (ts, visitor, kind, host, path, referrer, status, country, city, device, "
     "browser, os, bytes, request_ms, node, visible_ms) FROM STDIN";
 inline constexpr std::string_view copy_visits =
     "COPY batch_visits (visitor, host, start, \"end\", pages, entry_page, exit_page, country, "
@@ -177,12 +191,18 @@ inline constexpr std::string_view copy_visits =
 inline constexpr std::string_view copy_journeys =
     "COPY batch_journeys (span, start, host, from_path, to_path, views) FROM STDIN";
 
+// pg_rollup_rows.h writes these two.
+inline constexpr std::string_view copy_visitor_days =
+    "COPY batch_visitor_days (day, dimension, value_key, visitor, hours, host) FROM STDIN";
+inline constexpr std::string_view copy_rollup_rows =
+    "COPY batch_rollup_rows (start, row_kind, value_key, span, dimension, host, value, views) "
+    "FROM STDIN";
+
 inline constexpr std::string_view store_batch = R"sql(
 INSERT INTO journey_rollups SELECT * FROM batch_journeys
    ORDER BY span, start, host, from_path COLLATE "C", to_path COLLATE "C"
   ON CONFLICT (span, start, host, from_path, to_path) DO UPDATE
     SET views = journey_rollups.views + excluded.views;
-INSERT INTO hits SELECT * FROM batch_hits;
 INSERT INTO visits SELECT * FROM batch_visits;
 INSERT INTO visit_rollups (start, host, visits, duration_ms, pages, engaged_visits,
                            engaged_pages, engaged_ms, bounces)
@@ -197,27 +217,27 @@ INSERT INTO visit_rollups (start, host, visits, duration_ms, pages, engaged_visi
     engaged_pages = visit_rollups.engaged_pages + excluded.engaged_pages,
     engaged_ms = visit_rollups.engaged_ms + excluded.engaged_ms,
     bounces = visit_rollups.bounces + excluded.bounces;
-WITH expanded AS (
-  SELECT s.span, d.dimension, b.ts / s.width * s.width AS start, b.host,
-         CASE d.dimension WHEN 'all' THEN '' WHEN 'path' THEN b.path
-                          ELSE coalesce(b.country, '') END AS value,
-         b.visitor
-    FROM batch_hits b
-   CROSS JOIN (VALUES ('hour', 3600000::bigint), ('day', 86400000::bigint)) AS s (span, width)
-   CROSS JOIN (VALUES ('all'), ('path'), ('country')) AS d (dimension)
-   WHERE b.kind = 'view' AND coalesce(b.device, '') <> 'bot'),
-fresh AS (
-  INSERT INTO rollup_visitors SELECT DISTINCT span, dimension, start, host, value, visitor
-    FROM expanded ORDER BY 1, 2, 3, 4, 5, 6
-  ON CONFLICT DO NOTHING RETURNING span, dimension, start, host, value),
+WITH fresh AS (
+  INSERT INTO rollup_visitor_days AS r (day, dimension, value_key, visitor, hours, added, host)
+    SELECT day, dimension, value_key, visitor, hours, hours, host FROM batch_visitor_days
+     ORDER BY 1, 2, 3, 4
+  ON CONFLICT (day, dimension, value_key, visitor) DO UPDATE
+    SET hours = r.hours | excluded.hours, added = excluded.hours & ~r.hours
+    WHERE excluded.hours & ~r.hours <> 0
+  RETURNING day, dimension, value_key, added, added = hours AS new_day),
+batch_hours AS (  -- the hours of the day the batch's hour rows are in
+  SELECT DISTINCT ((start % 86400000 + 86400000) % 86400000 / 3600000)::integer AS hour
+    FROM batch_rollup_rows WHERE row_kind < 3),
 fresh_counts AS (
-  SELECT span, dimension, start, host, value, count(*) AS visitors FROM fresh GROUP BY 1, 2, 3, 4, 5),
-views AS (
-  SELECT span, dimension, start, host, value, count(*) AS views FROM expanded GROUP BY 1, 2, 3, 4, 5)
+  SELECT day AS start, (dimension + 3)::smallint AS row_kind, value_key, count(*) AS visitors
+    FROM fresh WHERE new_day GROUP BY 1, 2, 3
+  UNION ALL
+  SELECT day + h.hour * 3600000, dimension, value_key, count(*)
+    FROM fresh JOIN batch_hours h ON added & (1 << h.hour) <> 0 GROUP BY 1, 2, 3)
 INSERT INTO rollups (span, start, dimension, host, value, views, visitors)
-  SELECT v.span, v.start, v.dimension, v.host, v.value, v.views, coalesce(f.visitors, 0)
-    FROM views v LEFT JOIN fresh_counts f USING (span, dimension, start, host, value)
-   ORDER BY v.span, v.dimension, v.start, v.host, v.value
+  SELECT r.span, r.start, r.dimension, r.host, r.value, r.views, coalesce(f.visitors, 0)
+    FROM batch_rollup_rows r LEFT JOIN fresh_counts f USING (start, row_kind, value_key)
+   ORDER BY r.span, r.dimension, r.start, r.host, r.value
   ON CONFLICT (span, dimension, start, host, value) DO UPDATE
     SET views = rollups.views + excluded.views, visitors = rollups.visitors + excluded.visitors;
 )sql";
@@ -245,9 +265,9 @@ inline constexpr std::string_view delete_statements[] = {
     "DELETE FROM rollups WHERE ctid IN (SELECT ctid FROM rollups WHERE "
     "((span = 'hour' AND start <= $1::bigint - 3600000) OR (span = 'day' AND start <= $1::bigint - 86400000)) "
     "LIMIT $2)",
-    "DELETE FROM rollup_visitors WHERE ctid IN (SELECT ctid FROM rollup_visitors WHERE "
-    "((span = 'hour' AND start <= $1::bigint - 3600000) OR (span = 'day' AND start <= $1::bigint - 86400000)) "
-    "LIMIT $2)",
+    // A visitor day goes with its day's rollup row (its hours' rows go before).
+    "DELETE FROM rollup_visitor_days WHERE ctid IN (SELECT ctid FROM rollup_visitor_days WHERE "
+    "day <= $1::bigint - 86400000 LIMIT $2)",
     "DELETE FROM visit_rollups WHERE ctid IN "
     "(SELECT ctid FROM visit_rollups WHERE start <= $1::bigint - 86400000 LIMIT $2)",
     "DELETE FROM journey_rollups WHERE ctid IN (SELECT ctid FROM journey_rollups WHERE "

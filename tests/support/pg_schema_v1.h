@@ -1,0 +1,179 @@
+// What a version 1 onlookerd (main at 0b751c5) wrote to PostgreSQL, verbatim
+// from its aggregator/history/postgresql/pg_sql.h: the schema, the batch
+// tables and the statement that stored a batch. The upgrade tests make an
+// old database with it, so that they upgrade what old nodes really left.
+#pragma once
+
+#include <string_view>
+
+namespace onlooker::test::pg_v1 {
+
+inline constexpr std::string_view schema = R"sql(
+CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL);
+CREATE TABLE IF NOT EXISTS hits (
+  ts         bigint  NOT NULL,  -- unix time, milliseconds
+  visitor    text    NOT NULL,  -- salted hash or cookie id, hex
+  kind       text    NOT NULL,  -- view | beat | leave
+  host       text    NOT NULL,
+  path       text    NOT NULL,
+  referrer   text,
+  status     integer NOT NULL,
+  country    text,
+  city       text,
+  device     text,
+  browser    text,
+  os         text,
+  bytes      bigint,
+  request_ms bigint,
+  node       text    NOT NULL   -- the onlookerd that stored it
+);
+-- Engagement (issue 18): a leave's or hide's visible ms, NULL otherwise.
+-- Added, not in CREATE TABLE, so that older databases gain it too (an older
+-- onlookerd still writes to them: its batch table copies this one).
+ALTER TABLE hits ADD COLUMN IF NOT EXISTS visible_ms bigint;
+CREATE INDEX IF NOT EXISTS hits_ts ON hits (ts);
+-- Fired and cleared alerts (--alert), one row per change.
+CREATE TABLE IF NOT EXISTS alerts (
+  rule       text             NOT NULL,
+  condition  text             NOT NULL,  -- as written in the rule
+  value      double precision NOT NULL,  -- the measure when it changed
+  state      text             NOT NULL CHECK (state IN ('firing', 'cleared')),
+  time_ms    bigint           NOT NULL,  -- Unix ms
+  node       text             NOT NULL   -- the onlookerd that evaluated it
+);
+CREATE INDEX IF NOT EXISTS alerts_time ON alerts (time_ms);
+-- Where each node's drain loop resumes; written in the same transaction as
+-- the rows it covers. generation is the ring's 64-bit value bit for bit.
+CREATE TABLE IF NOT EXISTS ring_positions (
+  node       text   PRIMARY KEY,
+  generation bigint NOT NULL,
+  next_seq   bigint NOT NULL
+);
+CREATE TABLE IF NOT EXISTS visits (
+  visitor    text    NOT NULL,
+  host       text    NOT NULL,
+  start      bigint  NOT NULL,
+  "end"      bigint  NOT NULL,
+  pages      bigint  NOT NULL,
+  entry_page text    NOT NULL,
+  exit_page  text    NOT NULL,
+  country    text,
+  device     text
+);
+CREATE INDEX IF NOT EXISTS visits_start ON visits (start);
+-- Engagement (issue 18), added in place as hits.visible_ms is: the pages'
+-- engaged ms (estimated = 1: from the time between views, no beacon.js) and
+-- the bounce rule (one page, under 10 s engaged); NULL for older rows.
+ALTER TABLE visits ADD COLUMN IF NOT EXISTS engaged_ms bigint,
+                   ADD COLUMN IF NOT EXISTS engaged_estimated integer,
+                   ADD COLUMN IF NOT EXISTS bounce integer;
+CREATE TABLE IF NOT EXISTS rollups (
+  span      text   NOT NULL,
+  start     bigint NOT NULL,
+  dimension text   NOT NULL,
+  host      text   NOT NULL,
+  value     text   NOT NULL,
+  views     bigint NOT NULL,
+  visitors  bigint NOT NULL,
+  PRIMARY KEY (span, dimension, start, host, value)
+);
+CREATE TABLE IF NOT EXISTS rollup_visitors (
+  span      text   NOT NULL,
+  dimension text   NOT NULL,
+  start     bigint NOT NULL,
+  host      text   NOT NULL,
+  value     text   NOT NULL,
+  visitor   text   NOT NULL,
+  PRIMARY KEY (span, dimension, start, host, value, visitor)
+);
+CREATE INDEX IF NOT EXISTS rollup_visitors_start ON rollup_visitors (start);
+CREATE TABLE IF NOT EXISTS visit_rollups (
+  start       bigint NOT NULL,
+  host        text   NOT NULL,
+  visits      bigint NOT NULL,
+  duration_ms bigint NOT NULL,
+  pages       bigint NOT NULL,
+  PRIMARY KEY (start, host)
+);
+-- Over the visits that have an engaged time (an older onlookerd's insert
+-- names five columns: these stay 0 for its visits).
+ALTER TABLE visit_rollups ADD COLUMN IF NOT EXISTS engaged_visits bigint NOT NULL DEFAULT 0,
+                          ADD COLUMN IF NOT EXISTS engaged_pages bigint NOT NULL DEFAULT 0,
+                          ADD COLUMN IF NOT EXISTS engaged_ms bigint NOT NULL DEFAULT 0,
+                          ADD COLUMN IF NOT EXISTS bounces bigint NOT NULL DEFAULT 0;
+CREATE OR REPLACE VIEW hourly_views AS
+  SELECT to_char(to_timestamp(start / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') AS hour,
+         host, views, visitors
+    FROM rollups WHERE span = 'hour' AND dimension = 'all';
+CREATE OR REPLACE VIEW daily_views AS
+  SELECT to_char(to_timestamp(start / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
+         host, views, visitors
+    FROM rollups WHERE span = 'day' AND dimension = 'all';
+CREATE OR REPLACE VIEW daily_countries AS
+  SELECT to_char(to_timestamp(start / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
+         host, nullif(value, '') AS country, views, visitors
+    FROM rollups WHERE span = 'day' AND dimension = 'country';
+CREATE OR REPLACE VIEW daily_pages AS
+  SELECT to_char(to_timestamp(start / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
+         host, value AS path, views, visitors
+    FROM rollups WHERE span = 'day' AND dimension = 'path';
+CREATE OR REPLACE VIEW top_pages AS
+  SELECT host, value AS path, sum(views) AS views, sum(visitors) AS visitors
+    FROM rollups WHERE span = 'day' AND dimension = 'path'
+   GROUP BY host, value ORDER BY views DESC;
+CREATE OR REPLACE VIEW daily_visits AS
+  SELECT to_char(to_timestamp(start / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
+         host, visits, duration_ms / 1000.0 / visits AS avg_seconds, pages * 1.0 / visits AS avg_pages,
+         engaged_ms / 1000.0 / nullif(engaged_visits, 0) AS avg_engaged_seconds,
+         bounces * 1.0 / nullif(engaged_visits, 0) AS bounce_rate,
+         engaged_ms / 1000.0 / nullif(engaged_pages, 0) AS engaged_seconds_per_page
+    FROM visit_rollups;
+)sql";
+
+inline constexpr std::string_view batch_tables = R"sql(
+CREATE TEMP TABLE IF NOT EXISTS batch_hits (LIKE hits) ON COMMIT DELETE ROWS;
+CREATE TEMP TABLE IF NOT EXISTS batch_visits (LIKE visits) ON COMMIT DELETE ROWS;
+)sql";
+
+inline constexpr std::string_view store_batch = R"sql(
+INSERT INTO hits SELECT * FROM batch_hits;
+INSERT INTO visits SELECT * FROM batch_visits;
+INSERT INTO visit_rollups (start, host, visits, duration_ms, pages, engaged_visits,
+                           engaged_pages, engaged_ms, bounces)
+  SELECT start / 86400000 * 86400000, host, count(*), sum("end" - start), sum(pages),
+         count(engaged_ms), coalesce(sum(pages) FILTER (WHERE engaged_ms IS NOT NULL), 0),
+         coalesce(sum(engaged_ms), 0), coalesce(sum(bounce), 0)
+    FROM batch_visits GROUP BY 1, host
+  ON CONFLICT (start, host) DO UPDATE SET visits = visit_rollups.visits + excluded.visits,
+    duration_ms = visit_rollups.duration_ms + excluded.duration_ms,
+    pages = visit_rollups.pages + excluded.pages,
+    engaged_visits = visit_rollups.engaged_visits + excluded.engaged_visits,
+    engaged_pages = visit_rollups.engaged_pages + excluded.engaged_pages,
+    engaged_ms = visit_rollups.engaged_ms + excluded.engaged_ms,
+    bounces = visit_rollups.bounces + excluded.bounces;
+WITH expanded AS (
+  SELECT s.span, d.dimension, b.ts / s.width * s.width AS start, b.host,
+         CASE d.dimension WHEN 'all' THEN '' WHEN 'path' THEN b.path
+                          ELSE coalesce(b.country, '') END AS value,
+         b.visitor
+    FROM batch_hits b
+   CROSS JOIN (VALUES ('hour', 3600000::bigint), ('day', 86400000::bigint)) AS s (span, width)
+   CROSS JOIN (VALUES ('all'), ('path'), ('country')) AS d (dimension)
+   WHERE b.kind = 'view' AND coalesce(b.device, '') <> 'bot'),
+fresh AS (
+  INSERT INTO rollup_visitors SELECT DISTINCT span, dimension, start, host, value, visitor
+    FROM expanded ORDER BY 1, 2, 3, 4, 5, 6
+  ON CONFLICT DO NOTHING RETURNING span, dimension, start, host, value),
+fresh_counts AS (
+  SELECT span, dimension, start, host, value, count(*) AS visitors FROM fresh GROUP BY 1, 2, 3, 4, 5),
+views AS (
+  SELECT span, dimension, start, host, value, count(*) AS views FROM expanded GROUP BY 1, 2, 3, 4, 5)
+INSERT INTO rollups (span, start, dimension, host, value, views, visitors)
+  SELECT v.span, v.start, v.dimension, v.host, v.value, v.views, coalesce(f.visitors, 0)
+    FROM views v LEFT JOIN fresh_counts f USING (span, dimension, start, host, value)
+   ORDER BY v.span, v.dimension, v.start, v.host, v.value
+  ON CONFLICT (span, dimension, start, host, value) DO UPDATE
+    SET views = rollups.views + excluded.views, visitors = rollups.visitors + excluded.visitors;
+)sql";
+
+}  // namespace onlooker::test::pg_v1
