@@ -20,6 +20,13 @@
 # request (/proc utime + stime over the run: throughput here swings by ±10 %
 # from run to run on a shared VM, CPU time per request much less), and the
 # median over rounds of each round's requests/s ratio to that round's "off".
+# Also the system's CPU per request: the worker's plus onlookerd's (all its
+# threads, /proc utime + stime from the start of the run until it has drained
+# what the run wrote), and off's system CPU over each variant's: the
+# throughput ratio a CPU-bound machine would show, which other processes on
+# a shared machine disturb far less than req/s (for `module`, onlookerd's
+# share is the drain after the run; with ONLOOKER_MODULE_RING=sink the sink's
+# CPU is not counted).
 #   nginx_overhead.sh BUILD_DIR [ROUNDS=5] [SECONDS=5]
 set -euo pipefail
 source "$(dirname "$0")/bench_nginx.sh"
@@ -53,6 +60,13 @@ nginx_pid=$!
 for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$p_off/" && break; sleep 0.1; done
 worker_pid=$(pgrep -P "$nginx_pid" | head -n1)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$worker_pid/stat"; }  # utime + stime
+onlookerd_ticks() {  # every thread's; 0 while no onlookerd runs (the sink's turn)
+  if [ -n "$onlookerd_pid" ] && [ -r "/proc/$onlookerd_pid/stat" ]; then
+    awk '{print $14 + $15}' "/proc/$onlookerd_pid/stat"
+  else
+    echo 0
+  fi
+}
 onlookerd_pid='' sink_pid=''
 start_onlookerd() {
   "$build/aggregator/onlookerd" --ring "$ring" --db "$dir/history.db" --listen "127.0.0.1:$p_api" \
@@ -103,21 +117,26 @@ for round in $(seq "$rounds"); do
       sink_pid=$!
       sleep 0.2
     fi
-    ticks_before=$(cpu_ticks)
+    ticks_before=$(cpu_ticks) daemon_before=$(onlookerd_ticks)
     out=$(wrk -t1 -c16 -d"${seconds}s" --latency "http://127.0.0.1:$p/index.html")
     ticks=$(($(cpu_ticks) - ticks_before))
     if [ "$name-$module_ring" = module-paused ]; then
       kill -CONT "$onlookerd_pid"
       wait_until_drained
+      daemon_ticks=$(($(onlookerd_ticks) - daemon_before))
     elif [ "$name-$module_ring" = module-sink ]; then
+      daemon_ticks=0
       stop "$sink_pid"
       sink_pid=''
       start_onlookerd
+    else
+      wait_until_drained  # onlookerd's CPU for this run's records, all of it
+      daemon_ticks=$(($(onlookerd_ticks) - daemon_before))
     fi
     rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
     p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
     requests=$(awk '/requests in/ {print $1}' <<<"$out")
-    echo "$round $name $rps $p99 $ticks $requests" >>"$results"
+    echo "$round $name $rps $p99 $ticks $requests $daemon_ticks" >>"$results"
   done
 done
 dropped=$(curl -s "http://127.0.0.1:$p_api/metrics" | awk '$1 == "onlooker_ring_dropped_total" {print $2}')
@@ -138,6 +157,9 @@ def median(name, value):
 rps = {n: median(n, lambda r: float(r[2])) for n in names}
 p99 = {n: median(n, lambda r: ms(r[3])) for n in names}
 cpu = {n: median(n, cpu_us) for n in names}
+def system_us(r):
+    return (int(r[4]) + int(r[6])) * 1e6 / ticks_per_s / int(r[5])
+system = {n: median(n, system_us) for n in names}
 off_by_round = {r[0]: float(r[2]) for r in rows if r[1] == "off"}
 paired = {n: median(n, lambda r: float(r[2]) / off_by_round[r[0]]) for n in names}
 print(f"{'variant':10} {'req/s (median)':>15} {'vs off':>8} {'paired':>8} {'p99 ms':>8} {'vs off':>8}"
@@ -145,8 +167,11 @@ print(f"{'variant':10} {'req/s (median)':>15} {'vs off':>8} {'paired':>8} {'p99 
 for n in names:
     print(f"{n:10} {rps[n]:15.0f} {rps[n]/rps['off']:8.3f} {paired[n]:8.3f} {p99[n]:8.3f}"
           f" {p99[n]/p99['off']:8.3f} {cpu[n]:11.2f} {cpu[n]/cpu['off']:8.3f}")
+print(f"{'variant':10} {'system CPU us/req':>18} {'off / it':>9}   (worker + onlookerd)")
+for n in names:
+    print(f"{n:10} {system[n]:18.2f} {system['off']/system[n]:9.3f}")
 print(f"rounds: {len(rows)//len(names)}; ring records dropped during the run: {sys.argv[2]}")
-print("each run (round variant req/s p99 worker-ticks requests):")
+print("each run (round variant req/s p99 worker-ticks requests onlookerd-ticks):")
 for r in rows:
     print("  " + " ".join(r))
 PY

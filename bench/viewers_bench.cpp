@@ -1,5 +1,5 @@
 // What $onlooker_viewers costs a request: one onlooker_viewers_lookup on a
-// published table (SipHash of host and path, a few probes), against the
+// published table (SipHash-1-3 of host and path, a few probes), against the
 // same request's work without it. Tables of 1 000 and 100 000 pages, read
 // round-robin (every read a different page: for 100 000 the table is far
 // beyond the caches); paths of 12 and 120 bytes.

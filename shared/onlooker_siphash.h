@@ -2,7 +2,10 @@
  * onlooker_siphash.h: SipHash-2-4 with 128-bit output, as a stream.
  *
  * The keyed hash behind visitor ids (nginx module) and the geo cache key
- * (onlookerd). Follows the reference implementation by Jean-Philippe
+ * (onlookerd). The viewers table keys on SipHash-1-3 (the _rounds variants
+ * with 1 and 3), as hash tables that must resist chosen keys do (Rust's
+ * HashMap): a keyed PRF of 64 bits an attacker without the key cannot
+ * steer, at half the rounds of a path's lookup. Follows the reference implementation by Jean-Philippe
  * Aumasson and Daniel J. Bernstein (CC0, github.com/veorq/SipHash), with
  * input fed in pieces so that the module hashes request fields where they
  * lie: no copy, no allocation, no system call. tests/siphash_test.cpp checks
@@ -48,12 +51,16 @@ onlooker_sip_round(onlooker_siphash *s)
     s->v2 = ONLOOKER_SIP_ROTL(s->v2, 32);
 }
 
+/* `rounds` is a constant at every call: inlined, the loop unrolls. */
 static inline void
-onlooker_sip_compress(onlooker_siphash *s, uint64_t m)
+onlooker_sip_compress_rounds(onlooker_siphash *s, uint64_t m, int rounds)
 {
+    int i;
+
     s->v3 ^= m;
-    onlooker_sip_round(s);
-    onlooker_sip_round(s);
+    for (i = 0; i < rounds; i++) {
+        onlooker_sip_round(s);
+    }
     s->v0 ^= m;
 }
 
@@ -88,8 +95,10 @@ onlooker_sip_load(const uint8_t *in, size_t n)
     return m;
 }
 
+/* Feeds `len` bytes, compressing each word with `rounds` rounds (2 for
+ * SipHash-2-4, 1 for SipHash-1-3). */
 static inline void
-onlooker_siphash_update(onlooker_siphash *s, const void *data, size_t len)
+onlooker_siphash_update_rounds(onlooker_siphash *s, const void *data, size_t len, int rounds)
 {
     const uint8_t *in = (const uint8_t *) data;
     const uint8_t *end = in + len;
@@ -106,17 +115,23 @@ onlooker_siphash_update(onlooker_siphash *s, const void *data, size_t len)
         if (have + n < 8) {
             return;
         }
-        onlooker_sip_compress(s, s->tail);
+        onlooker_sip_compress_rounds(s, s->tail, rounds);
         s->tail = 0;
     }
 
     for (; end - in >= 8; in += 8) {
-        onlooker_sip_compress(s, onlooker_sip_load(in, 8));
+        onlooker_sip_compress_rounds(s, onlooker_sip_load(in, 8), rounds);
     }
 
     if (in < end) {
         s->tail = onlooker_sip_load(in, (size_t) (end - in));
     }
+}
+
+static inline void
+onlooker_siphash_update(onlooker_siphash *s, const void *data, size_t len)
+{
+    onlooker_siphash_update_rounds(s, data, len, 2);
 }
 
 /* Writes the 16-byte digest (little-endian halves, as the reference does). */
@@ -126,7 +141,7 @@ onlooker_siphash_final(onlooker_siphash *s, uint8_t out[16])
     uint64_t b = s->tail | s->length << 56;
     int      i, half;
 
-    onlooker_sip_compress(s, b);
+    onlooker_sip_compress_rounds(s, b, 2);
     s->v2 ^= 0xee;
     for (half = 0; half < 2; half++) {
         for (i = 0; i < 4; i++) {
@@ -140,19 +155,27 @@ onlooker_siphash_final(onlooker_siphash *s, uint8_t out[16])
     }
 }
 
-/* The digest's first 8 bytes only, as a little-endian integer: the same
- * value onlooker_siphash_final() writes there, without the 4 rounds of the
- * second half (the viewers table keys on 64 bits). */
+/* The digest's first 8 bytes only, as a little-endian integer, with
+ * `rounds` compression rounds (as fed) and `final_rounds` finalization
+ * rounds: for (2, 4) the value onlooker_siphash_final() writes there,
+ * without the rounds of the second half (the viewers table keys on 64 bits). */
+static inline uint64_t
+onlooker_siphash_final_low64_rounds(onlooker_siphash *s, int rounds, int final_rounds)
+{
+    int i;
+
+    onlooker_sip_compress_rounds(s, s->tail | s->length << 56, rounds);
+    s->v2 ^= 0xee;
+    for (i = 0; i < final_rounds; i++) {
+        onlooker_sip_round(s);
+    }
+    return s->v0 ^ s->v1 ^ s->v2 ^ s->v3;
+}
+
 static inline uint64_t
 onlooker_siphash_final_low64(onlooker_siphash *s)
 {
-    onlooker_sip_compress(s, s->tail | s->length << 56);
-    s->v2 ^= 0xee;
-    onlooker_sip_round(s);
-    onlooker_sip_round(s);
-    onlooker_sip_round(s);
-    onlooker_sip_round(s);
-    return s->v0 ^ s->v1 ^ s->v2 ^ s->v3;
+    return onlooker_siphash_final_low64_rounds(s, 2, 4);
 }
 
 #ifdef __cplusplus

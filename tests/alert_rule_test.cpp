@@ -8,6 +8,7 @@
 #include "alert_evaluator.h"
 #include "alert_rule.h"
 #include "options.h"
+#include "hit.h"
 #include "recent_counts.h"
 
 namespace onlooker {
@@ -195,6 +196,34 @@ TEST(RecentCounts, CountTheLastSixtySecondsByTheRecordsTime) {
   counts.count_view(t0 + 180'000, true);
   EXPECT_EQ(counts.last_minute(t0 + 180'000).views, 1);
   EXPECT_EQ(MinuteTotals{}.error_percent(), 0);
+}
+
+// Another node's stream entry: its views count (a bot's as tracked, not as a
+// person's), its beats and leaves do not, and its error count adds to the
+// share; none of it is this node's onlooker_page_errors_total.
+TEST(RecentCounts, OtherNodesViewsAndErrorsCountLikeThisNodes) {
+  RecentCounts counts;
+  const std::int64_t t0 = 1'794'960'000'000;
+  auto hit = [&](HitKind kind, std::int64_t ts_ms, const char* device) {
+    Hit made;
+    made.kind = kind;
+    made.ts_ms = ts_ms;
+    made.device = device;
+    return made;
+  };
+  counts.count_view(t0, true);
+  counts.count_remote_hits({hit(HitKind::view, t0 + 10, "desktop"),
+                            hit(HitKind::view, t0 + 20, "bot"),
+                            hit(HitKind::beat, t0 + 30, "desktop"),
+                            hit(HitKind::leave, t0 + 40, "desktop"),
+                            hit(HitKind::view, t0 - 61'000, "desktop")});  // before the window
+  counts.count_remote_errors(t0 + 50, 3);
+  const MinuteTotals now = counts.last_minute(t0 + 1'000);
+  EXPECT_EQ(now.views, 3);
+  EXPECT_EQ(now.person_views, 2);
+  EXPECT_EQ(now.errors, 3);
+  EXPECT_DOUBLE_EQ(now.error_percent(), 50);
+  EXPECT_EQ(counts.errors_total(), 0u);
 }
 
 }  // namespace

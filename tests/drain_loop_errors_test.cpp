@@ -48,5 +48,42 @@ TEST(DrainLoop, ErrorRecordsAreCountedForTheAlertsAndGoNowhereElse) {
   EXPECT_EQ(reader.tail(), 4u);  // every slot freed, the errors' too
 }
 
+// The count a cluster link sends on to the other nodes (publish_errors):
+// one call per read that had errors, with the newest error's time.
+struct ErrorCollectingFeed final : HitFeed {
+  std::vector<Hit> hits;
+  std::vector<ErrorRecords> errors;
+  void publish(std::shared_ptr<const std::vector<Hit>> batch) override {
+    hits.insert(hits.end(), batch->begin(), batch->end());
+  }
+  void publish_errors(ErrorRecords read) override { errors.push_back(read); }
+};
+
+TEST(DrainLoop, EachReadsErrorRecordsArePublishedAsACountForTheOtherNodes) {
+  test::TempDir dir;
+  test::TestRing ring(dir.file("ring"), 64);
+  RingReader reader(dir.file("ring"));
+  SqliteHistory history(dir.file("db"));
+  ErrorCollectingFeed feed;
+  DrainLoop drain(reader, history, feed, {.commit_interval = std::chrono::milliseconds(0)});
+  const std::uint64_t ts = 1'794'960'000'000;
+  ASSERT_TRUE(ring.push({.kind = ONLOOKER_KIND_ERROR, .status = 500, .ts_ms = ts + 7,
+                         .visitor_byte = 2, .path = "/checkout"}));
+  ASSERT_TRUE(ring.push({.ts_ms = ts + 8, .visitor_byte = 1, .path = "/a"}));
+  ASSERT_TRUE(ring.push({.kind = ONLOOKER_KIND_ERROR, .status = 503, .ts_ms = ts + 9,
+                         .visitor_byte = 3, .path = "/checkout"}));
+  ASSERT_GT(drain.step(), 0u);
+  ASSERT_EQ(feed.errors.size(), 1u);
+  EXPECT_EQ(feed.errors[0].count, 2u);
+  EXPECT_EQ(feed.errors[0].newest_ts_ms, static_cast<std::int64_t>(ts) + 9);
+  EXPECT_EQ(feed.hits.size(), 1u);
+  // A read without errors publishes no count.
+  ASSERT_TRUE(ring.push({.ts_ms = ts + 10, .visitor_byte = 4, .path = "/b"}));
+  while (drain.step() > 0) {
+  }
+  EXPECT_EQ(feed.errors.size(), 1u);
+  EXPECT_EQ(feed.hits.size(), 2u);
+}
+
 }  // namespace
 }  // namespace onlooker

@@ -73,6 +73,20 @@ TEST(ViewersTable, ReadersSeePagesAndHostsAsPublished) {
   EXPECT_EQ(file.site("b.example", t0 + 1000), 5);
 }
 
+// Layout 2 keeps a count in 24 bits: more people than that read as the most
+// it holds, never as a wrapped small number; a host's sum saturates alike.
+TEST(ViewersTable, CountsBeyondTwentyFourBitsReadAsTheMostAnEntryHolds) {
+  ViewersFile file(64);
+  ViewersTable table(file.path(), 1000ms);
+  table.publish({{"a.example", "/", 20'000'000}, {"a.example", "/x", 16'777'214},
+                 {"a.example", "/y", 1}},
+                t0);
+  EXPECT_EQ(file.page("a.example", "/", t0), 16'777'215);
+  EXPECT_EQ(file.page("a.example", "/x", t0), 16'777'214);
+  EXPECT_EQ(file.page("a.example", "/y", t0), 1);
+  EXPECT_EQ(file.site("a.example", t0), 16'777'215);
+}
+
 TEST(ViewersTable, PathsLongerThanTheRingKeepsAreCutTheSameWay) {
   ViewersFile file(64);
   ViewersTable table(file.path(), 1000ms);

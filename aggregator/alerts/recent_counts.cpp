@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "person_view.h"
+
 namespace onlooker {
 
 RecentCounts::Second* RecentCounts::bucket(std::int64_t ts_ms) {
@@ -25,6 +27,22 @@ void RecentCounts::count_error(std::int64_t ts_ms) {
   errors_total_.fetch_add(1, std::memory_order_relaxed);
   const std::lock_guard lock(mutex_);
   if (Second* slot = bucket(ts_ms)) ++slot->totals.errors;
+}
+
+void RecentCounts::count_remote_hits(const std::vector<Hit>& hits) {
+  const std::lock_guard lock(mutex_);
+  for (const Hit& hit : hits) {
+    if (hit.kind != HitKind::view) continue;
+    if (Second* slot = bucket(hit.ts_ms)) {
+      ++slot->totals.views;
+      if (is_person_view(hit)) ++slot->totals.person_views;
+    }
+  }
+}
+
+void RecentCounts::count_remote_errors(std::int64_t ts_ms, std::uint64_t count) {
+  const std::lock_guard lock(mutex_);
+  if (Second* slot = bucket(ts_ms)) slot->totals.errors += static_cast<std::int64_t>(count);
 }
 
 MinuteTotals RecentCounts::last_minute(std::int64_t now_ms) const {

@@ -5,14 +5,21 @@
 // by its nginx timestamp; the I/O thread reads the totals once a second.
 // Records older than the window when they arrive (a backlog read after a
 // restart) are not counted: an alert is about now.
+//
+// With --cluster the other nodes' views and errors are counted here too, as
+// the cluster link hears them (count_remote_*; their times already on this
+// node's clock), so every node judges the whole site's traffic.
 #pragma once
 
 #include <array>
 #include <atomic>
 #include <cstdint>
 #include <mutex>
+#include <vector>
 
 namespace onlooker {
+
+struct Hit;
 
 struct MinuteTotals {
   std::int64_t views = 0;         // every tracked view, bots included
@@ -32,9 +39,13 @@ class RecentCounts {
 
   void count_view(std::int64_t ts_ms, bool person);
   void count_error(std::int64_t ts_ms);
+  // Another node's hits (its views count; beats, leaves, hides do not) and
+  // error records: `count` of them at ts_ms. Not in errors_total().
+  void count_remote_hits(const std::vector<Hit>& hits);
+  void count_remote_errors(std::int64_t ts_ms, std::uint64_t count);
   // The seconds (now_s - 60, now_s], now_s = now_ms / 1000.
   MinuteTotals last_minute(std::int64_t now_ms) const;
-  // Every error record counted since start, for /metrics.
+  // Every error record of this node's ring counted since start, for /metrics.
   std::uint64_t errors_total() const { return errors_total_.load(std::memory_order_relaxed); }
 
  private:

@@ -20,6 +20,7 @@
 
 #include "access_control.h"
 #include "active_windows.h"
+#include "cluster_alert_gate.h"
 #include "cluster_link.h"
 #include "alert_delivery.h"
 #include "alert_evaluator.h"
@@ -119,6 +120,10 @@ int serve(const onlooker::Options& options) {
                            .push_interval = options.push_interval,
                            .node = options.node,
                            .cluster = !options.cluster.empty()});
+  // views_per_minute and status5xx_share read the drain loop's counts and,
+  // with --cluster, the other nodes' views and errors from the stream.
+  RecentCounts recent_counts;
+  const bool count_remote = !options.alerts.empty();
   // --cluster: local batches go to the hub and to Redis; other nodes' come back.
   std::unique_ptr<ClusterLink> cluster;
   if (!options.cluster.empty()) {
@@ -131,10 +136,15 @@ int serve(const onlooker::Options& options) {
                             ActiveWindows(options.active_window, options.site_active_windows)
                                 .longest_ms())},
         hub,
-        ClusterSink{.remote = [&hub](std::string node, auto hits) {
+        ClusterSink{.remote = [&hub, &recent_counts, count_remote](std::string node, auto hits) {
+                      if (count_remote) recent_counts.count_remote_hits(*hits);
                       hub.publish_remote(std::move(node), std::move(hits));
                     },
-                    .link_state = [&hub](bool up) { hub.set_link_up(up); }},
+                    .link_state = [&hub](bool up) { hub.set_link_up(up); },
+                    .remote_errors = [&recent_counts, count_remote](std::int64_t ts_ms,
+                                                                    std::uint64_t count) {
+                      if (count_remote) recent_counts.count_remote_errors(ts_ms, count);
+                    }},
         &ring.shared_header());
   }
   HitFeed& feed = cluster ? static_cast<HitFeed&>(*cluster) : hub;
@@ -143,13 +153,21 @@ int serve(const onlooker::Options& options) {
   AlertHistoryQueue alert_rows(options.node);  // to the alerts table, by the drain thread
   if (!options.alerts.empty()) hub.add_alert_sink(&alert_rows);
   std::optional<AlertDelivery> delivery;
+  // --cluster: every node sees the same alerts; the alert lease's holder posts them.
+  std::optional<ClusterAlertGate> alert_gate;
   if (!options.alert_webhooks.empty()) {
     delivery.emplace(options.alert_webhooks, options.alert_format, options.node,
                      DeliverySettings{.extra_ca_file = options.alert_webhook_ca});
-    hub.add_alert_sink(&*delivery);
+    if (cluster && !options.alerts.empty()) {
+      std::string why;
+      alert_gate.emplace(AlertGateSettings{.url = *parse_redis_url(options.cluster, why),
+                                           .node = options.node},
+                         *delivery);
+      hub.add_alert_sink(&*alert_gate);
+    } else {
+      hub.add_alert_sink(&*delivery);
+    }
   }
-  // views_per_minute and status5xx_share read the drain loop's counts.
-  RecentCounts recent_counts;
   std::optional<ViewBaselineFeed> baseline;
   if (std::any_of(options.alerts.begin(), options.alerts.end(),
                   [](const AlertRule& rule) { return rule.of_baseline; })) {
@@ -202,6 +220,7 @@ int serve(const onlooker::Options& options) {
   metrics.add("onlooker_alerts_firing", Metrics::Type::gauge, "Alert rules firing now.",
               [&alerts] { return alerts.firing(); });
   if (delivery) delivery->add_metrics(metrics);
+  if (alert_gate) alert_gate->add_metrics(metrics);
   metrics.add("onlooker_page_errors_total", Metrics::Type::counter,
               "Tracked pages answered with a status >= 500 (the module's error records; not "
               "page views, counted for status5xx_share).",
@@ -211,6 +230,7 @@ int serve(const onlooker::Options& options) {
               [&alert_rows] { return alert_rows.dropped(); });
   hub.start();
   if (cluster) cluster->start();
+  if (alert_gate) alert_gate->start();
   listener->run();
   std::jthread drain_thread([&drain](std::stop_token stop) { drain.run(stop); });
 
@@ -234,6 +254,7 @@ int serve(const onlooker::Options& options) {
     drain_thread.join();  // drains and commits what is left
     if (cluster) cluster->stop();
     hub.stop();
+    if (alert_gate) alert_gate->stop();
     hangup.cancel();
     blocking.join();
     io.stop();

@@ -94,6 +94,7 @@ void DrainLoop::resume() {
 
 std::size_t DrainLoop::read_batch() {
   std::vector<Hit> batch;
+  ErrorRecords errors;
   std::uint64_t pos = read_pos_;
   // While commits fail, reading goes on (the live view stays live) but only
   // as far as the ring holds: nothing is freed until it is committed.
@@ -106,6 +107,8 @@ std::size_t DrainLoop::read_batch() {
       auto hit = decode_record(ring_.record(pos), ring_.generation(), pos);
       if (hit && hit->kind == HitKind::error) {
         if (recent_) recent_->count_error(hit->ts_ms);  // for the alerts only: not a view
+        ++errors.count;
+        errors.newest_ts_ms = std::max(errors.newest_ts_ms, hit->ts_ms);
       } else if (hit) {
         if (enricher_) enricher_->enrich(*hit);
         const Presence presence = visits_.apply(*hit, closed_visits_);
@@ -149,6 +152,7 @@ std::size_t DrainLoop::read_batch() {
     pending_.push_back(std::make_shared<const std::vector<Hit>>(std::move(batch)));
     feed_.publish(pending_.back());
   }
+  if (errors.count > 0) feed_.publish_errors(errors);
   return count;
 }
 

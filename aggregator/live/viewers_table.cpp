@@ -99,14 +99,17 @@ void ViewersTable::publish(const std::vector<PageCount>& pages, std::int64_t now
   __atomic_thread_fence(__ATOMIC_RELEASE);
   store(table->key[0], key_[0]);
   store(table->key[1], key_[1]);
-  for (std::uint64_t i = 0; i < slots; ++i) store(entries[i].hash, 0);
+  for (std::uint64_t i = 0; i < slots; ++i) store(entries[i].word, 0);
   std::uint64_t used = 0;
+  // Keys that meet (the same slot run and top 40 bits: by chance, 2^-40 a
+  // pair) share one count, as a reader could not tell them apart anyway.
   auto put = [&](std::uint64_t hash, std::uint64_t viewers) {
+    const std::uint64_t tag = onlooker_viewers_tag(hash);
     std::uint64_t i = hash & mask;
-    while (entries[i].hash != 0 && entries[i].hash != hash) i = (i + 1) & mask;
-    store(entries[i].viewers, entries[i].hash == hash ? entries[i].viewers + viewers : viewers);
-    if (entries[i].hash == 0) ++used;
-    store(entries[i].hash, hash);
+    auto tag_of = [&] { return entries[i].word >> ONLOOKER_VIEWERS_COUNT_BITS; };
+    while (entries[i].word != 0 && tag_of() != tag) i = (i + 1) & mask;
+    if (entries[i].word == 0) ++used;
+    store(entries[i].word, onlooker_viewers_word(tag, (entries[i].word & ONLOOKER_VIEWERS_COUNT_MAX) + viewers));
   };
   for (const auto& [host, viewers] : per_host) {
     put(onlooker_viewers_hash(key_, host.data(), host.size(), nullptr, 0), viewers);

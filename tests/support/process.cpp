@@ -5,10 +5,13 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/file.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -109,6 +112,28 @@ RunResult run_command(const std::vector<std::string>& argv) {
 // Below the kernel's ephemeral range (32768-60999): a port the kernel hands
 // out as port 0 can be taken a moment later as the source port of another
 // test's client connection; one picked here cannot.
+namespace {
+
+// A port no other test process holds: each port handed out is claimed with
+// an flock on /tmp/onlooker-test-ports/PORT for the rest of this process's
+// life (the kernel drops the lock when it exits, however it exits). Without
+// the claim two test processes running side by side (ctest -j) could both
+// find a port free and race to bind it.
+bool claim(unsigned short port) {
+  static const bool made = ::mkdir("/tmp/onlooker-test-ports", 01777) == 0 || errno == EEXIST;
+  if (!made) return true;  // nowhere to claim: the bind check alone
+  const std::string path = "/tmp/onlooker-test-ports/" + std::to_string(port);
+  const int fd = ::open(path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0666);
+  if (fd < 0) return true;  // another user's claim file: the bind check alone
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return false;
+  }
+  return true;  // fd stays open: the claim lasts until this process exits
+}
+
+}  // namespace
+
 unsigned short free_port() {
   static std::mt19937 random(static_cast<unsigned>(::getpid()) ^
                              static_cast<unsigned>(std::time(nullptr)));
@@ -121,7 +146,7 @@ unsigned short free_port() {
     address.sin_port = htons(port);
     const bool free = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
     ::close(fd);
-    if (free) return port;
+    if (free && claim(port)) return port;
   }
   throw std::runtime_error("no free port");
 }

@@ -38,7 +38,8 @@ struct RunResult {
 };
 RunResult run_command(const std::vector<std::string>& argv);
 
-// A TCP port on 127.0.0.1 that was free a moment ago.
+// A TCP port on 127.0.0.1 that was free a moment ago and that no other
+// test process is handed while this one runs (process.cpp).
 unsigned short free_port();
 
 std::string read_file(const std::string& path);

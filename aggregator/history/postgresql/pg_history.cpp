@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "journey_rollups.h"
+#include "journey_sql.h"
 #include "pg_rollup_rows.h"
 #include "pg_schema_steps.h"
 #include "pg_sql.h"
@@ -23,8 +25,13 @@ void migrate_pg_schema(pg::Connection& connection) {
     connection.exec("INSERT INTO schema_version VALUES (" +
                     std::to_string(pg_sql::schema_version) + ")");
   } else if (version < pg_sql::schema_version) {
-    // Each step above the database's version (pg_schema_steps.h), in order.
-    if (version < 3) pg::step_compact_visitor_keys(connection);
+    // Each step above the database's version, in order.
+    if (version < 2) {  // journeys came with 2: built once from the visits stored
+      connection.exec("INSERT INTO journey_rollups SELECT 'day', * FROM (" +
+                      std::string(journey_from_hits_sql) + ") AS days");
+      connection.exec(std::string(pg_sql::journey_months_from_days));
+    }
+    if (version < 3) pg::step_compact_visitor_keys(connection);  // pg_schema_steps.h
     connection.exec("UPDATE schema_version SET version = " +
                     std::to_string(pg_sql::schema_version));
   }
@@ -119,6 +126,20 @@ std::string visits_copy_data(std::span<const Visit> visits) {
   return data;
 }
 
+std::string journeys_copy_data(std::span<const Visit> visits) {
+  std::string data;
+  for (const JourneyDelta& delta : journey_deltas(visits)) {
+    data += to_string(delta.span);
+    pg::append_copy_field(data, std::to_string(delta.start_ms), false);
+    pg::append_copy_field(data, std::string(delta.host), false);
+    pg::append_copy_field(data, std::string(delta.from_path), false);
+    pg::append_copy_field(data, std::string(delta.to_path), false);
+    pg::append_copy_field(data, std::to_string(delta.visits), false);
+    data += '\n';
+  }
+  return data;
+}
+
 }  // namespace
 
 void PgHistory::commit(const HistoryBatch& batch) {
@@ -130,6 +151,8 @@ void PgHistory::commit(const HistoryBatch& batch) {
     }
     if (!batch.visits.empty()) {
       db.copy_in(std::string(pg_sql::copy_visits), visits_copy_data(batch.visits));
+      const std::string journeys = journeys_copy_data(batch.visits);
+      if (!journeys.empty()) db.copy_in(std::string(pg_sql::copy_journeys), journeys);
     }
     rollups = pg::rollup_copy_data(batch.hits, known_keys_);
     if (!rollups.visitor_days.empty()) {

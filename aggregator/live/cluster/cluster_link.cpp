@@ -2,7 +2,7 @@
 
 #include <hiredis/hiredis.h>
 
-#include <cstdlib>
+#include <charconv>
 
 #include "clock.h"
 #include "clock_offsets.h"
@@ -22,6 +22,7 @@ constexpr auto day_key_every = std::chrono::seconds(60);
 constexpr int block_ms = 500;        // the reader's XREAD BLOCK; bounds stop()
 constexpr std::size_t max_queued = 1000;  // batches held for Redis while it is down
 constexpr auto max_backoff = std::chrono::milliseconds(5000);
+constexpr std::int64_t max_errors_an_entry = std::int64_t{1} << 32;
 
 // "1700000000000-3" -> 1700000000000.
 std::int64_t id_ms(const std::string& id) {
@@ -38,6 +39,17 @@ const redisReply* field(const redisReply* pairs, const char* name) {
   return nullptr;
 }
 
+// A positive decimal field of an entry ("t", "e", "et"); 0 when it is
+// absent or malformed (entries of older nodes have no "e").
+std::int64_t positive_field(const redisReply* pairs, const char* name) {
+  const redisReply* value = field(pairs, name);
+  if (!value || value->type != REDIS_REPLY_STRING) return 0;
+  std::int64_t number = 0;
+  const char* end = value->str + value->len;
+  const auto [stop, error] = std::from_chars(value->str, end, number);
+  return error == std::errc{} && stop == end && number > 0 ? number : 0;
+}
+
 }  // namespace
 
 ClusterLink::ClusterLink(ClusterSettings settings, HitFeed& local, ClusterSink sink,
@@ -52,6 +64,7 @@ void ClusterLink::start() {
     // history: the other nodes rebuild it from the stream, not from us again.
     std::lock_guard lock(mutex_);
     outgoing_.clear();
+    errors_out_ = {};
   }
   set_state();
   writer_ = std::jthread([this](std::stop_token stop) { write_loop(stop); });
@@ -76,6 +89,15 @@ void ClusterLink::publish(std::shared_ptr<const std::vector<Hit>> hits) {
     std::lock_guard lock(mutex_);
     if (outgoing_.size() >= max_queued) outgoing_.pop_front();  // Redis down: the oldest go
     outgoing_.push_back(std::move(hits));
+  }
+  wake_.notify_one();
+}
+
+void ClusterLink::publish_errors(ErrorRecords errors) {
+  {
+    std::lock_guard lock(mutex_);
+    errors_out_.count += errors.count;
+    errors_out_.newest_ts_ms = std::max(errors_out_.newest_ts_ms, errors.newest_ts_ms);
   }
   wake_.notify_one();
 }
@@ -130,11 +152,13 @@ void ClusterLink::write_loop(std::stop_token stop) {
     auto last_sent = std::chrono::steady_clock::time_point{};
     while (!stop.stop_requested()) {
       std::deque<std::shared_ptr<const std::vector<Hit>>> batches;
+      ErrorRecords errors;
       {
         std::unique_lock lock(mutex_);
         wake_.wait_until(lock, stop, last_sent + heartbeat_every,
-                         [this] { return !outgoing_.empty(); });
+                         [this] { return !outgoing_.empty() || errors_out_.count > 0; });
         batches.swap(outgoing_);
+        std::swap(errors, errors_out_);
       }
       const std::string min_id = std::to_string(unix_now_ms() - settings_.active_window.count());
       std::vector<std::vector<std::string>> commands;
@@ -149,6 +173,15 @@ void ClusterLink::write_loop(std::stop_token stop) {
         for (const Hit& hit : *batch) latest = std::max(latest, hit.ts_ms);
         add(encode_live_hits(*batch), latest);
       }
+      if (errors.count > 0) {
+        // "e": the error records read since the last entry, "et" the newest's
+        // nginx time; on the last entry, or one with no hits (which older
+        // nodes take as a heartbeat: they read only n, t and h).
+        if (commands.empty()) add("", errors.newest_ts_ms);
+        commands.back().insert(commands.back().end(),
+                               {"e", std::to_string(errors.count), "et",
+                                std::to_string(errors.newest_ts_ms)});
+      }
       if (commands.empty()) add("", 0);  // heartbeat
       const auto replies = redis.pipeline(commands);
       if (replies.empty()) {
@@ -156,6 +189,8 @@ void ClusterLink::write_loop(std::stop_token stop) {
         // (a batch Redis took before the loss is then heard twice, which the
         // live set absorbs: the same hit applied again changes nothing).
         std::lock_guard lock(mutex_);
+        errors_out_.count += errors.count;
+        errors_out_.newest_ts_ms = std::max(errors_out_.newest_ts_ms, errors.newest_ts_ms);
         while (!batches.empty() && outgoing_.size() < max_queued) {
           outgoing_.push_front(std::move(batches.back()));
           batches.pop_back();
@@ -189,10 +224,8 @@ void ClusterLink::read_loop(std::stop_token stop) {
         continue;
       }
       std::string name(node->str, node->len);
-      const redisReply* sent = field(entry->element[1], "t");
-      if (sent && sent->type == REDIS_REPLY_STRING && sent->len > 0 && sent->len < 20) {
-        const std::int64_t t = std::atoll(std::string(sent->str, sent->len).c_str());
-        if (t > 0) offsets.sample(name, id_ms(id) - t, unix_now_ms());
+      if (const std::int64_t t = positive_field(entry->element[1], "t"); t > 0) {
+        offsets.sample(name, id_ms(id) - t, unix_now_ms());
       }
       if (name == settings_.node) continue;  // our own, already in the live set
       auto decoded = std::make_shared<std::vector<Hit>>();
@@ -209,8 +242,15 @@ void ClusterLink::read_loop(std::stop_token stop) {
       const auto theirs = offsets.get(name);
       const auto ours = offsets.get(settings_.node);
       const std::int64_t fallback = live ? now : std::min(id_ms(id), now);
-      for (Hit& hit : *decoded) {
-        hit.ts_ms = theirs && ours ? std::min(hit.ts_ms + *theirs - *ours, now) : fallback;
+      auto on_our_clock = [&](std::int64_t ts_ms) {
+        return theirs && ours ? std::min(ts_ms + *theirs - *ours, now) : fallback;
+      };
+      for (Hit& hit : *decoded) hit.ts_ms = on_our_clock(hit.ts_ms);
+      const std::int64_t errors = positive_field(entry->element[1], "e");
+      const std::int64_t errors_at = positive_field(entry->element[1], "et");
+      // (Bounded: another node's entry is untrusted input, and the sums must not overflow.)
+      if (errors > 0 && errors <= max_errors_an_entry && errors_at > 0 && sink_.remote_errors) {
+        sink_.remote_errors(on_our_clock(errors_at), static_cast<std::uint64_t>(errors));
       }
       sink_.remote(std::move(name), std::move(decoded));
     }

@@ -1,7 +1,8 @@
 // The live view across nodes, through one Redis stream (onlooker:live):
 // every drain batch of this node is XADDed as one entry (trimmed by MINID to
 // the active window), and every entry of the other nodes is XREAD back and
-// handed to the live hub. A heartbeat entry each second tells the others
+// handed to the live hub. The batch's error records (no hits) travel as a
+// count in the same entry, for the other nodes' alert counts. A heartbeat entry each second tells the others
 // this node is there while it has no traffic. The link also agrees each UTC
 // day's visitor key with the other nodes (cluster_day_key.h).
 //
@@ -44,6 +45,9 @@ struct ClusterSink {
   // node's arrival time (see DESIGN: order per visitor is arrival order).
   std::function<void(std::string node, std::shared_ptr<const std::vector<Hit>> hits)> remote;
   std::function<void(bool up)> link_state;
+  // Another node's error records: `count` of them, the newest at ts_ms on
+  // this node's clock. May be empty.
+  std::function<void(std::int64_t ts_ms, std::uint64_t count)> remote_errors;
 };
 
 class ClusterLink final : public HitFeed {
@@ -58,6 +62,8 @@ class ClusterLink final : public HitFeed {
   void stop();
   // Drain thread.
   void publish(std::shared_ptr<const std::vector<Hit>> hits) override;
+  // Drain thread: sent with the next entry (or one of their own).
+  void publish_errors(ErrorRecords errors) override;
   bool up() const { return reader_up_.load() && writer_up_.load(); }
 
  private:
@@ -75,6 +81,7 @@ class ClusterLink final : public HitFeed {
   std::mutex mutex_;
   std::condition_variable_any wake_;
   std::deque<std::shared_ptr<const std::vector<Hit>>> outgoing_;
+  ErrorRecords errors_out_;  // not sent yet
 
   std::atomic<bool> reader_up_{false};
   std::atomic<bool> writer_up_{false};
