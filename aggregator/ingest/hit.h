@@ -87,6 +87,13 @@ struct Hit {
   std::string device;  // desktop | mobile | tablet | bot | other
   std::string browser;
   std::string os;
+  // A view's source (enrich/source_classifier.h): its group (direct, campaign,
+  // search, social, email, paid, other site), the source's name and the
+  // referrer's host. All empty for a view from the same site (internal
+  // navigation) and for every other kind.
+  std::string source_group;
+  std::string source_name;
+  std::string referrer_host;
 
   bool is_bot() const { return device == "bot"; }
 };
