@@ -200,7 +200,8 @@ TEST(HistoryRollups, AreBuiltOnceFromTheHitsOfAnOlderDatabase) {
     db.exec("ALTER TABLE hits DROP COLUMN visible_ms; ALTER TABLE visits DROP COLUMN engaged_ms; "
             "ALTER TABLE visits DROP COLUMN engaged_estimated; ALTER TABLE visits DROP COLUMN bounce; "
             "DROP TABLE rollups; DROP TABLE visit_rollups; DROP TABLE rollup_cursor; "
-            "DROP VIEW hourly_views; DROP VIEW daily_pages; DROP TABLE alerts; "
+            "DROP VIEW hourly_views; DROP VIEW daily_pages; DROP TABLE alerts; DROP VIEW entry_pages; "
+            "DROP VIEW exit_pages; DROP VIEW transitions; DROP TABLE journey_rollups; "
             "PRAGMA user_version = 2");
   }
   SqliteHistory history(dir.file("db"));

@@ -148,6 +148,46 @@ TEST(SiteAccess, EachKeySeesOnlyItsSiteOverHttpAndTheAdminSeesBoth) {
   EXPECT_EQ(http_get(stack.site_port(), "/onlooker/widget.js").status, 200);
 }
 
+// GET /api/journey is scoped like /api/live: a site key sees its own
+// people's journeys and never another site's, not even by a forged ?host=.
+TEST(SiteAccess, AJourneyIsForTheKeysOfItsSiteAlone) {
+  Stack stack = sites_stack();
+  ASSERT_EQ(view(stack, "a.example", "/index.html", "10.0.0.1"), 200);
+  ASSERT_EQ(view(stack, "a.example", "/about.html", "10.0.0.1"), 200);
+  ASSERT_EQ(view(stack, "www.b.example", "/about.html", "10.0.0.2"), 200);
+  ASSERT_TRUE(eventually([&] { return live(stack, admin).at("active") == 2; }, 3s));
+  ASSERT_TRUE(eventually([&] { return hosts_of(live(stack, admin)).size() == 2; }, 3s))
+      << live(stack, admin).dump();
+  const json everyone = live(stack, admin);
+  std::map<std::string, std::string> id_on;
+  for (const auto& visitor : everyone.at("visitors")) id_on[visitor.at("host")] = visitor.at("id");
+  const std::string of_a = "/api/journey?host=a.example&visitor=" + id_on.at("a.example");
+  const std::string of_b = "/api/journey?host=www.b.example&visitor=" + id_on.at("www.b.example");
+
+  const auto mine = get(stack, of_a, key_a);
+  ASSERT_EQ(mine.status, 200) << mine.body;
+  const json journey = json::parse(mine.body);
+  EXPECT_EQ(journey.at("live"), true);
+  ASSERT_EQ(journey.at("journey").size(), 2u);
+  EXPECT_EQ(journey.at("journey")[0].at("path"), "/index.html");
+  EXPECT_EQ(journey.at("journey")[1].at("path"), "/about.html");
+  EXPECT_EQ(get(stack, of_b, key_b).status, 200);
+  EXPECT_EQ(get(stack, of_b, admin).status, 200);
+
+  const auto forged = get(stack, of_b, key_a);
+  EXPECT_EQ(forged.status, 403);
+  EXPECT_EQ(forged.body.find("about"), std::string::npos) << forged.body;
+  // b's visitor id under a's host: nobody of a's, so no journey of b's.
+  const auto crossed = get(stack, "/api/journey?host=a.example&visitor=" + id_on.at("www.b.example"),
+                           key_a);
+  ASSERT_EQ(crossed.status, 200);
+  EXPECT_EQ(json::parse(crossed.body).at("live"), false);
+  EXPECT_EQ(crossed.body.find("about"), std::string::npos) << crossed.body;
+  EXPECT_EQ(get(stack, "/api/journey?host=a.example&visitor=xyz", key_a).status, 400);
+  EXPECT_EQ(get(stack, "/api/journey?visitor=" + id_on.at("a.example"), key_a).status, 400);
+  EXPECT_EQ(get(stack, of_a, "owner-of-c-0123456789abcd").status, 401);
+}
+
 TEST(SiteAccess, TheSignInFormSetsTheSiteKeysCookie) {
   Stack stack = sites_stack();
   const auto url = "http://127.0.0.1:" + std::to_string(stack.site_port()) + "/onlooker/login";

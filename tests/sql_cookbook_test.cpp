@@ -8,6 +8,7 @@
 #include <random>
 #include <thread>
 
+#include "journey_sql.h"
 #include "pg_connection.h"
 #include "pg_history.h"
 #include "sqlite_db.h"
@@ -62,7 +63,9 @@ void generate(HistorySink& history) {
     hits.push_back(hit);
     if (i % 10 == 0) {
       visits.push_back({to_hex(hit.visitor), hit.host, hit.ts_ms, hit.ts_ms + 60'000, 3, "/",
-                        hit.path, hit.country_code, hit.device});
+                        hit.path, hit.country_code, hit.device, 0, false,
+                        {{hit.ts_ms, "/"}, {hit.ts_ms + 1, "/pricing.html"},
+                         {hit.ts_ms + 2, hit.path}}});
     }
   }
   history.commit({hits, visits, {1, hits.size()}});
@@ -112,6 +115,14 @@ class SqlCookbook : public ::testing::Test {
 
 using Backends = ::testing::Types<SqliteBackend, PostgresBackend>;
 TYPED_TEST_SUITE(SqlCookbook, Backends);
+
+// The cookbook shows the very SQL that defines the journey rollups.
+TEST(SqlCookbookText, ShowsTheJourneySqlOnlookerdKeeps) {
+  const std::string doc = test::read_file(test::source_dir() + "/docs/SQL.md");
+  std::string_view sql = journey_from_hits_sql;
+  sql.remove_prefix(1);  // the raw string's first newline
+  EXPECT_NE(doc.find("```sql\n" + std::string(sql) + "```"), std::string::npos);
+}
 
 TYPED_TEST(SqlCookbook, EveryDocumentedQueryRunsUnchangedAndReturnsRows) {
   const auto queries = cookbook_queries();

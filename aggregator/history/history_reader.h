@@ -21,6 +21,8 @@ struct HistoryRequest {
   std::int64_t to_ms = 0;
   std::string host;  // empty: every site
   RollupSpan bucket = RollupSpan::day;
+  // Journeys: the transitions from this page only (empty: from the top pages).
+  std::string page;
 };
 
 // People's page views (bots left out). Visitors are unique per bucket; a
@@ -52,6 +54,26 @@ struct HistoryReport {
     std::int64_t bounces = 0;
     friend bool operator==(const Visits&, const Visits&) = default;
   } visits;
+
+  // Journeys (journey_rollups.h) of the visits begun in the UTC days the
+  // range touches: a range in hours takes its whole days.
+  struct PageVisits {
+    std::string path;
+    std::int64_t visits = 0;
+  };
+  struct NextPage {
+    std::string path;
+    std::int64_t views = 0;  // views of `from` followed by this page
+  };
+  struct PageTransitions {
+    std::string from;
+    std::int64_t views = 0;  // views of `from` in the journeys
+    std::int64_t left = 0;   // ... after which the visitor left the site
+    std::vector<NextPage> next;  // the most frequent next pages, most first
+  };
+  std::vector<PageVisits> entry_pages;  // most visits first
+  std::vector<PageVisits> exit_pages;
+  std::vector<PageTransitions> transitions;  // the top pages (or request.page), most views first
 };
 
 // The sums, as SELECT columns over visit_rollups (the same on both backends).
@@ -74,6 +96,7 @@ class HistoryReader {
   virtual std::optional<std::int64_t> first_hit_ms() = 0;
 
   static constexpr std::size_t top_entries = 10;
+  static constexpr std::size_t top_next_pages = 5;
   static constexpr std::int64_t max_range_ms = 366 * day_ms;
 };
 

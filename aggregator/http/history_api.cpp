@@ -43,6 +43,8 @@ std::variant<HistoryRequest, std::string> parse_history_request(std::string_view
   }
   request.host = query_param(query, "host").value_or("");
   if (request.host.size() > 255) return "host is too long";
+  request.page = query_param(query, "page").value_or("");
+  if (request.page.size() > 2048) return "page is too long";
   const auto bucket = query_param(query, "bucket");
   if (!bucket || bucket->empty()) {
     request.bucket = request.to_ms - request.from_ms <= 3 * day_ms ? RollupSpan::hour
@@ -100,6 +102,21 @@ std::string history_json(const HistoryRequest& request, const HistoryReport& rep
       {"bounce_rate", ratio(static_cast<double>(visits.bounces), visits.engaged_visits)},
       {"engaged_seconds_per_page", ratio(visits.engaged_ms / 1000.0, visits.engaged_pages)},
   };
+  out["entry_pages"] = Json::array();
+  for (const auto& page : report.entry_pages) {
+    out["entry_pages"].push_back({{"path", page.path}, {"visits", page.visits}});
+  }
+  out["exit_pages"] = Json::array();
+  for (const auto& page : report.exit_pages) {
+    out["exit_pages"].push_back({{"path", page.path}, {"visits", page.visits}});
+  }
+  out["transitions"] = Json::array();
+  for (const auto& page : report.transitions) {
+    Json next = Json::array();
+    for (const auto& to : page.next) next.push_back({{"path", to.path}, {"views", to.views}});
+    out["transitions"].push_back(
+        {{"from", page.from}, {"views", page.views}, {"left", page.left}, {"next", next}});
+  }
   return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

@@ -16,7 +16,8 @@ namespace onlooker {
 // INT64_MAX, so widening to whole buckets cannot overflow).
 inline constexpr std::int64_t latest_history_ms = 253'402'300'799'999;
 
-// Validates ?from=&to=&host=&bucket=. Defaults: the last 7 days, hourly
+// Validates ?from=&to=&host=&bucket=&page= (page: the journeys from that
+// page only). Defaults: the last 7 days, hourly
 // buckets for ranges up to 3 days, daily beyond. The range is widened to
 // whole buckets (UTC hours or days). Returns the request or a message for a
 // 400 answer.

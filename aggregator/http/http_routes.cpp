@@ -228,6 +228,19 @@ Routed route(const Request& request, const Caller& caller, LiveHub& hub, AccessC
     return make_response(request, http::status::ok, "application/json",
                          hub.snapshot_json(scope, host, false));
   }
+  // One live person's journey: ?host= (a visitor id is per site) and
+  // ?visitor= (the id the snapshot's visitors carry).
+  if (target.path == "/api/journey") {
+    const std::string host = query_param(target.query, "host").value_or("");
+    VisitorId visitor{};
+    if (host.empty() || !from_hex(query_param(target.query, "visitor").value_or(""), visitor)) {
+      return error(request, http::status::bad_request,
+                   "?host= and ?visitor= (32 hex digits) are required");
+    }
+    if (!scope.allows(host)) return other_site(request);
+    return make_response(request, http::status::ok, "application/json",
+                         hub.journey_json(host, visitor));
+  }
   if (target.path == "/api/history") {
     auto parsed = parse_history_request(target.query, unix_now_ms());
     if (auto* problem = std::get_if<std::string>(&parsed)) {

@@ -314,6 +314,11 @@ std::string LiveHub::site_metrics(const SiteScope& scope) const {
   return out;
 }
 
+std::string LiveHub::journey_json(const std::string& host, const VisitorId& visitor) const {
+  const auto journey = live_.journey(host, visitor);
+  return onlooker::journey_json(host, to_hex(visitor), journey ? &*journey : nullptr);
+}
+
 std::string LiveHub::count_json(const std::string& host, bool with_type) const {
   nlohmann::ordered_json out;
   if (with_type) out["type"] = "count";

@@ -91,6 +91,9 @@ class LiveHub final : public HitFeed {
   // /metrics for a site key: onlooker_active_visitors{host="…"} for the
   // hosts in `scope` that people are on or were on in the last 30 minutes.
   std::string site_metrics(const SiteScope& scope) const;
+  // GET /api/journey's answer for a person on `host` (snapshot_json.h). The
+  // caller has checked that the key opens `host`.
+  std::string journey_json(const std::string& host, const VisitorId& visitor) const;
   // {"active": n, "reading": m}, or with the type, the /ws?count message.
   std::string count_json(const std::string& host, bool with_type) const;
   void join(const std::shared_ptr<LiveClient>& session);

@@ -30,6 +30,51 @@ void LiveSet::forget(const Key& key, const Visitor& visitor) {
                     visitor.os, visitor.source, visitor.campaign}) {
     texts_.release(text);
   }
+  for (const JourneyStep& step : visitor.journey) texts_.release(step.path);
+}
+
+// In time order (a view logged late goes where it belongs); past the cap
+// the oldest goes, and a late view older than every one kept is not kept.
+void LiveSet::add_to_journey(Visitor& visitor, const Hit& hit) {
+  ++visitor.views;
+  auto& journey = visitor.journey;
+  const auto place = std::upper_bound(
+      journey.begin(), journey.end(), hit.ts_ms,
+      [](std::int64_t ts_ms, const JourneyStep& step) { return ts_ms < step.ts_ms; });
+  if (journey.size() == live_journey_views_kept) {
+    if (place == journey.begin()) return;
+    texts_.release(journey.front().path);
+    const auto at = place - journey.begin() - 1;
+    journey.erase(journey.begin());
+    journey.insert(journey.begin() + at, {hit.ts_ms, texts_.intern(hit.path)});
+    return;
+  }
+  journey.insert(place, {hit.ts_ms, texts_.intern(hit.path)});
+}
+
+std::optional<LiveJourney> LiveSet::journey(std::string_view host, const VisitorId& id) const {
+  const std::optional<Text> known_host = texts_.find(host);
+  if (!known_host) return std::nullopt;
+  const Visitor* visitor = visitors_.find(Key{id, *known_host});
+  if (visitor == nullptr || visitor->bot) return std::nullopt;
+  LiveJourney out{to_hex(id), std::string(host), visitor->first_seen_ms, visitor->last_seen_ms,
+                  visitor->views, {}};
+  for (const JourneyStep& step : visitor->journey) {
+    out.steps.push_back({step.ts_ms, std::string(texts_.text(step.path)),
+                         step.engaged ? std::optional(step.visible_ms) : std::nullopt});
+  }
+  return out;
+}
+
+// A leave or hide reports the time its page view was visible so far: the
+// newest view of that path at or before it takes the most reported.
+void LiveSet::engage_journey(Visitor& visitor, const Hit& hit, Text path) {
+  for (auto step = visitor.journey.rbegin(); step != visitor.journey.rend(); ++step) {
+    if (step->ts_ms > hit.ts_ms || step->path != path) continue;
+    step->visible_ms = std::max(step->visible_ms, hit.visible_ms);
+    step->engaged = true;
+    return;
+  }
 }
 
 namespace {
@@ -46,10 +91,16 @@ bool LiveSet::apply(const Hit& hit) {
   // A host not in the pool has no visitors yet.
   const std::optional<Text> known_host = texts_.find(hit.host);
   if (hit.kind == HitKind::leave) {
-    if (!known_host || hit.deferred) return false;
+    if (!known_host) return false;
     const Key key{hit.visitor, *known_host};
-    const Visitor* visitor = visitors_.find(key);
-    if (visitor == nullptr || !leave_ends_stay(hit, texts_.text(visitor->path))) return false;
+    Visitor* visitor = visitors_.find(key);
+    if (visitor == nullptr) return false;
+    // Its visible time is the page's engaged time, even when the person
+    // stays (another tab, the next page): a deferred leave ends nothing.
+    if (hit.visible_ms > 0 && !visitor->bot) {
+      if (const auto path = texts_.find(hit.path)) engage_journey(*visitor, hit, *path);
+    }
+    if (hit.deferred || !leave_ends_stay(hit, texts_.text(visitor->path))) return false;
     forget(key, *visitor);
     visitors_.erase(key);
     return true;
@@ -110,6 +161,10 @@ bool LiveSet::apply(const Hit& hit) {
     changed = changed || hidden != visitor.hidden;
     visitor.hidden = hidden;
     visitor.visibility_ms = hit.ts_ms;
+  }
+  if (hit.kind == HitKind::view && !visitor.bot) add_to_journey(visitor, hit);
+  if (hit.kind == HitKind::hide && hit.visible_ms > 0 && !visitor.bot) {
+    if (const auto path = texts_.find(hit.path)) engage_journey(visitor, hit, *path);
   }
   visitor.last_seen_ms = std::max(visitor.last_seen_ms, hit.ts_ms);
   return changed || hit.kind == HitKind::view;

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -46,6 +47,29 @@ struct LiveVisitor {
   bool bot = false;
   bool reading = false;
 };
+
+// One person's walk in their current stay (GET /api/journey): their page
+// views in time order, the latest live_journey_views_kept of them.
+struct LiveJourney {
+  struct Step {
+    std::int64_t ts_ms = 0;
+    std::string path;
+    // The visible time its leave or hide reported (capped by the visit
+    // tracker); none while the page has reported none.
+    std::optional<std::uint32_t> engaged_ms;
+  };
+  std::string id;  // hex
+  std::string host;
+  std::int64_t first_seen_ms = 0;
+  std::int64_t last_seen_ms = 0;
+  std::uint32_t views = 0;  // page views in the stay, those not kept too
+  std::vector<Step> steps;
+};
+
+// Page views a live visitor keeps for its journey: the latest ones (a
+// person's long stay shows its last 50 pages). Bounds a visitor's memory
+// whatever a client sends; bots keep none.
+inline constexpr std::size_t live_journey_views_kept = 50;
 
 // One entry of a top-N list: `key` is what is counted (a path, a device
 // name...), `detail` what goes with it (a country's name, a city's country).
@@ -119,6 +143,9 @@ class LiveSet {
                               const std::function<bool(std::string_view host)>& keep,
                               std::size_t top_n = 10, std::size_t max_visitors = 100) const;
 
+  // The journey of a person on `host` now (none for a bot or someone gone).
+  std::optional<LiveJourney> journey(std::string_view host, const VisitorId& visitor) const;
+
   // People per (host, path), every page, in no order. O(visitors).
   std::vector<PageCount> page_counts() const;
 
@@ -141,6 +168,12 @@ class LiveSet {
   };
   // What is kept per visitor: its id and host are in the key, and the hex
   // id a snapshot shows is made from the key when it is shown.
+  struct JourneyStep {
+    std::int64_t ts_ms = 0;
+    Text path = StringPool::empty;
+    std::uint32_t visible_ms = 0;  // the most a leave or hide of this view reported
+    bool engaged = false;          // one did
+  };
   struct Visitor {
     std::int64_t first_seen_ms = 0;
     std::int64_t last_seen_ms = 0;
@@ -160,6 +193,9 @@ class LiveSet {
     bool bot = false;
     bool hidden = false;  // a hide was the newest of view, hide, show
     std::uint16_t tier = 0;  // its window's (visitor_index.h), in the flags' padding
+    std::uint32_t views = 0;  // page views in the stay
+    // The latest page views, in time order (at most live_journey_views_kept).
+    std::vector<JourneyStep> journey;
   };
   struct HostHash {
     using is_transparent = void;  // people(host) looks up without a copy
@@ -173,6 +209,8 @@ class LiveSet {
                        std::size_t top_n, std::size_t max_visitors) const;
   // Uncounts a visitor about to be removed and releases its texts.
   void forget(const Key& key, const Visitor& visitor);
+  void add_to_journey(Visitor& visitor, const Hit& hit);
+  static void engage_journey(Visitor& visitor, const Hit& hit, Text path);
   LiveVisitor shown(const Key& key, const Visitor& visitor, std::int64_t now_ms) const;
   bool is_reading(const Visitor& visitor, std::int64_t now_ms) const {
     return !visitor.bot && !visitor.hidden && visitor.last_seen_ms + reading_window_ms_ >= now_ms;

@@ -102,4 +102,22 @@ std::string snapshot_json(const LiveSnapshot& snapshot, const SnapshotContext& c
   return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+std::string journey_json(const std::string& host, const std::string& id,
+                         const LiveJourney* journey) {
+  Json out;
+  out["id"] = id;
+  out["host"] = host;
+  out["live"] = journey != nullptr;
+  out["journey"] = Json::array();
+  if (journey == nullptr) return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  out["first_seen"] = journey->first_seen_ms;
+  out["last_seen"] = journey->last_seen_ms;
+  out["views"] = journey->views;
+  out["kept"] = live_journey_views_kept;
+  for (const auto& step : journey->steps) {
+    out["journey"].push_back({{"path", step.path}, {"t", step.ts_ms}, {"engaged_ms", step.engaged_ms ? Json(*step.engaged_ms) : Json()}});
+  }
+  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace onlooker

@@ -41,4 +41,12 @@ struct SnapshotContext {
 std::string snapshot_json(const LiveSnapshot& snapshot, const SnapshotContext& context,
                           bool with_type);
 
+// GET /api/journey's answer: one person's page views in their stay, oldest
+// first, "live": true; for someone not on the site now (gone, or never
+// there) "live": false and no steps. "engaged_ms" is null for every step:
+// the visible time per page view is engagement's (issue 18) to fill in; the
+// field is there for it.
+std::string journey_json(const std::string& host, const std::string& id,
+                         const LiveJourney* journey);
+
 }  // namespace onlooker

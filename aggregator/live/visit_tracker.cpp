@@ -107,6 +107,7 @@ Presence VisitTracker::judge(Hit& hit, bool replay, std::vector<Visit>& closed) 
       visit->engagement.viewed_after(hit.ts_ms - visit->last_view_ms, settings_.estimate_cap_ms);
     }
     ++visit->row.pages;
+    if (!hit.is_bot()) add_to_journey(visit->row.journey, hit);
   }
   visit->last_view_ms = std::max(visit->last_view_ms, hit.ts_ms);
   refresh(*visit, hit);
@@ -120,6 +121,19 @@ void VisitTracker::cap_visible_time(const OpenVisit& visit, Hit& hit) const {
   const std::int64_t wall_ms =
       std::max<std::int64_t>(hit.ts_ms - since_ms + settings_.visible_slack_ms, 0);
   if (hit.visible_ms > wall_ms) hit.visible_ms = static_cast<std::uint32_t>(wall_ms);
+}
+
+// In time order (a view logged late goes where it belongs; equal times by
+// path, as the SQL that checks the rollups orders them), up to the cap.
+void VisitTracker::add_to_journey(std::vector<JourneyView>& journey, const Hit& hit) {
+  JourneyView view{hit.ts_ms, hit.path};
+  const auto place = static_cast<std::size_t>(
+      std::upper_bound(journey.begin(), journey.end(), view) - journey.begin());
+  if (journey.size() == journey_views_kept) {
+    if (place == journey.size()) return;  // past the cap
+    journey.pop_back();  // an earlier view, logged late, pushes out the last
+  }
+  journey.insert(journey.begin() + static_cast<std::ptrdiff_t>(place), std::move(view));
 }
 
 void VisitTracker::refresh(OpenVisit& visit, const Hit& hit) {

@@ -34,6 +34,18 @@
 
 namespace onlooker {
 
+// One page view of a visit's journey, in time order.
+struct JourneyView {
+  std::int64_t ts_ms = 0;
+  std::string path;
+  friend auto operator<=>(const JourneyView&, const JourneyView&) = default;
+};
+
+// The page views a visit keeps for its journey (history's journey rollups):
+// the first ones, in time order. A visit with more views counts the later
+// ones in `pages` only. Bounds a visit's memory whatever a client sends.
+inline constexpr std::size_t journey_views_kept = 100;
+
 struct Visit {
   std::string visitor;  // hex
   std::string host;
@@ -49,6 +61,8 @@ struct Visit {
   std::int64_t engaged_ms = 0;
   bool engaged_estimated = false;
   bool bounce() const { return is_bounce(pages, engaged_ms); }
+  // People's visits only (empty for a bot's): at most journey_views_kept.
+  std::vector<JourneyView> journey;
 };
 
 // What the tracker made of one hit.
@@ -127,6 +141,7 @@ class VisitTracker {
   void leave(const VisitorKey& key, OpenVisit& visit, Hit& hit);
   void cap_visible_time(const OpenVisit& visit, Hit& hit) const;
   void refresh(OpenVisit& visit, const Hit& hit);
+  static void add_to_journey(std::vector<JourneyView>& journey, const Hit& hit);
   void close(const VisitorKey& key, OpenVisit& visit, std::vector<Visit>& closed);
   void uncount(std::uint64_t address_key);
 

@@ -77,6 +77,10 @@ class VisitorIndex {
     auto it = map_.find(key);
     return it == map_.end() ? nullptr : &it->second.value;
   }
+  const Value* find(const Key& key) const {
+    auto it = map_.find(key);
+    return it == map_.end() ? nullptr : &it->second.value;
+  }
 
   // The entry for `key`, created when missing, moved to the newest end of
   // its tier. `tier_of()` names a new entry's tier (below tiers()); it is

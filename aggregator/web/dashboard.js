@@ -18,6 +18,7 @@ import { TopList, tally } from "./top-lists.js";
 import { WorldView } from "./world-view.js";
 import { VisitorTable } from "./visitor-table.js";
 import { HistoryView } from "./history-view.js";
+import { LiveJourney } from "./live-journey.js";
 
 const state = {
   snapshot: null,
@@ -52,7 +53,9 @@ const FILTERS = {
 };
 const filterOfList = Object.fromEntries(Object.entries(FILTERS).map(([kind, f]) => [f.list, kind]));
 const world = new WorldView($("map"), { onToggle: toggle("country") });
-const table = new VisitorTable($("visitors"), "No one is on the site right now.");
+const journey = new LiveJourney({ onClose: () => table.select(null) });
+const table = new VisitorTable($("visitors"), "No one is on the site right now.",
+                               { onSelect: (visitor) => journey.select(visitor) });
 const sparkline = new Sparkline($("sparkline"), $("sparkline-caption"));
 const historyView = new HistoryView();
 const connection = new LiveConnection({
@@ -62,6 +65,7 @@ const connection = new LiveConnection({
     if (!state.host) for (const visitor of snapshot.visitors) state.hosts.add(visitor.host);
     sparkline.update(snapshot.series, snapshot.active, snapshot.ts);
     render();
+    journey.update();
   },
   onState(connectionState) {
     state.connection = connectionState;

@@ -1,9 +1,11 @@
 // The history view: views and visitors per hour or day over a chosen range,
 // with the top pages and countries of that range, from onlookerd's
-// GET api/history?from=&to=&host=&bucket= (SQLite). Dates are UTC days, as
+// GET api/history?from=&to=&host=&bucket=&page= (SQLite or PostgreSQL), and
+// the journeys of that range (journey-lists.js). Dates are UTC days, as
 // onlookerd's buckets are. The form checks what it can before asking; what
 // onlookerd refuses (400) is shown as it said it.
 import { $, el, svg, formatNumber, displayPath, plural } from "./dom.js";
+import { renderJourneys } from "./journey-lists.js";
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -35,6 +37,7 @@ function renderVisits(visits) {
 export class HistoryView {
   constructor() {
     this.host = "";
+    this.page = "";  // the page whose journeys are shown alone ("": the top pages)
     this.loaded = false;
     this.request = 0;
     this.form = $("history-form");
@@ -86,6 +89,7 @@ export class HistoryView {
     }
     const params = new URLSearchParams({ from: String(from), to: String(to), bucket });
     if (this.host) params.set("host", this.host);
+    if (this.page) params.set("page", this.page);
     return params.toString();
   }
 
@@ -145,6 +149,10 @@ export class HistoryView {
     fillTable($("history-pages"), history.pages, (p) => displayPath(p.path), "No page views in this range");
     fillTable($("history-countries"), history.countries, (c) => c.name || c.code, "No located views in this range");
     renderVisits(history.visits);
+    renderJourneys(history, this.page, (page) => {
+      this.page = page;
+      this.load();
+    });
   }
 
   drawChart(buckets, label, range, totalViews, bucket) {

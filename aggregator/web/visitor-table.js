@@ -2,12 +2,15 @@
 // recently seen), keyed by visitor id. A row appears when someone arrives,
 // changes in place when they move to another page, and goes when they leave
 // or expire. "On site" counts up every second between snapshots; under it,
-// whether the person is reading (their tab in front) or idle.
+// whether the person is reading (their tab in front) or idle. A person's
+// page is a button: onSelect(visitor) opens their journey (live-journey.js).
 import { el, setText, displayPath, displayReferrer, duration, deviceName } from "./dom.js";
 
 export class VisitorTable {
-  constructor(body, emptyText) {
+  constructor(body, emptyText, { onSelect } = {}) {
     this.body = body;
+    this.onSelect = onSelect;
+    this.selectedId = null;
     this.rows = new Map();  // id -> {tr, cells, firstSeen}
     this.empty = el("tr", { className: "empty" }, el("td", { colspan: 5 }, emptyText));
     this.body.replaceChildren(this.empty);
@@ -20,6 +23,8 @@ export class VisitorTable {
       let row = this.rows.get(visitor.id);
       if (!row) row = this.createRow(visitor.id);
       row.firstSeen = visitor.first_seen;
+      row.visitor = visitor;
+      row.tr.classList.toggle("selected", visitor.id === this.selectedId);
       const location = [visitor.city, visitor.country_name ?? visitor.country].filter(Boolean).join(", ");
       const device = [deviceName(visitor.device), visitor.browser, visitor.os].filter(Boolean).join(" · ");
       setText(row.path, displayPath(visitor.path));
@@ -43,6 +48,11 @@ export class VisitorTable {
     else this.empty.remove();
   }
 
+  select(id) {
+    this.selectedId = id;
+    for (const [rowId, row] of this.rows) row.tr.classList.toggle("selected", rowId === id);
+  }
+
   // serverNowMs: onlookerd's clock, estimated from the last snapshot.
   tick(serverNowMs) {
     for (const row of this.rows.values()) setText(row.onSite, duration(serverNowMs - row.firstSeen));
@@ -58,8 +68,14 @@ export class VisitorTable {
       state: el("span", { className: "state" }),
       firstSeen: 0,
     };
+    const open = el("button", { type: "button", className: "link journey-open",
+                                title: "Show this person's journey" }, path);
+    open.addEventListener("click", () => {
+      this.select(id);
+      this.onSelect?.(row.visitor);
+    });
     row.tr = el("tr", { className: "arrived", "data-id": id },
-      cell("Page", path, host),
+      cell("Page", open, host),
       cell("Location", row.location),
       cell("Device", row.device),
       cell("Referrer", row.referrer),

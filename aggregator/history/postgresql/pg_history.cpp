@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "journey_rollups.h"
+#include "journey_sql.h"
 #include "pg_sql.h"
 
 namespace onlooker {
@@ -20,6 +22,11 @@ void migrate_pg_schema(pg::Connection& connection) {
   if (version == 0) {
     connection.exec("INSERT INTO schema_version VALUES (" +
                     std::to_string(pg_sql::schema_version) + ")");
+  } else if (version == 1) {  // journeys came with 2: built once from the visits stored
+    connection.exec("INSERT INTO journey_rollups SELECT 'day', * FROM (" +
+                    std::string(journey_from_hits_sql) + ") AS days");
+    connection.exec(std::string(pg_sql::journey_months_from_days));
+    connection.exec("UPDATE schema_version SET version = 2");
   }
   transaction.commit();
 }
@@ -109,6 +116,20 @@ std::string visits_copy_data(std::span<const Visit> visits) {
   return data;
 }
 
+std::string journeys_copy_data(std::span<const Visit> visits) {
+  std::string data;
+  for (const JourneyDelta& delta : journey_deltas(visits)) {
+    data += to_string(delta.span);
+    pg::append_copy_field(data, std::to_string(delta.start_ms), false);
+    pg::append_copy_field(data, std::string(delta.host), false);
+    pg::append_copy_field(data, std::string(delta.from_path), false);
+    pg::append_copy_field(data, std::string(delta.to_path), false);
+    pg::append_copy_field(data, std::to_string(delta.visits), false);
+    data += '\n';
+  }
+  return data;
+}
+
 }  // namespace
 
 void PgHistory::commit(const HistoryBatch& batch) {
@@ -119,6 +140,8 @@ void PgHistory::commit(const HistoryBatch& batch) {
     }
     if (!batch.visits.empty()) {
       db.copy_in(std::string(pg_sql::copy_visits), visits_copy_data(batch.visits));
+      const std::string journeys = journeys_copy_data(batch.visits);
+      if (!journeys.empty()) db.copy_in(std::string(pg_sql::copy_journeys), journeys);
     }
     db.exec(std::string(pg_sql::store_batch));
     db.query(std::string(pg_sql::save_position),

@@ -1,6 +1,7 @@
 #include "pg_history_reader.h"
 
 #include "person_view.h"
+#include "journey_report.h"
 #include "pg_sql.h"
 
 namespace onlooker {
@@ -91,6 +92,18 @@ HistoryReport PgHistoryReader::read(pg::Connection& db, const HistoryRequest& re
   report.visits = {number(visits, 0, 1), number(visits, 0, 2), number(visits, 0, 3),
                    number(visits, 0, 4), number(visits, 0, 5), number(visits, 0, 6),
                    number(visits, 0, 7)};
+  const JourneyRange range = journey_range(request);
+  const auto journeys = db.query(std::string(pg_sql::select_journeys),
+                                 {std::to_string(range.from_day_ms),
+                                  std::to_string(range.months_from_ms),
+                                  std::to_string(range.months_to_ms),
+                                  std::to_string(range.to_day_ms), request.host});
+  std::vector<JourneySum> sums;
+  for (int row = 0; row < PQntuples(journeys.get()); ++row) {
+    sums.push_back({PQgetvalue(journeys.get(), row, 0), PQgetvalue(journeys.get(), row, 1),
+                    number(journeys, row, 2)});
+  }
+  add_journeys(request, sums, report);
   return report;
 }
 

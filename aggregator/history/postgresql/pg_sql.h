@@ -14,7 +14,8 @@
 
 namespace onlooker::pg_sql {
 
-inline constexpr int schema_version = 1;
+// 2: journey_rollups (built from the stored visits on upgrade from 1).
+inline constexpr int schema_version = 2;
 
 inline constexpr std::string_view schema = R"sql(
 CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL);
@@ -109,6 +110,27 @@ ALTER TABLE visit_rollups ADD COLUMN IF NOT EXISTS engaged_visits bigint NOT NUL
                           ADD COLUMN IF NOT EXISTS engaged_pages bigint NOT NULL DEFAULT 0,
                           ADD COLUMN IF NOT EXISTS engaged_ms bigint NOT NULL DEFAULT 0,
                           ADD COLUMN IF NOT EXISTS bounces bigint NOT NULL DEFAULT 0;
+CREATE TABLE IF NOT EXISTS journey_rollups (
+  span      text   NOT NULL,  -- day | month (UTC): a month's rows sum its days'
+  start     bigint NOT NULL,  -- the day or month the visits began in (journey_rollups.h)
+  host      text   NOT NULL,
+  from_path text   NOT NULL,  -- '': entered the site
+  to_path   text   NOT NULL,  -- '': left the site
+  views     bigint NOT NULL,
+  PRIMARY KEY (span, start, host, from_path, to_path)
+);
+CREATE OR REPLACE VIEW entry_pages AS
+  SELECT to_char(to_timestamp(start / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
+         host, to_path AS path, views AS visits
+    FROM journey_rollups WHERE span = 'day' AND from_path = '';
+CREATE OR REPLACE VIEW exit_pages AS
+  SELECT to_char(to_timestamp(start / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
+         host, from_path AS path, views AS visits
+    FROM journey_rollups WHERE span = 'day' AND to_path = '';
+CREATE OR REPLACE VIEW transitions AS
+  SELECT to_char(to_timestamp(start / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
+         host, from_path, nullif(to_path, '') AS to_path, views
+    FROM journey_rollups WHERE span = 'day' AND from_path <> '';
 CREATE OR REPLACE VIEW hourly_views AS
   SELECT to_char(to_timestamp(start / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') AS hour,
          host, views, visitors
@@ -142,6 +164,7 @@ CREATE OR REPLACE VIEW daily_visits AS
 inline constexpr std::string_view batch_tables = R"sql(
 CREATE TEMP TABLE IF NOT EXISTS batch_hits (LIKE hits) ON COMMIT DELETE ROWS;
 CREATE TEMP TABLE IF NOT EXISTS batch_visits (LIKE visits) ON COMMIT DELETE ROWS;
+CREATE TEMP TABLE IF NOT EXISTS batch_journeys (LIKE journey_rollups) ON COMMIT DELETE ROWS;
 )sql";
 
 inline constexpr std::string_view copy_hits =
@@ -151,7 +174,14 @@ inline constexpr std::string_view copy_visits =
     "COPY batch_visits (visitor, host, start, \"end\", pages, entry_page, exit_page, country, "
     "device, engaged_ms, engaged_estimated, bounce) FROM STDIN";
 
+inline constexpr std::string_view copy_journeys =
+    "COPY batch_journeys (span, start, host, from_path, to_path, views) FROM STDIN";
+
 inline constexpr std::string_view store_batch = R"sql(
+INSERT INTO journey_rollups SELECT * FROM batch_journeys
+   ORDER BY span, start, host, from_path COLLATE "C", to_path COLLATE "C"
+  ON CONFLICT (span, start, host, from_path, to_path) DO UPDATE
+    SET views = journey_rollups.views + excluded.views;
 INSERT INTO hits SELECT * FROM batch_hits;
 INSERT INTO visits SELECT * FROM batch_visits;
 INSERT INTO visit_rollups (start, host, visits, duration_ms, pages, engaged_visits,
@@ -220,10 +250,36 @@ inline constexpr std::string_view delete_statements[] = {
     "LIMIT $2)",
     "DELETE FROM visit_rollups WHERE ctid IN "
     "(SELECT ctid FROM visit_rollups WHERE start <= $1::bigint - 86400000 LIMIT $2)",
+    "DELETE FROM journey_rollups WHERE ctid IN (SELECT ctid FROM journey_rollups WHERE "
+    "((span = 'day' AND start <= $1::bigint - 86400000) OR (span = 'month' AND start < "
+    "extract(epoch FROM date_trunc('month', to_timestamp($1::bigint / 1000) AT TIME ZONE 'UTC')) "
+    "* 1000)) LIMIT $2)",
 };
 
 inline constexpr std::string_view delete_alerts =
     "DELETE FROM alerts WHERE ctid IN (SELECT ctid FROM alerts WHERE time_ms < $1::bigint LIMIT $2)";
+// The journeys step's one-off build of the month rows from the day rows.
+inline constexpr std::string_view journey_months_from_days = R"sql(
+INSERT INTO journey_rollups
+  SELECT 'month', (extract(epoch FROM date_trunc('month', to_timestamp(start / 1000)
+                   AT TIME ZONE 'UTC')) * 1000)::bigint AS month, host, from_path, to_path, sum(views)
+    FROM journey_rollups WHERE span = 'day' GROUP BY month, host, from_path, to_path
+)sql";
+
+// Journeys (journey_report.h): $1 from day, $2 months from, $3 months to,
+// $4 to day, $5 host ('' for all).
+inline constexpr std::string_view select_journeys = R"sql(
+SELECT from_path, to_path, sum(views) FROM (
+  SELECT from_path, to_path, views FROM journey_rollups WHERE ($5 = '' OR host = $5)
+     AND span = 'month' AND start >= $2::bigint AND start < $3::bigint
+  UNION ALL
+  SELECT from_path, to_path, views FROM journey_rollups WHERE ($5 = '' OR host = $5)
+     AND span = 'day' AND start >= $1::bigint AND start < $2::bigint
+  UNION ALL
+  SELECT from_path, to_path, views FROM journey_rollups WHERE ($5 = '' OR host = $5)
+     AND span = 'day' AND start >= $3::bigint AND start < $4::bigint) AS parts
+ GROUP BY from_path, to_path
+)sql";
 
 // $1 from, $2 to, $3 host ('' for all), $4 span, $5 dimension.
 inline constexpr std::string_view report_where =

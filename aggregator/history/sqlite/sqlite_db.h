@@ -66,6 +66,7 @@ class Statement {
   void exec() { step(); reset(); }
   void reset();
 
+  int column_count() const;
   std::int64_t column_int(int index) const;
   double column_double(int index) const;
   std::string column_text(int index) const;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "history_reader.h"
+#include "journey_report.h"
 #include "sqlite_db.h"
 
 namespace onlooker {
@@ -21,6 +22,7 @@ class SqliteHistoryReader final : public HistoryReader {
 
  private:
   sqlite::Database& db();
+  std::vector<JourneySum> journeys(const HistoryRequest& request);
 
   std::string db_path_;
   std::unique_ptr<sqlite::Database> db_;

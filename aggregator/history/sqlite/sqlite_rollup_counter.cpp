@@ -4,6 +4,7 @@
 #include <string_view>
 #include <utility>
 
+#include "journey_rollups.h"
 #include "log.h"
 
 namespace onlooker {
@@ -73,6 +74,7 @@ void SqliteRollupCounter::stored_batch(std::optional<std::int64_t> newest_hit,
   if (step_counts_batch_) step_counted_until_ = step_last_hit_;
   save_cursor(step_counted_until_);
   count_visits(visits);
+  count_journeys(visits);
 }
 
 bool SqliteRollupCounter::can_catch_up() {
@@ -199,6 +201,20 @@ void SqliteRollupCounter::count_visits(std::span<const Visit> visits) {
     rollup.bind(6, sums.visits);  // engaged_visits
     rollup.bind(7, sums.engaged_ms);
     rollup.bind(8, sums.bounces);
+    rollup.exec();
+  }
+}
+
+// What the visits add to journey_rollups: one upsert per (day, site, step).
+void SqliteRollupCounter::count_journeys(std::span<const Visit> visits) {
+  auto& rollup = statements_->upsert_journey_rollup;
+  for (const JourneyDelta& delta : journey_deltas(visits)) {
+    rollup.bind_static(1, to_string(delta.span));
+    rollup.bind(2, delta.start_ms);
+    rollup.bind_static(3, delta.host);
+    rollup.bind_static(4, delta.from_path);
+    rollup.bind_static(5, delta.to_path);
+    rollup.bind(6, delta.visits);
     rollup.exec();
   }
 }

@@ -1,4 +1,5 @@
-// Keeps the SQLite history's rollups (hourly and daily hits, daily visits)
+// Keeps the SQLite history's rollups (hourly and daily hits, daily visits
+// and journeys)
 // counted, in the same transaction as the rows they count. Owns what that
 // takes: the sets of visitors already counted (history_rollups.h), their
 // background loader and its epochs, and the rollup cursor.
@@ -85,6 +86,7 @@ class SqliteRollupCounter {
   std::int64_t count_stored_hits();
   void upsert_rollups(const std::vector<RollupDelta>& deltas);
   void count_visits(std::span<const Visit> visits);
+  void count_journeys(std::span<const Visit> visits);
   void save_cursor(std::int64_t counted_until);
   void committed();
   void rolled_back() { rollups_.undo(); }

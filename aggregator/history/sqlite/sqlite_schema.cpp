@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "calendar.h"
+#include "journey_sql.h"
 #include "log.h"
 #include "person_view.h"
 
@@ -173,7 +174,48 @@ constexpr std::array<const char*, sqlite_schema_version> migrations = {
              engaged_ms / 1000.0 / nullif(engaged_pages, 0) AS engaged_seconds_per_page
         FROM visit_rollups;
     )sql",
+    // Journeys (issue 18; journey_rollups.h): entries, page-to-page steps
+    // and exits per UTC day of the visit's start, '' for outside the site.
+    // Built with this step from the visits and hits already stored
+    // (build_journeys_from_visits); kept up to date by every batch of visits.
+    R"sql(
+    CREATE TABLE journey_rollups (
+      span      TEXT    NOT NULL,  -- day | month (UTC): a month's rows sum its days'
+      start     INTEGER NOT NULL,  -- unix ms at which the day or month the visits began begins
+      host      TEXT    NOT NULL,
+      from_path TEXT    NOT NULL,  -- '': entered the site
+      to_path   TEXT    NOT NULL,  -- '': left the site
+      views     INTEGER NOT NULL,  -- views of from_path followed by to_path
+      PRIMARY KEY (span, start, host, from_path, to_path)
+    ) WITHOUT ROWID;
+    CREATE VIEW entry_pages AS
+      SELECT date(start / 1000, 'unixepoch') AS day, host, to_path AS path, views AS visits
+        FROM journey_rollups WHERE span = 'day' AND from_path = '';
+    CREATE VIEW exit_pages AS
+      SELECT date(start / 1000, 'unixepoch') AS day, host, from_path AS path, views AS visits
+        FROM journey_rollups WHERE span = 'day' AND to_path = '';
+    CREATE VIEW transitions AS
+      SELECT date(start / 1000, 'unixepoch') AS day, host, from_path,
+             nullif(to_path, '') AS to_path, views
+        FROM journey_rollups WHERE span = 'day' AND from_path <> '';
+    )sql",
 };
+
+// The step (index into migrations) that adds the journeys: user_version 6 -> 7.
+constexpr int journeys_step = 6;
+
+// The journeys step's one-off build from the visits and hits already stored
+// (journey_sql.h), through an index made for it alone: the query looks up
+// each visit's views by visitor, site and time.
+void build_journeys_from_visits(sqlite::Database& db) {
+  db.exec("CREATE INDEX journey_build ON hits (visitor, host, ts)");
+  db.exec("INSERT INTO journey_rollups SELECT 'day', * FROM (" +
+          std::string(journey_from_hits_sql) + ")");
+  db.exec("INSERT INTO journey_rollups SELECT 'month', strftime('%s', start / 1000, 'unixepoch', "
+          "'start of month') * 1000 AS month, host, from_path, to_path, sum(views) "
+          "FROM journey_rollups WHERE span = 'day' GROUP BY month, host, from_path, to_path");
+  db.exec("DROP INDEX journey_build");
+}
 
 // Schema 3's one-off build of the rollups from the hits already stored, one
 // statement per (span, dimension): the same figures each batch adds later.
@@ -218,6 +260,11 @@ void migrate_sqlite_schema(sqlite::Database& db, const std::string& path) {
     sqlite::Transaction transaction(db);
     db.exec(migrations[static_cast<std::size_t>(step)]);
     if (step == 2) build_rollups_from_hits(db);
+    if (step == journeys_step && version > 0) {
+      log::info("msg=\"building journey rollups from the stored visits (schema " +
+                std::to_string(journeys_step + 1) + "); this runs once\" db=" + path);
+      build_journeys_from_visits(db);
+    }
     db.exec("PRAGMA user_version = " + std::to_string(step + 1));
     transaction.commit();
   }

@@ -57,6 +57,11 @@ SqliteStatements::SqliteStatements(sqlite::Database& db)
           "excluded.engaged_visits, engaged_pages = engaged_pages + excluded.engaged_pages, "
           "engaged_ms = engaged_ms + excluded.engaged_ms, "
           "bounces = bounces + excluded.bounces"),
+      upsert_journey_rollup(
+          db,
+          "INSERT INTO journey_rollups (span, start, host, from_path, to_path, views) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO UPDATE SET views = views + "
+          "excluded.views"),
       bucket_has_hits(db, "SELECT EXISTS (SELECT 1 FROM hits WHERE ts >= ?1 AND ts < ?2)"),
       select_uncounted(db,
                        "SELECT rowid, ts, kind, host, path, coalesce(country, ''), "
@@ -70,7 +75,7 @@ SqliteStatements::SqliteStatements(sqlite::Database& db)
       delete_visits(
           db,
           "DELETE FROM visits WHERE rowid IN (SELECT rowid FROM visits WHERE start < ?1 LIMIT ?2)"),
-      // Rollup rows go once their whole hour or day is older than the cutoff.
+      // Rollup rows go once their whole hour, day or month is older than the cutoff.
       delete_rollups(
           db,
           "DELETE FROM rollups WHERE (span, dimension, start, host, value) IN ("
@@ -80,6 +85,13 @@ SqliteStatements::SqliteStatements(sqlite::Database& db)
       delete_visit_rollups(
           db,
           "DELETE FROM visit_rollups WHERE (start, host) IN (SELECT start, host FROM "
-          "visit_rollups WHERE start <= ?1 - 86400000 LIMIT ?2)") {}
+          "visit_rollups WHERE start <= ?1 - 86400000 LIMIT ?2)"),
+      delete_journey_rollups(
+          db,
+          "DELETE FROM journey_rollups WHERE (span, start, host, from_path, to_path) IN (SELECT "
+          "span, start, host, from_path, to_path FROM journey_rollups WHERE span = 'day' AND "
+          "start <= ?1 - 86400000 UNION ALL SELECT span, start, host, from_path, to_path FROM "
+          "journey_rollups WHERE span = 'month' AND start < strftime('%s', ?1 / 1000, 'unixepoch', "
+          "'start of month') * 1000 LIMIT ?2)") {}
 
 }  // namespace onlooker

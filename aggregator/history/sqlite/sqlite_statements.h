@@ -31,6 +31,7 @@ struct SqliteStatements {
   // Rollup counter (sqlite_rollup_counter.h).
   sqlite::Statement upsert_rollup;
   sqlite::Statement upsert_visit_rollup;
+  sqlite::Statement upsert_journey_rollup;
   sqlite::Statement bucket_has_hits;
   sqlite::Statement select_uncounted;
   sqlite::Statement save_rollup_cursor;
@@ -41,6 +42,7 @@ struct SqliteStatements {
   sqlite::Statement delete_visits;
   sqlite::Statement delete_rollups;
   sqlite::Statement delete_visit_rollups;
+  sqlite::Statement delete_journey_rollups;
 };
 
 }  // namespace onlooker

@@ -1,0 +1,58 @@
+#include "journey_rollups.h"
+
+#include <chrono>
+#include <map>
+#include <tuple>
+
+#include "calendar.h"
+#include "journey_sql.h"
+
+namespace onlooker {
+
+// The SQL that checks these rollups keeps the same number of views.
+static_assert(journey_views_kept == 100 &&
+              journey_from_hits_sql.find("row_number() OVER w = 100 THEN") != std::string_view::npos &&
+              journey_from_hits_sql.find("step <= 100") != std::string_view::npos);
+
+std::int64_t month_start(std::int64_t ts_ms) {
+  using namespace std::chrono;
+  const year_month_day date{floor<days>(sys_time<milliseconds>(milliseconds(ts_ms)))};
+  return duration_cast<milliseconds>(sys_days(date.year() / date.month() / 1).time_since_epoch())
+      .count();
+}
+
+std::int64_t next_month_start(std::int64_t ts_ms) {
+  using namespace std::chrono;
+  const year_month_day date{floor<days>(sys_time<milliseconds>(milliseconds(ts_ms)))};
+  const year_month next = date.year() / date.month() + months(1);
+  return duration_cast<milliseconds>(sys_days(next / 1).time_since_epoch()).count();
+}
+
+std::vector<JourneyDelta> journey_deltas(std::span<const Visit> visits) {
+  using Key = std::tuple<JourneySpan, std::int64_t, std::string_view, std::string_view,
+                         std::string_view>;
+  std::map<Key, std::int64_t> counts;
+  for (const Visit& visit : visits) {
+    if (visit.journey.empty() || visit.device == "bot") continue;
+    const std::int64_t starts[] = {bucket_start(RollupSpan::day, visit.start_ms),
+                                   month_start(visit.start_ms)};
+    for (const JourneySpan span : journey_spans) {
+      const std::int64_t start = starts[static_cast<int>(span)];
+      std::string_view from;  // outside the site
+      for (const JourneyView& view : visit.journey) {
+        ++counts[{span, start, visit.host, from, view.path}];
+        from = view.path;
+      }
+      ++counts[{span, start, visit.host, from, std::string_view{}}];
+    }
+  }
+  std::vector<JourneyDelta> deltas;
+  deltas.reserve(counts.size());
+  for (const auto& [key, count] : counts) {
+    const auto& [span, start, host, from, to] = key;
+    deltas.push_back({span, start, host, from, to, count});
+  }
+  return deltas;
+}
+
+}  // namespace onlooker

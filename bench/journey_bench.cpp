@@ -1,0 +1,160 @@
+// Journeys in history on a year of data: builds a database of N hits
+// (default 10 million) in 2 million visits over 365 days through the same
+// SqliteHistory onlookerd uses, the visits walking a site of 500 pages that
+// each link to 8 others (entries skewed to the first pages), then times
+// /api/history over a year, a month and a week, and the journey views.
+//   onlooker_journey_bench PATH.db [HITS]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "history_api.h"
+#include "sqlite_history.h"
+#include "sqlite_history_reader.h"
+
+using namespace onlooker;
+
+namespace {
+
+constexpr std::int64_t end_ms = 1'795'000'000'000;
+constexpr std::int64_t span_ms = 365 * day_ms;
+
+std::string page(std::uint32_t number) { return "/page/" + std::to_string(number) + ".html"; }
+
+void generate(const std::string& path, long hits_wanted) {
+  SqliteHistory history(path);
+  std::mt19937 random(18);
+  const long visits_wanted = hits_wanted / 5;  // four views and a beat on average
+  std::vector<Hit> batch;
+  std::vector<Visit> visits;
+  long hits = 0;
+  std::uint64_t seq = 0;
+  const auto started = std::chrono::steady_clock::now();
+  for (long n = 0; n < visits_wanted; ++n) {
+    const std::int64_t start = end_ms - span_ms + n * span_ms / visits_wanted;
+    const std::uint32_t visitor = static_cast<std::uint32_t>(random());
+    Visit visit;
+    visit.host = "www.example.com";
+    visit.device = "desktop";
+    visit.country = "PT";
+    std::uint32_t at = std::min(random() % 500, random() % 500);  // entries skewed to the top
+    const int views = 1 + static_cast<int>(random() % 7);
+    std::int64_t ts = start;
+    for (int view = 0; view < views; ++view) {
+      Hit hit;
+      hit.ts_ms = ts;
+      std::memcpy(hit.visitor.data(), &visitor, sizeof visitor);
+      hit.kind = HitKind::view;
+      hit.host = visit.host;
+      hit.path = page(at);
+      hit.status = 200;
+      hit.device = visit.device;
+      hit.country_code = visit.country;
+      visit.journey.push_back({ts, hit.path});
+      if (view == 0) {
+        visit.visitor = to_hex(hit.visitor);
+        visit.entry_page = hit.path;
+      }
+      visit.exit_page = hit.path;
+      batch.push_back(hit);
+      if (view == views - 1) {  // a heartbeat on the last page
+        hit.kind = HitKind::beat;
+        hit.ts_ms += 30'000;
+        batch.push_back(hit);
+      }
+      ts += 5'000 + static_cast<std::int64_t>(random() % 60'000);
+      at = (at * 7 + 1 + random() % 8) % 500;  // one of the page's 8 links
+    }
+    visit.start_ms = start;
+    visit.last_seen_ms = ts;
+    visit.pages = views;
+    visits.push_back(std::move(visit));
+    if (batch.size() >= 100'000) {
+      hits += static_cast<long>(batch.size());
+      seq += batch.size();
+      history.commit({batch, visits, {1, seq}});
+      batch.clear();
+      visits.clear();
+    }
+  }
+  hits += static_cast<long>(batch.size());
+  seq += batch.size();
+  history.commit({batch, visits, {1, seq}});
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::printf("generated %ld hits in %ld visits in %.1f s\n", hits, visits_wanted, seconds);
+}
+
+template <class Run>
+double median_ms(Run run, int runs = 5) {
+  std::vector<double> times;
+  for (int i = 0; i < runs; ++i) {
+    const auto started = std::chrono::steady_clock::now();
+    run();
+    times.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count());
+  }
+  std::sort(times.begin(), times.end());
+  return times[times.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: %s PATH.db [HITS]\n", argv[0]);
+    return 2;
+  }
+  const std::string path = argv[1];
+  if (!std::filesystem::exists(path)) generate(path, argc > 2 ? std::atol(argv[2]) : 10'000'000);
+  {
+    sqlite::Database db(path, SQLITE_OPEN_READWRITE);
+    db.exec("ANALYZE");
+    std::printf("%s: %lld hits, %lld visits, %lld journey rollup rows (%lld day, %lld month)\n",
+                path.c_str(), static_cast<long long>(db.query_int("SELECT count(*) FROM hits")),
+                static_cast<long long>(db.query_int("SELECT count(*) FROM visits")),
+                static_cast<long long>(db.query_int("SELECT count(*) FROM journey_rollups")),
+                static_cast<long long>(db.query_int(
+                    "SELECT count(*) FROM journey_rollups WHERE span = 'day'")),
+                static_cast<long long>(db.query_int(
+                    "SELECT count(*) FROM journey_rollups WHERE span = 'month'")));
+    const struct {
+      const char* name;
+      const char* sql;
+    } views[] = {
+        {"entry_pages, a year, top 10",
+         "SELECT path, sum(visits) AS v FROM entry_pages GROUP BY path ORDER BY v DESC LIMIT 10"},
+        {"transitions from one page, a year",
+         "SELECT to_path, sum(views) FROM transitions WHERE from_path = '/page/0.html' "
+         "GROUP BY to_path"},
+    };
+    for (const auto& view : views) {
+      std::printf("%-52s median of 5: %8.1f ms\n", view.name, median_ms([&] {
+                    sqlite::Statement statement(db, view.sql);
+                    while (statement.step()) {
+                    }
+                  }));
+    }
+  }
+  SqliteHistoryReader reader(path);
+  HistoryApi api(reader);
+  for (const auto& [days, page] : {std::pair{365, ""}, std::pair{365, "/page/0.html"},
+                                   std::pair{90, ""}, std::pair{30, ""}, std::pair{7, ""}}) {
+    HistoryRequest request;
+    request.from_ms = end_ms - days * day_ms;
+    request.to_ms = end_ms;
+    request.bucket = RollupSpan::day;
+    request.page = page;
+    std::size_t bytes = 0;
+    const double ms = median_ms([&] { bytes = api.run(request).size(); });
+    std::printf("/api/history, %3d days by day%-16s  median of 5: %8.1f ms (%zu bytes)\n", days,
+                *page ? ", ?page=/page/0.html" : "", ms, bytes);
+  }
+  return 0;
+}
