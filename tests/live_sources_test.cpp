@@ -1,12 +1,13 @@
 // The live set's sources and campaigns: each visit counted once under the
 // source and campaign of the view that brought it in, in the snapshot and
-// its JSON.
+// its JSON; the visit tracker keeps the same for the visit's row.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
 #include "live_set.h"
 #include "snapshot_json.h"
+#include "visit_tracker.h"
 
 namespace onlooker {
 namespace {
@@ -81,6 +82,27 @@ TEST(LiveSources, SnapshotJsonListsSourcesAndCampaignsAndEachVisitorsOwn) {
       EXPECT_TRUE(visitor.at("campaign").is_null());
     }
   }
+}
+
+TEST(LiveSources, AVisitRowKeepsItsLandingsCampaignAndSource) {
+  VisitTracker tracker(60'000);
+  std::vector<Visit> closed;
+  Hit landing = view(1, "/in", 1'000, "social", "launch");
+  landing.campaign.source = "news";
+  landing.source_name = "Twitter";
+  landing.referrer_host = "t.co";
+  tracker.apply(landing, closed);
+  tracker.apply(view(1, "/next", 2'000, ""), closed);  // internal navigation
+  tracker.apply(view(1, "/again", 3'000, "search", "other"), closed);  // a later source: not the visit's
+  Hit leave = view(1, "/again", 4'000, "");
+  leave.kind = HitKind::leave;
+  tracker.apply(leave, closed);
+  tracker.expire(5'000, closed);
+  ASSERT_EQ(closed.size(), 1u);
+  EXPECT_EQ(closed[0].campaign, (Campaign{.source = "news", .name = "launch"}));
+  EXPECT_EQ(closed[0].source_group, "social");
+  EXPECT_EQ(closed[0].source_name, "Twitter");
+  EXPECT_EQ(closed[0].referrer_host, "t.co");
 }
 
 }  // namespace

@@ -98,6 +98,17 @@ struct Hit {
   bool is_bot() const { return device == "bot"; }
 };
 
+// The campaign and source columns of `hits` and `visits`, in their order
+// (utm_source, utm_medium, utm_campaign, ref, source, source_name,
+// referrer_host): both backends write them from this one list.
+inline constexpr std::size_t campaign_source_columns = 7;
+inline std::array<const std::string*, campaign_source_columns> campaign_source_values(
+    const Campaign& campaign, const std::string& source_group, const std::string& source_name,
+    const std::string& referrer_host) {
+  return {&campaign.source, &campaign.medium, &campaign.name, &campaign.ref,
+          &source_group,    &source_name,     &referrer_host};
+}
+
 // The kinds whose visible_ms means something (stored; NULL for the others).
 inline bool carries_visible_time(HitKind kind) {
   return kind == HitKind::leave || kind == HitKind::hide;
