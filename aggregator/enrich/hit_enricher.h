@@ -1,6 +1,7 @@
 // The Enricher onlookerd runs: country and city from the client address
 // (GeoLocator), device class, browser and OS from the User-Agent
-// (DeviceClassifier). Either part is optional. Runs on the drain thread;
+// (DeviceClassifier), either part optional; a view's source from its
+// referrer and campaign (SourceClassifier, always on: its list is built in). Runs on the drain thread;
 // reload_geo() may be called from any thread (SIGHUP) and takes effect at
 // the next hit.
 #pragma once
@@ -15,6 +16,7 @@
 #include "enricher.h"
 #include "enrichment_sources.h"
 #include "geo_locator.h"
+#include "source_classifier.h"
 
 namespace onlooker {
 
@@ -36,6 +38,7 @@ class HitEnricher final : public Enricher {
   CountryNames country_names_;  // before geo_, which points to it
   std::unique_ptr<GeoLocator> geo_;
   std::unique_ptr<DeviceClassifier> devices_;
+  const SourceClassifier& sources_;
   std::atomic<bool> reload_requested_{false};
 };
 

@@ -13,11 +13,14 @@ inline constexpr std::int64_t hour_ms = 3'600'000;
 inline constexpr std::int64_t day_ms = 86'400'000;
 
 enum class RollupSpan : std::uint8_t { hour, day };
-enum class RollupDimension : std::uint8_t { all, path, country };
+// source: a view's source group (hits.source); campaign: its utm_campaign.
+// Those two count only the views that have one (the landings, mostly).
+enum class RollupDimension : std::uint8_t { all, path, country, source, campaign };
 
 inline constexpr RollupSpan rollup_spans[] = {RollupSpan::hour, RollupSpan::day};
 inline constexpr RollupDimension rollup_dimensions[] = {
-    RollupDimension::all, RollupDimension::path, RollupDimension::country};
+    RollupDimension::all, RollupDimension::path, RollupDimension::country,
+    RollupDimension::source, RollupDimension::campaign};
 
 constexpr std::string_view to_string(RollupSpan span) {
   return span == RollupSpan::hour ? "hour" : "day";
@@ -28,6 +31,8 @@ constexpr std::string_view to_string(RollupDimension dimension) {
     case RollupDimension::all: return "all";
     case RollupDimension::path: return "path";
     case RollupDimension::country: return "country";
+    case RollupDimension::source: return "source";
+    case RollupDimension::campaign: return "campaign";
   }
   return "all";
 }

@@ -34,13 +34,17 @@ struct HistoryReport {
     std::int64_t visitors = 0;
   };
   struct Entry {
-    std::string value;  // the path or country code
+    std::string value;  // the path, country code, source group or utm_campaign
     std::int64_t views = 0;
     std::int64_t visitors = 0;
   };
   std::vector<Point> series;      // one point per bucket with views, in time order
   std::vector<Entry> pages;       // the top pages, most viewed first
   std::vector<Entry> countries;   // the top countries (located views only)
+  // Of the views that have one (landings, mostly): views are arrivals, and
+  // visitors the people who arrived so, unique per bucket.
+  std::vector<Entry> sources;     // source groups (direct, search...), most views first
+  std::vector<Entry> campaigns;   // utm_campaign values, most views first
   // The visits begun on the UTC days the range touches (visit_rollups are
   // per day), summed; the engaged_ ones over the visits that have an
   // engaged time (those stored by an older onlookerd have none).

@@ -31,25 +31,31 @@ std::uint64_t counted_key(std::uint64_t row, const VisitorId& visitor) {
 }
 
 // A rollup row a view is counted under, with a hash of (dimension, host,
-// value) that identifies the row within a bucket.
+// value) that identifies the row within a bucket. `counted` is false for a
+// source or campaign the view does not have: no row for "none" there.
 struct Row {
   RollupDimension dimension;
   std::string_view value;
   std::uint64_t hash;
+  bool counted;
 };
 
-// Every view counts under all three: the site, its page, its country
-// (empty: located nowhere).
-std::array<Row, 3> rows_of(std::string_view host, std::string_view path,
-                           std::string_view country) {
+// Every view counts under the site, its page and its country (empty:
+// located nowhere); under its source and campaign when it has them.
+std::array<Row, std::size(rollup_dimensions)> rows_of(std::string_view host, std::string_view path,
+                                                      std::string_view country,
+                                                      std::string_view source,
+                                                      std::string_view campaign) {
   const std::hash<std::string_view> hash;
   const std::uint64_t host_hash = hash(host);
-  auto row = [&](RollupDimension dimension, std::string_view value) {
+  auto row = [&](RollupDimension dimension, std::string_view value, bool counted = true) {
     return Row{dimension, value,
-               mix(host_hash ^ mix(hash(value) + static_cast<std::uint64_t>(dimension)))};
+               mix(host_hash ^ mix(hash(value) + static_cast<std::uint64_t>(dimension))), counted};
   };
   return {row(RollupDimension::all, {}), row(RollupDimension::path, path),
-          row(RollupDimension::country, country)};
+          row(RollupDimension::country, country),
+          row(RollupDimension::source, source, !source.empty()),
+          row(RollupDimension::campaign, campaign, !campaign.empty())};
 }
 
 struct DeltaKey {
@@ -75,8 +81,8 @@ struct DeltaKeyHash {
 }  // namespace
 
 void HistoryRollups::Counted::add(const CountedView& view) {
-  for (const Row& row : rows_of(view.host, view.path, view.country)) {
-    keys_.insert(counted_key(row.hash, view.visitor));
+  for (const Row& row : rows_of(view.host, view.path, view.country, view.source, view.campaign)) {
+    if (row.counted) keys_.insert(counted_key(row.hash, view.visitor));
   }
 }
 
@@ -118,7 +124,8 @@ std::vector<RollupDelta> HistoryRollups::add(std::span<const Hit> hits) {
   std::vector<Count> counts;
   for (const Hit& hit : hits) {
     if (!is_person_view(hit)) continue;
-    const auto rows = rows_of(hit.host, hit.path, hit.country_code);
+    const auto rows =
+        rows_of(hit.host, hit.path, hit.country_code, hit.source_group, hit.campaign.name);
     for (const RollupSpan span : rollup_spans) {
       const auto start = bucket_start(span, hit.ts_ms);
       auto& newest = span == RollupSpan::hour ? newest_hour_ : newest_day_;
@@ -127,6 +134,7 @@ std::vector<RollupDelta> HistoryRollups::add(std::span<const Hit> hits) {
       if (found == seen_.end()) throw std::logic_error("rollups: a bucket's set was not provided");
       Counted& counted = found->second;
       for (const Row& row : rows) {
+        if (!row.counted) continue;
         const DeltaKey key{span, start, row.dimension, hit.host, row.value, row.hash};
         auto [at, created] = index.try_emplace(key, deltas.size());
         if (created) deltas.push_back({span, start, key.dimension, key.host, key.value, 0, 0});

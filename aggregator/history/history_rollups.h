@@ -1,5 +1,5 @@
 // Hourly and daily totals of people's page views (bots left out), per site,
-// page and country, written in the same transaction as the hits they count,
+// page, country, source and campaign (these two only of views that have one), written in the same transaction as the hits they count,
 // so that reports over millions of hits read thousands of rows instead.
 //
 // Views add up. Visitors are unique within a bucket (one UTC hour or day):
@@ -32,7 +32,7 @@ struct RollupDelta {
   std::int64_t start_ms = 0;
   RollupDimension dimension = RollupDimension::all;
   std::string_view host;
-  std::string_view value;  // the path or country code; empty for `all`
+  std::string_view value;  // the path, country code, source or campaign; empty for `all`
   std::int64_t views = 0;
   std::int64_t visitors = 0;
 };
@@ -42,6 +42,8 @@ struct CountedView {
   std::string_view host;
   std::string_view path;
   std::string_view country;
+  std::string_view source;    // hits.source, '' when none
+  std::string_view campaign;  // hits.utm_campaign, '' when none
   VisitorId visitor{};
 };
 

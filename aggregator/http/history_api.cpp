@@ -3,6 +3,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <tuple>
 
 #include "query_string.h"
 
@@ -88,6 +89,14 @@ std::string history_json(const HistoryRequest& request, const HistoryReport& rep
                                 {"name", std::string(country_names.name(country.value))},
                                 {"views", country.views},
                                 {"visitors", country.visitors}});
+  }
+  for (const auto& [name, key, list] :
+       {std::tuple{"sources", "source", &report.sources},
+        std::tuple{"campaigns", "campaign", &report.campaigns}}) {
+    out[name] = Json::array();
+    for (const auto& entry : *list) {
+      out[name].push_back({{key, entry.value}, {"views", entry.views}, {"visitors", entry.visitors}});
+    }
   }
   // Averages over the visits (by UTC day, history_reader.h); null when no
   // visit has the figure. Bounce: one page, under 10 s engaged.

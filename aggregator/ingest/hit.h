@@ -34,6 +34,21 @@ struct ClientAddress {
   std::array<std::uint8_t, 16> bytes{};
 };
 
+// Where a view's visitor says they came from: the landing URL's utm_source,
+// utm_medium, utm_campaign and ref as the module read them from the query
+// string (ring layout 4: percent-decoded, no control characters, each at most
+// ONLOOKER_CAMPAIGN_VALUE_MAX bytes, any other byte as it came). Empty
+// when absent; always empty for beats, leaves, hides and shows. Untrusted.
+struct Campaign {
+  std::string source;  // utm_source
+  std::string medium;  // utm_medium
+  std::string name;    // utm_campaign
+  std::string ref;     // ref
+
+  bool empty() const { return source.empty() && medium.empty() && name.empty() && ref.empty(); }
+  bool operator==(const Campaign&) const = default;
+};
+
 struct Hit {
   std::uint64_t generation = 0;
   std::uint64_t seq = 0;
@@ -63,10 +78,7 @@ struct Hit {
   // only after the commit. Neither history nor the live view keep it (the
   // cluster link's entries carry none; a hit decoded from one has none).
   std::string_view user_agent;
-  // A view's utm_source, utm_medium, utm_campaign joined by tabs, as the
-  // module is to keep them from the query string (ring layout 3; empty so
-  // far). Untrusted.
-  std::string campaign;
+  Campaign campaign;
 
   // Filled in by enrichment; empty when unknown (no geo database, say).
   std::string country_code;
@@ -75,9 +87,27 @@ struct Hit {
   std::string device;  // desktop | mobile | tablet | bot | other
   std::string browser;
   std::string os;
+  // A view's source (enrich/source_classifier.h): its group (direct, campaign,
+  // search, social, email, paid, other site), the source's name and the
+  // referrer's host. All empty for a view from the same site (internal
+  // navigation) and for every other kind.
+  std::string source_group;
+  std::string source_name;
+  std::string referrer_host;
 
   bool is_bot() const { return device == "bot"; }
 };
+
+// The campaign and source columns of `hits` and `visits`, in their order
+// (utm_source, utm_medium, utm_campaign, ref, source, source_name,
+// referrer_host): both backends write them from this one list.
+inline constexpr std::size_t campaign_source_columns = 7;
+inline std::array<const std::string*, campaign_source_columns> campaign_source_values(
+    const Campaign& campaign, const std::string& source_group, const std::string& source_name,
+    const std::string& referrer_host) {
+  return {&campaign.source, &campaign.medium, &campaign.name, &campaign.ref,
+          &source_group,    &source_name,     &referrer_host};
+}
 
 // The kinds whose visible_ms means something (stored; NULL for the others).
 inline bool carries_visible_time(HitKind kind) {

@@ -30,9 +30,11 @@ std::optional<Hit> decode_record(const onlooker_record& record, std::uint64_t ge
     return std::nullopt;
   }
   if (record.host_len > ONLOOKER_HOST_MAX || record.path_len > ONLOOKER_PATH_MAX ||
-      record.referrer_len > ONLOOKER_REFERRER_MAX || record.ua_len > ONLOOKER_UA_MAX ||
-      record.campaign_len > ONLOOKER_CAMPAIGN_MAX) {
+      record.referrer_len > ONLOOKER_REFERRER_MAX || record.ua_len > ONLOOKER_UA_MAX) {
     return std::nullopt;
+  }
+  for (const std::uint8_t len : record.campaign_len) {
+    if (len > ONLOOKER_CAMPAIGN_VALUE_MAX) return std::nullopt;
   }
 
   Hit hit;
@@ -58,7 +60,13 @@ std::optional<Hit> decode_record(const onlooker_record& record, std::uint64_t ge
   text += record.referrer_len;
   hit.user_agent = std::string_view(text, record.ua_len);
   text += record.ua_len;
-  hit.campaign.assign(text, record.campaign_len);
+  // In the ring's field order (enum onlooker_campaign_field).
+  std::string* const campaign_fields[ONLOOKER_CAMPAIGN_FIELDS] = {
+      &hit.campaign.source, &hit.campaign.medium, &hit.campaign.name, &hit.campaign.ref};
+  for (std::size_t field = 0; field < ONLOOKER_CAMPAIGN_FIELDS; ++field) {
+    campaign_fields[field]->assign(text, record.campaign_len[field]);
+    text += record.campaign_len[field];
+  }
   return hit;
 }
 

@@ -27,7 +27,7 @@ void LiveSet::forget(const Key& key, const Visitor& visitor) {
   count(key.host, visitor, -1);
   for (Text text : {key.host, visitor.path, visitor.referrer, visitor.country_code,
                     visitor.country_name, visitor.city, visitor.device, visitor.browser,
-                    visitor.os}) {
+                    visitor.os, visitor.source, visitor.campaign}) {
     texts_.release(text);
   }
   for (const JourneyStep& step : visitor.journey) texts_.release(step.path);
@@ -143,6 +143,16 @@ bool LiveSet::apply(const Hit& hit) {
     visitor.referrer = texts_.intern(hit.referrer);
     changed = true;
   }
+  if (hit.kind == HitKind::view && visitor.source == StringPool::empty &&
+      !hit.source_group.empty()) {
+    visitor.source = texts_.intern(hit.source_group);
+    changed = true;
+  }
+  if (hit.kind == HitKind::view && visitor.campaign == StringPool::empty &&
+      !hit.campaign.name.empty()) {
+    visitor.campaign = texts_.intern(hit.campaign.name);
+    changed = true;
+  }
   // Whether the person is reading: the newest view, hide or show says (a
   // beat does not: a background tab's keep-alive looks like any other).
   if ((hit.kind == HitKind::view || hit.kind == HitKind::hide || hit.kind == HitKind::show) &&
@@ -207,6 +217,8 @@ LiveVisitor LiveSet::shown(const Key& key, const Visitor& visitor, std::int64_t 
           .device = text(visitor.device),
           .browser = text(visitor.browser),
           .os = text(visitor.os),
+          .source = text(visitor.source),
+          .campaign = text(visitor.campaign),
           .first_seen_ms = visitor.first_seen_ms,
           .last_seen_ms = visitor.last_seen_ms,
           .bot = visitor.bot,
@@ -288,7 +300,7 @@ LiveSnapshot LiveSet::collect(std::int64_t now_ms, const std::function<bool(Text
   LiveSnapshot snap;
   snap.ts_ms = now_ms;
   Tally pages(texts_), countries(texts_), cities(texts_), devices(texts_), browsers(texts_),
-      os(texts_), referrers(texts_);
+      os(texts_), referrers(texts_), sources(texts_), campaigns(texts_);
   visitors_.for_each_newest_first([&](const Key& key, const Visitor& visitor) {
     if (keep && !keep(key.host)) return;
     if (visitor.bot) {
@@ -304,6 +316,8 @@ LiveSnapshot LiveSet::collect(std::int64_t now_ms, const std::function<bool(Text
     browsers.add(visitor.browser);
     os.add(visitor.os);
     referrers.add(visitor.referrer);
+    sources.add(visitor.source);
+    campaigns.add(visitor.campaign);
     if (snap.visitors.size() < max_visitors) snap.visitors.push_back(shown(key, visitor, now_ms));
   });
   snap.pages = pages.top(top_n);
@@ -313,6 +327,8 @@ LiveSnapshot LiveSet::collect(std::int64_t now_ms, const std::function<bool(Text
   snap.browsers = browsers.top(top_n);
   snap.os = os.top(top_n);
   snap.referrers = referrers.top(top_n);
+  snap.sources = sources.top(top_n);
+  snap.campaigns = campaigns.top(top_n);
   return snap;
 }
 

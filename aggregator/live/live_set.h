@@ -40,6 +40,8 @@ struct LiveVisitor {
   std::string device;
   std::string browser;
   std::string os;
+  std::string source;    // the visit's source group (direct, search...); "" when unknown
+  std::string campaign;  // the visit's utm_campaign; "" when none
   std::int64_t first_seen_ms = 0;
   std::int64_t last_seen_ms = 0;
   bool bot = false;
@@ -96,6 +98,8 @@ struct LiveSnapshot {
   std::vector<Count> browsers;
   std::vector<Count> os;
   std::vector<Count> referrers;
+  std::vector<Count> sources;    // key: source group
+  std::vector<Count> campaigns;  // key: utm_campaign
   std::vector<LiveVisitor> visitors;  // people, most recently seen first
 };
 
@@ -181,6 +185,10 @@ class LiveSet {
     Text device = StringPool::empty;
     Text browser = StringPool::empty;
     Text os = StringPool::empty;
+    // The visit's first source and campaign, as its first referrer: the
+    // landing view's, or a later view's when the landing had none.
+    Text source = StringPool::empty;
+    Text campaign = StringPool::empty;
     std::int64_t visibility_ms = 0;  // when the view, hide or show that set `hidden` was
     bool bot = false;
     bool hidden = false;  // a hide was the newest of view, hide, show

@@ -46,6 +46,8 @@ std::string snapshot_json(const LiveSnapshot& snapshot, const SnapshotContext& c
   out["browsers"] = counts(snapshot.browsers, "name", nullptr);
   out["os"] = counts(snapshot.os, "name", nullptr);
   out["referrers"] = counts(snapshot.referrers, "referrer", nullptr);
+  out["sources"] = counts(snapshot.sources, "source", nullptr);
+  out["campaigns"] = counts(snapshot.campaigns, "campaign", nullptr);
 
   auto visitors = Json::array();
   for (const LiveVisitor& visitor : snapshot.visitors) {
@@ -59,6 +61,8 @@ std::string snapshot_json(const LiveSnapshot& snapshot, const SnapshotContext& c
                         {"device", text_or_null(visitor.device)},
                         {"browser", text_or_null(visitor.browser)},
                         {"os", text_or_null(visitor.os)},
+                        {"source", text_or_null(visitor.source)},
+                        {"campaign", text_or_null(visitor.campaign)},
                         {"first_seen", visitor.first_seen_ms},
                         {"last_seen", visitor.last_seen_ms},
                         {"state", visitor.reading ? "reading" : "idle"}});

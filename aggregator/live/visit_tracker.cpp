@@ -109,6 +109,12 @@ Presence VisitTracker::judge(Hit& hit, bool replay, std::vector<Visit>& closed) 
     ++visit->row.pages;
     if (!hit.is_bot()) add_to_journey(visit->row.journey, hit);
   }
+  if (visit->row.campaign.empty()) visit->row.campaign = hit.campaign;
+  if (visit->row.source_group.empty() && !hit.source_group.empty()) {
+    visit->row.source_group = hit.source_group;
+    visit->row.source_name = hit.source_name;
+    visit->row.referrer_host = hit.referrer_host;
+  }
   visit->last_view_ms = std::max(visit->last_view_ms, hit.ts_ms);
   refresh(*visit, hit);
   return Presence::counted;

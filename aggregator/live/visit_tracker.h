@@ -63,6 +63,13 @@ struct Visit {
   bool bounce() const { return is_bounce(pages, engaged_ms); }
   // People's visits only (empty for a bot's): at most journey_views_kept.
   std::vector<JourneyView> journey;
+  // (Last, so that positional initialisers of the fields above stay valid.)
+  // Where the visit came from: its landing view's campaign and source (a
+  // later view's when the landing had none, as the live set keeps them).
+  Campaign campaign;
+  std::string source_group;
+  std::string source_name;
+  std::string referrer_host;
 };
 
 // What the tracker made of one hit.

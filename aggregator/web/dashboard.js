@@ -1,6 +1,6 @@
 // The live dashboard: receives snapshots from onlookerd's /ws and draws the
-// count, sparkline, map, top lists and visitor table; filters by country and
-// page; picks the site; switches to the history view.
+// count, sparkline, map, top lists and visitor table; filters by country,
+// page, source and campaign; picks the site; switches to the history view.
 //
 // Filters work in the page, over the snapshot's `visitors` (the 100 most
 // recently seen people): with more people on the site than that, filtered
@@ -23,7 +23,7 @@ import { LiveJourney } from "./live-journey.js";
 const state = {
   snapshot: null,
   receivedAt: 0,      // performance.now() when it arrived
-  filters: { country: null, page: null },
+  filters: { country: null, page: null, source: null, campaign: null },
   host: new URLSearchParams(location.search).get("host") ?? "",
   hosts: new Set(),
   connection: { phase: "connecting", attempt: 0 },
@@ -41,7 +41,17 @@ const lists = {
   devices: new TopList($("devices")),
   browsers: new TopList($("browsers")),
   os: new TopList($("os")),
+  sources: new TopList($("sources"), { onToggle: toggle("source") }),
+  campaigns: new TopList($("campaigns"), { onToggle: toggle("campaign"), emptyText: "No campaigns right now" }),
 };
+// Each filter: the visitor field it matches, the list it is picked in, its chip's name.
+const FILTERS = {
+  country: { field: "country", list: "countries", name: "Country" },
+  page: { field: "path", list: "pages", name: "Page" },
+  source: { field: "source", list: "sources", name: "Source" },
+  campaign: { field: "campaign", list: "campaigns", name: "Campaign" },
+};
+const filterOfList = Object.fromEntries(Object.entries(FILTERS).map(([kind, f]) => [f.list, kind]));
 const world = new WorldView($("map"), { onToggle: toggle("country") });
 const journey = new LiveJourney({ onClose: () => table.select(null) });
 const table = new VisitorTable($("visitors"), "No one is on the site right now.",
@@ -73,11 +83,14 @@ function external(referrer) {
   return Boolean(host) && !state.hosts.has(host) && host !== location.hostname;
 }
 
-const byCountry = (code) => (v) => v.country === code;
-const byPage = (path) => (v) => v.path === path;
-function matching(visitors, { country = null, page = null }) {
-  return visitors.filter((v) => (!country || byCountry(country)(v)) && (!page || byPage(page)(v)));
+function matching(visitors, filters) {
+  const wanted = Object.entries(filters).filter(([, key]) => key);
+  return visitors.filter((v) => wanted.every(([kind, key]) => v[FILTERS[kind].field] === key));
 }
+const anyFilter = (filters) => Object.values(filters).some(Boolean);
+const withoutFilter = (kind) => ({ ...state.filters, [kind]: null });
+// "other site" -> "Other site"
+const sourceName = (group) => (group ? group[0].toUpperCase() + group.slice(1) : "Unknown");
 
 // Server lists become {key, label, detail, count}.
 const fromServer = {
@@ -90,6 +103,8 @@ const fromServer = {
   devices: (s) => s.devices.map((d) => ({ key: d.name, label: deviceName(d.name), count: d.viewers })),
   browsers: (s) => s.browsers.map((b) => ({ key: b.name, label: b.name, count: b.viewers })),
   os: (s) => s.os.map((o) => ({ key: o.name, label: o.name, count: o.viewers })),
+  sources: (s) => (s.sources ?? []).map((o) => ({ key: o.source, label: sourceName(o.source), count: o.viewers })),
+  campaigns: (s) => (s.campaigns ?? []).map((c) => ({ key: c.campaign, label: c.campaign, count: c.viewers })),
 };
 // The same lists computed in the page from visitors.
 const fromVisitors = {
@@ -101,6 +116,8 @@ const fromVisitors = {
   devices: (vs) => tally(vs, (v) => v.device, (v) => deviceName(v.device)),
   browsers: (vs) => tally(vs, (v) => v.browser, (v) => v.browser),
   os: (vs) => tally(vs, (v) => v.os, (v) => v.os),
+  sources: (vs) => tally(vs, (v) => v.source, (v) => sourceName(v.source)),
+  campaigns: (vs) => tally(vs, (v) => v.campaign, (v) => v.campaign),
 };
 
 function render() {
@@ -108,26 +125,26 @@ function render() {
   if (!snap) return;
   for (const c of snap.countries) if (c.name) countryNames.set(c.code, c.name);
   for (const v of snap.visitors) if (v.country && v.country_name) countryNames.set(v.country, v.country_name);
-  const { country, page } = state.filters;
-  const filtered = country || page;
+  const { country } = state.filters;
+  const filtered = anyFilter(state.filters);
   const visitors = filtered ? matching(snap.visitors, state.filters) : snap.visitors;
 
-  // Each facet leaves out its own filter, so that another country or page
-  // can be picked while one is selected.
+  // Each facet that filters leaves out its own filter, so that another
+  // country, page, source or campaign can be picked while one is selected.
   const items = {};
   for (const name of Object.keys(lists)) {
-    if (!filtered) items[name] = fromServer[name](snap);
-    else if (name === "pages") items.pages = country ? fromVisitors.pages(matching(snap.visitors, { country })) : fromServer.pages(snap);
-    else if (name === "countries") items.countries = page ? fromVisitors.countries(matching(snap.visitors, { page })) : fromServer.countries(snap);
-    else items[name] = fromVisitors[name](visitors);
+    const kind = filterOfList[name];
+    const others = kind ? withoutFilter(kind) : state.filters;
+    items[name] = anyFilter(others) ? fromVisitors[name](matching(snap.visitors, others)) : fromServer[name](snap);
   }
-  lists.pages.render(items.pages, page);
-  lists.countries.render(items.countries, country);
-  for (const name of ["cities", "referrers", "devices", "browsers", "os"]) lists[name].render(items[name]);
+  for (const name of Object.keys(lists)) {
+    const kind = filterOfList[name];
+    lists[name].render(items[name], kind ? state.filters[kind] : null);
+  }
 
   // The map shows every country among the 100 recent visitors, not only the top 10.
   const mapCounts = new Map(items.countries.map((c) => [c.key, c.count]));
-  const mapVisitors = page ? matching(snap.visitors, { page }) : snap.visitors;
+  const mapVisitors = matching(snap.visitors, withoutFilter("country"));
   for (const c of fromVisitors.countries(mapVisitors, Infinity)) {
     if (!mapCounts.has(c.key)) mapCounts.set(c.key, c.count);
   }
@@ -155,20 +172,22 @@ function render() {
 
 let shownFilters = "";
 function renderFilters(snap) {
-  const { country, page } = state.filters;
   setText($("filters-note"), snap.active > snap.visitors.length
     ? `Filters count the ${formatNumber(snap.visitors.length)} most recently seen people.` : "");
   // Rebuilt only when the filters change, so that a focused chip keeps focus.
-  const key = JSON.stringify([country, page]);
+  const key = JSON.stringify(state.filters);
   if (key === shownFilters) return;
   shownFilters = key;
   const chip = (kind, label) => el("li", {}, el("button", {
     type: "button", className: "chip", "aria-label": `Remove filter: ${kind} ${label}`,
     onclick: () => { state.filters[kind] = null; render(); $("now-title").focus(); },
-  }, `${kind === "country" ? "Country" : "Page"}: ${label} `, el("span", { "aria-hidden": "true" }, "×")));
+  }, `${FILTERS[kind].name}: ${label} `, el("span", { "aria-hidden": "true" }, "×")));
+  const { country, page, source, campaign } = state.filters;
   const chips = [];
   if (country) chips.push(chip("country", countryNames.get(country) ?? country));
   if (page) chips.push(chip("page", displayPath(page)));
+  if (source) chips.push(chip("source", sourceName(source)));
+  if (campaign) chips.push(chip("campaign", campaign));
   $("filters").hidden = chips.length === 0;
   $("filter-chips").replaceChildren(...chips);
 }

@@ -1,5 +1,5 @@
 // The history view: views and visitors per hour or day over a chosen range,
-// with the top pages and countries of that range, from onlookerd's
+// with the top pages, countries, sources and campaigns of that range, from onlookerd's
 // GET api/history?from=&to=&host=&bucket=&page= (SQLite or PostgreSQL), and
 // the journeys of that range (journey-lists.js). Dates are UTC days, as
 // onlookerd's buckets are. The form checks what it can before asking; what
@@ -148,6 +148,9 @@ export class HistoryView {
          el("td", { className: "n" }, formatNumber(b.visitors)))));
     fillTable($("history-pages"), history.pages, (p) => displayPath(p.path), "No page views in this range");
     fillTable($("history-countries"), history.countries, (c) => c.name || c.code, "No located views in this range");
+    fillTable($("history-sources"), history.sources ?? [], (s) => s.source[0].toUpperCase() + s.source.slice(1),
+              "No arrivals in this range");
+    fillTable($("history-campaigns"), history.campaigns ?? [], (c) => c.campaign, "No campaigns in this range");
     renderVisits(history.visits);
     renderJourneys(history, this.page, (page) => {
       this.page = page;

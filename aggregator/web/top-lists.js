@@ -1,6 +1,6 @@
-// The "top N" lists (pages, countries, cities, devices, browsers, OS,
-// referrers): each row a name, a count and a bar. Rows of the lists that
-// filter (pages, countries) are buttons with aria-pressed, so they are
+// The "top N" lists (pages, countries, cities, devices, browsers, OS, sources,
+// campaigns, referrers): each row a name, a count and a bar. Rows of the lists that
+// filter (pages, countries, sources, campaigns) are buttons with aria-pressed, so they are
 // reachable and usable by keyboard. Rows are keyed and updated in place, so a
 // focused button keeps its focus while the numbers change under it.
 import { el, formatNumber } from "./dom.js";

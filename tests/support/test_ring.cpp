@@ -48,10 +48,13 @@ void TestRing::fill(onlooker_record& out, std::uint64_t pos, const TestRecord& i
                                               in.referrer.size(), ONLOOKER_REFERRER_MAX);
   out.ua_len = onlooker_record_put_text(&out, &used, in.user_agent.data(), in.user_agent.size(),
                                         ONLOOKER_UA_MAX);
-  out.campaign_len = onlooker_record_put_text(&out, &used, in.campaign.data(), in.campaign.size(),
-                                              ONLOOKER_CAMPAIGN_MAX);
+  const std::string* const campaign[ONLOOKER_CAMPAIGN_FIELDS] = {&in.utm_source, &in.utm_medium,
+                                                                 &in.utm_campaign, &in.ref};
+  for (std::size_t field = 0; field < ONLOOKER_CAMPAIGN_FIELDS; ++field) {
+    out.campaign_len[field] = static_cast<std::uint8_t>(onlooker_record_put_text(
+        &out, &used, campaign[field]->data(), campaign[field]->size(), ONLOOKER_CAMPAIGN_VALUE_MAX));
+  }
   out.visible_ms = in.visible_ms;
-  out.flags = 0;
 }
 
 bool TestRing::push(const TestRecord& record) {

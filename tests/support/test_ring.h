@@ -19,7 +19,11 @@ struct TestRecord {
   std::string path = "/";
   std::string referrer;
   std::string user_agent = "test-agent";
-  std::string campaign;          // utm values joined by tabs
+  // A view's campaign fields, in the ring's order (ONLOOKER_UTM_SOURCE...).
+  std::string utm_source;
+  std::string utm_medium;
+  std::string utm_campaign;
+  std::string ref;
   std::uint32_t visible_ms = 0;  // leave, hide
   // When set, the id's first four bytes carry it: more than 256 visitors.
   std::uint32_t visitor_number = 0;

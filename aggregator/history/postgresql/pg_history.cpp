@@ -101,6 +101,10 @@ std::string hits_copy_data(std::span<const Hit> hits, const std::string& node) {
     pg::append_copy_field(data, node, false);
     pg::append_copy_field(
         data, carries_visible_time(hit.kind) ? std::to_string(hit.visible_ms) : std::string(), true);
+    for (const std::string* text : campaign_source_values(hit.campaign, hit.source_group,
+                                                          hit.source_name, hit.referrer_host)) {
+      pg::append_copy_field(data, *text, true);
+    }
     data += '\n';
   }
   return data;
@@ -121,6 +125,10 @@ std::string visits_copy_data(std::span<const Visit> visits) {
     pg::append_copy_field(data, std::to_string(visit.engaged_ms), false);
     pg::append_copy_field(data, visit.engaged_estimated ? "1" : "0", false);
     pg::append_copy_field(data, visit.bounce() ? "1" : "0", false);
+    for (const std::string* text : campaign_source_values(visit.campaign, visit.source_group,
+                                                          visit.source_name, visit.referrer_host)) {
+      pg::append_copy_field(data, *text, true);
+    }
     data += '\n';
   }
   return data;

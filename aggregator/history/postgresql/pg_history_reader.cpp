@@ -2,6 +2,8 @@
 
 #include "person_view.h"
 #include "journey_report.h"
+
+#include <utility>
 #include "pg_sql.h"
 
 namespace onlooker {
@@ -84,6 +86,13 @@ HistoryReport PgHistoryReader::read(pg::Connection& db, const HistoryRequest& re
                                           " AND value <> '' GROUP BY value "
                                           "ORDER BY total DESC, value COLLATE \"C\"" + limit,
                                       params(RollupDimension::country)));
+  // Their rollup rows exist only for views with a value: no '' to leave out.
+  for (auto [dimension, list] : {std::pair{RollupDimension::source, &report.sources},
+                                 std::pair{RollupDimension::campaign, &report.campaigns}}) {
+    *list = entries(db.query("SELECT value, sum(views) AS total, sum(visitors)" + where +
+                                 " GROUP BY value ORDER BY total DESC, value COLLATE \"C\"" + limit,
+                             params(dimension)));
+  }
   const auto visits = db.query(std::string(visit_sums_sql) +
                                    "WHERE start >= $1::bigint / 86400000 * 86400000 "
                                    "AND start < $2::bigint AND ($3 = '' OR host = $3)",

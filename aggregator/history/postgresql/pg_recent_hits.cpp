@@ -15,7 +15,8 @@ std::vector<Hit> read_recent_pg_hits(const std::string& conninfo, const std::str
   const pg::Result rows = connection.query(
       R"sql(SELECT ts, visitor, kind, host, path, coalesce(referrer, ''), status,
                    coalesce(country, ''), coalesce(city, ''), coalesce(device, ''),
-                   coalesce(browser, ''), coalesce(os, '')
+                   coalesce(browser, ''), coalesce(os, ''), coalesce(source, ''),
+                   coalesce(utm_campaign, '')
               FROM hits WHERE node = $1 AND ts >= $2 ORDER BY ts)sql",
       {node, std::to_string(since_ms)});
   const int count = PQntuples(rows.get());
@@ -34,6 +35,8 @@ std::vector<Hit> read_recent_pg_hits(const std::string& conninfo, const std::str
     hit.device = text(row, 9);
     hit.browser = text(row, 10);
     hit.os = text(row, 11);
+    hit.source_group = text(row, 12);
+    hit.campaign.name = text(row, 13);
     hits.push_back(std::move(hit));
   }
   return hits;

@@ -68,13 +68,25 @@ RollupCopyData rollup_copy_data(std::span<const Hit> hits, const KnownVisitorKey
     const std::string_view host = stored(hit.host, copies);
     const std::string_view path = stored(hit.path, copies);
     const std::string_view country = stored(hit.country_code, copies);
+    const std::string_view source = stored(hit.source_group, copies);
+    const std::string_view campaign = stored(hit.campaign.name, copies);
     const std::int64_t day = bucket_start(RollupSpan::day, hit.ts_ms);
     const std::int64_t hour = bucket_start(RollupSpan::hour, hit.ts_ms);
     const std::uint32_t hour_bit = 1u << ((hour - day) / hour_ms);
     for (const RollupDimension dimension : rollup_dimensions) {
-      const std::string_view value = dimension == RollupDimension::all    ? std::string_view()
-                                     : dimension == RollupDimension::path ? path
-                                                                          : country;
+      std::string_view value;
+      switch (dimension) {
+        case RollupDimension::all: break;
+        case RollupDimension::path: value = path; break;
+        case RollupDimension::country: value = country; break;
+        case RollupDimension::source: value = source; break;
+        case RollupDimension::campaign: value = campaign; break;
+      }
+      // A source or campaign row only for the views that have one, as in
+      // history_rollups.cpp.
+      const bool optional = dimension == RollupDimension::source ||
+                            dimension == RollupDimension::campaign;
+      if (optional && value.empty()) continue;
       ++rows[row_of(RollupSpan::hour, hour, dimension, host, value)].views;
       const std::uint32_t day_row = row_of(RollupSpan::day, day, dimension, host, value);
       ++rows[day_row].views;

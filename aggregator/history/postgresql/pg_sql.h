@@ -46,6 +46,16 @@ CREATE TABLE IF NOT EXISTS hits (
 -- Added, not in CREATE TABLE, so that older databases gain it too (an older
 -- onlookerd still writes to them: its batch table copies this one).
 ALTER TABLE hits ADD COLUMN IF NOT EXISTS visible_ms bigint;
+-- Campaigns and sources (issue 18), added in place the same way: a view's
+-- utm values and ref from its URL, its source group, name and referrer host
+-- (as SQLite's hits; NULL for other kinds and same-site views).
+ALTER TABLE hits ADD COLUMN IF NOT EXISTS utm_source text,
+                 ADD COLUMN IF NOT EXISTS utm_medium text,
+                 ADD COLUMN IF NOT EXISTS utm_campaign text,
+                 ADD COLUMN IF NOT EXISTS ref text,
+                 ADD COLUMN IF NOT EXISTS source text,
+                 ADD COLUMN IF NOT EXISTS source_name text,
+                 ADD COLUMN IF NOT EXISTS referrer_host text;
 CREATE INDEX IF NOT EXISTS hits_ts ON hits (ts);
 -- Fired and cleared alerts (--alert), one row per change.
 CREATE TABLE IF NOT EXISTS alerts (
@@ -82,6 +92,14 @@ CREATE INDEX IF NOT EXISTS visits_start ON visits (start);
 ALTER TABLE visits ADD COLUMN IF NOT EXISTS engaged_ms bigint,
                    ADD COLUMN IF NOT EXISTS engaged_estimated integer,
                    ADD COLUMN IF NOT EXISTS bounce integer;
+-- Campaigns and sources (issue 18): the visit's landing view's, as on hits.
+ALTER TABLE visits ADD COLUMN IF NOT EXISTS utm_source text,
+                   ADD COLUMN IF NOT EXISTS utm_medium text,
+                   ADD COLUMN IF NOT EXISTS utm_campaign text,
+                   ADD COLUMN IF NOT EXISTS ref text,
+                   ADD COLUMN IF NOT EXISTS source text,
+                   ADD COLUMN IF NOT EXISTS source_name text,
+                   ADD COLUMN IF NOT EXISTS referrer_host text;
 CREATE TABLE IF NOT EXISTS rollups (
   span      text   NOT NULL,
   start     bigint NOT NULL,
@@ -151,6 +169,14 @@ CREATE OR REPLACE VIEW daily_countries AS
   SELECT to_char(to_timestamp(start / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
          host, nullif(value, '') AS country, views, visitors
     FROM rollups WHERE span = 'day' AND dimension = 'country';
+CREATE OR REPLACE VIEW daily_sources AS
+  SELECT to_char(to_timestamp(start / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
+         host, value AS source, views, visitors
+    FROM rollups WHERE span = 'day' AND dimension = 'source';
+CREATE OR REPLACE VIEW daily_campaigns AS
+  SELECT to_char(to_timestamp(start / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
+         host, value AS campaign, views, visitors
+    FROM rollups WHERE span = 'day' AND dimension = 'campaign';
 CREATE OR REPLACE VIEW daily_pages AS
   SELECT to_char(to_timestamp(start / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
          host, value AS path, views, visitors
@@ -183,10 +209,12 @@ CREATE TEMP TABLE IF NOT EXISTS batch_rollup_rows (
 
 inline constexpr std::string_view copy_hits =
     "COPY hits (ts, visitor, kind, host, path, referrer, status, country, city, device, "
-    "browser, os, bytes, request_ms, node, visible_ms) FROM STDIN";
+    "browser, os, bytes, request_ms, node, visible_ms, utm_source, utm_medium, utm_campaign, ref, "
+    "source, source_name, referrer_host) FROM STDIN";
 inline constexpr std::string_view copy_visits =
     "COPY batch_visits (visitor, host, start, \"end\", pages, entry_page, exit_page, country, "
-    "device, engaged_ms, engaged_estimated, bounce) FROM STDIN";
+    "device, engaged_ms, engaged_estimated, bounce, utm_source, utm_medium, utm_campaign, ref, "
+    "source, source_name, referrer_host) FROM STDIN";
 
 inline constexpr std::string_view copy_journeys =
     "COPY batch_journeys (span, start, host, from_path, to_path, views) FROM STDIN";
@@ -227,9 +255,9 @@ WITH fresh AS (
   RETURNING day, dimension, value_key, added, added = hours AS new_day),
 batch_hours AS (  -- the hours of the day the batch's hour rows are in
   SELECT DISTINCT ((start % 86400000 + 86400000) % 86400000 / 3600000)::integer AS hour
-    FROM batch_rollup_rows WHERE row_kind < 3),
+    FROM batch_rollup_rows WHERE row_kind < 5),
 fresh_counts AS (
-  SELECT day AS start, (dimension + 3)::smallint AS row_kind, value_key, count(*) AS visitors
+  SELECT day AS start, (dimension + 5)::smallint AS row_kind, value_key, count(*) AS visitors
     FROM fresh WHERE new_day GROUP BY 1, 2, 3
   UNION ALL
   SELECT day + h.hour * 3600000, dimension, value_key, count(*)

@@ -17,12 +17,14 @@
 //   visitor    the 16-byte visitor id, as a uuid.
 //
 // batch_rollup_rows (pg_rollup_rows.h) names a rollup row by (start,
-// row_kind, value_key), row_kind = span * 3 + dimension: 0-2 hour
-// all/path/country, 3-5 day.
+// row_kind, value_key), row_kind = span * 5 + dimension: 0-4 hour
+// all/path/country/source/campaign, 5-9 day (store_batch in pg_sql.h has
+// the 5 too).
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <iterator>
 #include <string_view>
 
 #include "calendar.h"
@@ -33,10 +35,11 @@ namespace onlooker::pg {
 using ValueKey = std::array<std::uint8_t, 16>;
 
 constexpr int row_kind(RollupSpan span, RollupDimension dimension) {
-  return static_cast<int>(span) * 3 + static_cast<int>(dimension);
+  return static_cast<int>(span) * 5 + static_cast<int>(dimension);
 }
+static_assert(std::size(rollup_dimensions) == 5, "row_kind's 5, here and in pg_sql.h");
 static_assert(row_kind(RollupSpan::hour, RollupDimension::all) == 0);
-static_assert(row_kind(RollupSpan::day, RollupDimension::country) == 5);
+static_assert(row_kind(RollupSpan::day, RollupDimension::campaign) == 9);
 
 // `host` and `value` as nginx gave them: sanitised here as COPY stores them.
 ValueKey value_key(std::string_view host, std::string_view value);

@@ -26,7 +26,8 @@ std::vector<Hit> read_recent_hits(const std::string& db_path, std::int64_t since
   }
   sqlite::Statement rows(db, R"sql(
     SELECT ts, visitor, kind, host, path, coalesce(referrer, ''), status, coalesce(country, ''),
-           coalesce(city, ''), coalesce(device, ''), coalesce(browser, ''), coalesce(os, '')
+           coalesce(city, ''), coalesce(device, ''), coalesce(browser, ''), coalesce(os, ''),
+           coalesce(source, ''), coalesce(utm_campaign, '')
     FROM hits ORDER BY rowid DESC)sql");
   while (rows.step()) {
     const std::int64_t ts = rows.column_int(0);
@@ -46,6 +47,8 @@ std::vector<Hit> read_recent_hits(const std::string& db_path, std::int64_t since
     hit.device = rows.column_text(9);
     hit.browser = rows.column_text(10);
     hit.os = rows.column_text(11);
+    hit.source_group = rows.column_text(12);
+    hit.campaign.name = rows.column_text(13);
     hits.push_back(std::move(hit));
   }
   std::reverse(hits.begin(), hits.end());

@@ -62,7 +62,8 @@ RollupSetLoader::Loaded RollupSetLoader::load(const Request& request) {
     } reading(*this, &db);
     db.exec("PRAGMA busy_timeout = 5000");
     sqlite::Statement select(db,
-                             "SELECT host, path, coalesce(country, ''), visitor FROM hits "
+                             "SELECT host, path, coalesce(country, ''), visitor, "
+                             "coalesce(source, ''), coalesce(utm_campaign, '') FROM hits "
                              "WHERE ts >= ?1 AND ts < ?2 AND rowid <= ?3 AND " +
                                  std::string(person_view_sql));
     select.bind(1, request.bucket.start_ms);
@@ -71,7 +72,8 @@ RollupSetLoader::Loaded RollupSetLoader::load(const Request& request) {
     HistoryRollups::Counted counted;
     std::size_t views = 0;
     while (select.step()) {
-      CountedView view{select.column_view(0), select.column_view(1), select.column_view(2), {}};
+      CountedView view{select.column_view(0), select.column_view(1), select.column_view(2),
+                       select.column_view(4), select.column_view(5), {}};
       if (!from_hex(select.column_view(3), view.visitor)) continue;  // not written by us
       counted.add(view);
       ++views;

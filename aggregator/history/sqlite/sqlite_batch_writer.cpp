@@ -14,6 +14,15 @@ void bind_text_or_null(sqlite::Statement& statement, int index, const std::strin
   }
 }
 
+// Binds the campaign and source columns from parameter `first` on.
+void bind_campaign_source(
+    sqlite::Statement& insert, int first,
+    const std::array<const std::string*, campaign_source_columns>& values) {
+  for (std::size_t column = 0; column < values.size(); ++column) {
+    bind_text_or_null(insert, first + static_cast<int>(column), *values[column]);
+  }
+}
+
 // Binds a hit's columns from parameter `first` on. The strings bound stay
 // alive until the statement runs: the hit's own, and `visitor_hex`.
 void bind_hit(sqlite::Statement& insert, int first, const Hit& hit, std::string_view visitor_hex) {
@@ -36,6 +45,9 @@ void bind_hit(sqlite::Statement& insert, int first, const Hit& hit, std::string_
   } else {
     insert.bind_null(first + 14);
   }
+  bind_campaign_source(insert, first + 15,
+                       campaign_source_values(hit.campaign, hit.source_group, hit.source_name,
+                                              hit.referrer_host));
 }
 
 // Binds a visit's columns from parameter `first` on (its strings stay alive
@@ -53,6 +65,9 @@ void bind_visit(sqlite::Statement& insert, int first, const Visit& visit) {
   insert.bind(first + 9, visit.engaged_ms);
   insert.bind(first + 10, std::int64_t{visit.engaged_estimated});
   insert.bind(first + 11, std::int64_t{visit.bounce()});
+  bind_campaign_source(insert, first + 12,
+                       campaign_source_values(visit.campaign, visit.source_group,
+                                              visit.source_name, visit.referrer_host));
 }
 
 // Inserts `count` rows: rows_per_insert at a time through `many`, the rest

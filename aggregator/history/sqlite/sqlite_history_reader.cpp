@@ -3,6 +3,8 @@
 #include "person_view.h"
 #include "journey_report.h"
 
+#include <utility>
+
 namespace onlooker {
 
 sqlite::Database& SqliteHistoryReader::db() {
@@ -52,6 +54,15 @@ HistoryReport SqliteHistoryReader::report(const HistoryRequest& request) {
                                         "ORDER BY total DESC, value" + limit);
   bind(countries, RollupDimension::country);
   report.countries = entries(countries);
+
+  // Their rollup rows exist only for views with a value: no '' to leave out.
+  for (auto [dimension, list] : {std::pair{RollupDimension::source, &report.sources},
+                                 std::pair{RollupDimension::campaign, &report.campaigns}}) {
+    sqlite::Statement top(db(), "SELECT value, sum(views) AS total, sum(visitors)" + where +
+                                    " GROUP BY value ORDER BY total DESC, value" + limit);
+    bind(top, dimension);
+    *list = entries(top);
+  }
 
   sqlite::Statement visits(db(), std::string(visit_sums_sql) +
                                      "WHERE start >= ?1 / 86400000 * 86400000 AND start < ?2 "

@@ -147,6 +147,8 @@ std::int64_t SqliteRollupCounter::count_stored_hits() {
     hit.path = select.column_view(4);
     hit.country_code = select.column_view(5);
     hit.device = select.column_view(6);
+    hit.source_group = select.column_view(8);
+    hit.campaign.name = select.column_view(9);
     hits.push_back(std::move(hit));
   }
   select.reset();

@@ -199,6 +199,36 @@ constexpr std::array<const char*, sqlite_schema_version> migrations = {
              nullif(to_path, '') AS to_path, views
         FROM journey_rollups WHERE span = 'day' AND from_path <> '';
     )sql",
+    // Campaigns and sources (issue 18): a view's utm_source, utm_medium,
+    // utm_campaign and ref as the module read them from its URL (the path
+    // still has no query), and its source (enrich/source_classifier.h): the
+    // group, the source's name and the referrer's host. NULL for other kinds,
+    // for views from the same site (no source) and for rows stored before.
+    R"sql(
+    ALTER TABLE hits ADD COLUMN utm_source TEXT;
+    ALTER TABLE hits ADD COLUMN utm_medium TEXT;
+    ALTER TABLE hits ADD COLUMN utm_campaign TEXT;
+    ALTER TABLE hits ADD COLUMN ref TEXT;
+    ALTER TABLE hits ADD COLUMN source TEXT;         -- direct | campaign | search | social | email | paid | other site
+    ALTER TABLE hits ADD COLUMN source_name TEXT;    -- 'Google'; the host for another site
+    ALTER TABLE hits ADD COLUMN referrer_host TEXT;  -- lowercase, no port
+    -- The same of each visit's landing view (a later view's when it had none).
+    ALTER TABLE visits ADD COLUMN utm_source TEXT;
+    ALTER TABLE visits ADD COLUMN utm_medium TEXT;
+    ALTER TABLE visits ADD COLUMN utm_campaign TEXT;
+    ALTER TABLE visits ADD COLUMN ref TEXT;
+    ALTER TABLE visits ADD COLUMN source TEXT;
+    ALTER TABLE visits ADD COLUMN source_name TEXT;
+    ALTER TABLE visits ADD COLUMN referrer_host TEXT;
+    -- Rollup dimensions 'source' and 'campaign' (rows only for views that
+    -- have one), counted from here on: older hits have neither.
+    CREATE VIEW daily_sources AS
+      SELECT date(start / 1000, 'unixepoch') AS day, host, value AS source, views, visitors
+        FROM rollups WHERE span = 'day' AND dimension = 'source';
+    CREATE VIEW daily_campaigns AS
+      SELECT date(start / 1000, 'unixepoch') AS day, host, value AS campaign, views, visitors
+        FROM rollups WHERE span = 'day' AND dimension = 'campaign';
+    )sql",
 };
 
 // The step (index into migrations) that adds the journeys: user_version 6 -> 7.
@@ -224,6 +254,8 @@ std::string_view rollup_value_sql(RollupDimension dimension) {
     case RollupDimension::all: return "''";
     case RollupDimension::path: return "path";
     case RollupDimension::country: return "coalesce(country, '')";
+    case RollupDimension::source:
+    case RollupDimension::campaign: break;  // not in schema 3's hits
   }
   return "''";
 }
@@ -231,7 +263,9 @@ std::string_view rollup_value_sql(RollupDimension dimension) {
 void build_rollups_from_hits(sqlite::Database& db) {
   for (const RollupSpan span : rollup_spans) {
     const std::string width = std::to_string(span_ms(span));
-    for (const RollupDimension dimension : rollup_dimensions) {
+    // Schema 3's dimensions: its hits have no source or campaign.
+    for (const RollupDimension dimension :
+         {RollupDimension::all, RollupDimension::path, RollupDimension::country}) {
       db.exec("INSERT INTO rollups SELECT '" + std::string(to_string(span)) + "', ts / " + width +
               " * " + width + " AS start, '" + std::string(to_string(dimension)) + "', host, " +
               std::string(rollup_value_sql(dimension)) +

@@ -9,7 +9,7 @@
 
 namespace onlooker {
 
-inline constexpr int sqlite_schema_version = 7;
+inline constexpr int sqlite_schema_version = 8;
 
 // Brings the schema of `db` up to sqlite_schema_version, a step per
 // transaction. Throws sqlite::SqliteError for a schema newer than this

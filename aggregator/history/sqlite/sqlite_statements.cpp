@@ -20,14 +20,16 @@ std::string insert_rows_sql(std::string_view into, int columns, std::size_t rows
 std::string insert_hits_sql(std::size_t rows) {
   return insert_rows_sql(
       "hits (ts, visitor, kind, host, path, referrer, status, bytes, request_ms, country, city, "
-      "device, browser, os, visible_ms)",
+      "device, browser, os, visible_ms, utm_source, utm_medium, utm_campaign, ref, source, "
+      "source_name, referrer_host)",
       hit_columns, rows);
 }
 
 std::string insert_visits_sql(std::size_t rows) {
   return insert_rows_sql(
       "visits (visitor, host, start, end, pages, entry_page, exit_page, country, device, "
-      "engaged_ms, engaged_estimated, bounce)",
+      "engaged_ms, engaged_estimated, bounce, utm_source, utm_medium, utm_campaign, ref, source, "
+      "source_name, referrer_host)",
       visit_columns, rows);
 }
 
@@ -65,7 +67,8 @@ SqliteStatements::SqliteStatements(sqlite::Database& db)
       bucket_has_hits(db, "SELECT EXISTS (SELECT 1 FROM hits WHERE ts >= ?1 AND ts < ?2)"),
       select_uncounted(db,
                        "SELECT rowid, ts, kind, host, path, coalesce(country, ''), "
-                       "coalesce(device, ''), visitor FROM hits WHERE rowid > ?1 ORDER BY rowid "
+                       "coalesce(device, ''), visitor, coalesce(source, ''), "
+                       "coalesce(utm_campaign, '') FROM hits WHERE rowid > ?1 ORDER BY rowid "
                        "LIMIT ?2"),
       save_rollup_cursor(db, "UPDATE rollup_cursor SET hit = ?1"),
       select_rollup_cursor(db, "SELECT hit FROM rollup_cursor"),

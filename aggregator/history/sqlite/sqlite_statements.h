@@ -14,8 +14,8 @@ namespace onlooker {
 // statement step per row costs more than the row itself; many rows per step
 // share it.
 inline constexpr std::size_t rows_per_insert = 32;
-inline constexpr int hit_columns = 15;
-inline constexpr int visit_columns = 12;
+inline constexpr int hit_columns = 22;
+inline constexpr int visit_columns = 19;
 
 struct SqliteStatements {
   // The schema must be current (migrate_sqlite_schema).
