@@ -6,6 +6,7 @@
 //   onlooker_journey_bench PATH.db [HITS]
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -16,6 +17,7 @@
 #include "history_api.h"
 #include "sqlite_history.h"
 #include "sqlite_history_reader.h"
+#include "sqlite_journey_reader.h"
 
 using namespace onlooker;
 
@@ -90,18 +92,65 @@ void generate(const std::string& path, long hits_wanted) {
   std::printf("generated %ld hits in %ld visits in %.1f s\n", hits, visits_wanted, seconds);
 }
 
+// Wall and CPU (this thread's) time of a call, median of `runs`: on a
+// machine shared with other work the CPU time is the steadier figure.
+struct Times {
+  double wall_ms = 0;
+  double cpu_ms = 0;
+};
+
+double thread_cpu_ms() {
+  timespec now{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) * 1e3 + static_cast<double>(now.tv_nsec) / 1e6;
+}
+
 template <class Run>
-double median_ms(Run run, int runs = 5) {
-  std::vector<double> times;
+Times median_ms(Run run, int runs = 5) {
+  std::vector<double> walls;
+  std::vector<double> cpus;
   for (int i = 0; i < runs; ++i) {
     const auto started = std::chrono::steady_clock::now();
+    const double cpu_started = thread_cpu_ms();
     run();
-    times.push_back(
+    cpus.push_back(thread_cpu_ms() - cpu_started);
+    walls.push_back(
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
             .count());
   }
-  std::sort(times.begin(), times.end());
-  return times[times.size() / 2];
+  std::sort(walls.begin(), walls.end());
+  std::sort(cpus.begin(), cpus.end());
+  return {walls[walls.size() / 2], cpus[cpus.size() / 2]};
+}
+
+// main 931bc88's journey read, for the A/B in the same run: month rows for
+// the whole months inside, day rows at the ends, summed by SQL GROUP BY.
+std::size_t journeys_by_group_by(sqlite::Database& db, const HistoryRequest& request) {
+  const std::string part =
+      "SELECT from_path, to_path, views FROM journey_rollups WHERE (?5 = '' OR host = ?5) AND ";
+  sqlite::Statement query(
+      db, "SELECT from_path, to_path, sum(views) FROM (" + part +
+              "span = 'month' AND start >= ?2 AND start < ?3 UNION ALL " + part +
+              "span = 'day' AND start >= ?1 AND start < ?2 UNION ALL " + part +
+              "span = 'day' AND start >= ?3 AND start < ?4) GROUP BY from_path, to_path");
+  const JourneyRange range = journey_range(request);
+  query.bind(1, range.from_day_ms);
+  query.bind(2, range.months_from_ms);
+  query.bind(3, range.months_to_ms);
+  query.bind(4, range.to_day_ms);
+  query.bind(5, request.host);
+  std::size_t pairs = 0;
+  while (query.step()) {
+    (void)query.column_text(0);
+    (void)query.column_text(1);
+    ++pairs;
+  }
+  return pairs;
+}
+
+void print(const char* name, Times times, const std::string& extra = "") {
+  std::printf("%-58s wall %8.1f ms  CPU %8.1f ms %s\n", name, times.wall_ms, times.cpu_ms,
+              extra.c_str());
 }
 
 }  // namespace
@@ -135,11 +184,11 @@ int main(int argc, char** argv) {
          "GROUP BY to_path"},
     };
     for (const auto& view : views) {
-      std::printf("%-52s median of 5: %8.1f ms\n", view.name, median_ms([&] {
-                    sqlite::Statement statement(db, view.sql);
-                    while (statement.step()) {
-                    }
-                  }));
+      print(view.name, median_ms([&] {
+              sqlite::Statement statement(db, view.sql);
+              while (statement.step()) {
+              }
+            }));
     }
   }
   SqliteHistoryReader reader(path);
@@ -152,9 +201,30 @@ int main(int argc, char** argv) {
     request.bucket = RollupSpan::day;
     request.page = page;
     std::size_t bytes = 0;
-    const double ms = median_ms([&] { bytes = api.run(request).size(); });
-    std::printf("/api/history, %3d days by day%-16s  median of 5: %8.1f ms (%zu bytes)\n", days,
-                *page ? ", ?page=/page/0.html" : "", ms, bytes);
+    const Times whole = median_ms([&] { bytes = api.run(request).size(); });
+    const std::string name = "/api/history, " + std::to_string(days) + " days by day" +
+                             (*page ? ", ?page=/page/0.html" : "");
+    print(name.c_str(), whole, "(" + std::to_string(bytes) + " bytes)");
+    // The journeys' share: their rows read and summed (no lists), this
+    // reader's against main 931bc88's SQL GROUP BY, alternating.
+    sqlite::Database db(path, SQLITE_OPEN_READONLY);
+    std::vector<Times> planned, grouped;
+    std::size_t pairs = 0, grouped_pairs = 0;
+    for (int round = 0; round < 5; ++round) {
+      planned.push_back(median_ms([&] { pairs = read_sqlite_journeys(db, request).size(); }, 1));
+      grouped.push_back(median_ms([&] { grouped_pairs = journeys_by_group_by(db, request); }, 1));
+    }
+    auto median_of = [](std::vector<Times> all) {
+      std::vector<double> walls, cpus;
+      for (const Times& t : all) walls.push_back(t.wall_ms), cpus.push_back(t.cpu_ms);
+      std::sort(walls.begin(), walls.end());
+      std::sort(cpus.begin(), cpus.end());
+      return Times{walls[walls.size() / 2], cpus[cpus.size() / 2]};
+    };
+    print("  journeys: month rows minus days, summed in C++", median_of(planned),
+          "(" + std::to_string(pairs) + " pairs)");
+    print("  journeys: main's month rows + edge days, GROUP BY", median_of(grouped),
+          "(" + std::to_string(grouped_pairs) + " pairs)");
   }
   return 0;
 }

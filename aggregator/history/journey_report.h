@@ -14,6 +14,8 @@ namespace onlooker {
 
 // Day rows in [from_day_ms, months_from_ms) and [months_to_ms, to_day_ms),
 // month rows in [months_from_ms, months_to_ms) (empty when no whole month).
+// PostgreSQL reads these; SQLite plans cheaper parts from the same range
+// (journey_plan.h).
 struct JourneyRange {
   std::int64_t from_day_ms = 0;
   std::int64_t months_from_ms = 0;

@@ -2,6 +2,7 @@
 
 #include "person_view.h"
 #include "journey_report.h"
+#include "sqlite_journey_reader.h"
 
 #include <utility>
 
@@ -75,29 +76,8 @@ HistoryReport SqliteHistoryReader::report(const HistoryRequest& request) {
                      visits.column_int(4), visits.column_int(5), visits.column_int(6),
                      visits.column_int(7)};
   }
-  add_journeys(request, journeys(request), report);
+  add_journeys(request, read_sqlite_journeys(db(), request), report);
   return report;
-}
-
-std::vector<JourneySum> SqliteHistoryReader::journeys(const HistoryRequest& request) {
-  const std::string part =
-      "SELECT from_path, to_path, views FROM journey_rollups WHERE (?5 = '' OR host = ?5) AND ";
-  sqlite::Statement query(
-      db(), "SELECT from_path, to_path, sum(views) FROM (" + part +
-                "span = 'month' AND start >= ?2 AND start < ?3 UNION ALL " + part +
-                "span = 'day' AND start >= ?1 AND start < ?2 UNION ALL " + part +
-                "span = 'day' AND start >= ?3 AND start < ?4) GROUP BY from_path, to_path");
-  const JourneyRange range = journey_range(request);
-  query.bind(1, range.from_day_ms);
-  query.bind(2, range.months_from_ms);
-  query.bind(3, range.months_to_ms);
-  query.bind(4, range.to_day_ms);
-  query.bind(5, request.host);
-  std::vector<JourneySum> sums;
-  while (query.step()) {
-    sums.push_back({query.column_text(0), query.column_text(1), query.column_int(2)});
-  }
-  return sums;
 }
 
 std::vector<AlertRow> SqliteHistoryReader::alerts(std::int64_t from_ms, std::int64_t to_ms) {

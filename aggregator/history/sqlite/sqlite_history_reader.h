@@ -22,7 +22,6 @@ class SqliteHistoryReader final : public HistoryReader {
 
  private:
   sqlite::Database& db();
-  std::vector<JourneySum> journeys(const HistoryRequest& request);
 
   std::string db_path_;
   std::unique_ptr<sqlite::Database> db_;
