@@ -23,6 +23,10 @@ struct HistoryRequest {
   RollupSpan bucket = RollupSpan::day;
   // Journeys: the transitions from this page only (empty: from the top pages).
   std::string page;
+  // How many rows each list keeps (the JSON's top 10; a CSV download asks
+  // for more), and how many next pages each transition.
+  std::size_t top = 10;
+  std::size_t top_next = 5;
 };
 
 // People's page views (bots left out). Visitors are unique per bucket; a
@@ -95,8 +99,8 @@ class HistoryReader {
   // When the oldest stored hit was; none while hits is empty.
   virtual std::optional<std::int64_t> first_hit_ms() = 0;
 
-  static constexpr std::size_t top_entries = 10;
-  static constexpr std::size_t top_next_pages = 5;
+  static constexpr std::size_t top_entries = HistoryRequest{}.top;
+  static constexpr std::size_t top_next_pages = HistoryRequest{}.top_next;
   static constexpr std::int64_t max_range_ms = 366 * day_ms;
 };
 

@@ -20,7 +20,49 @@ std::optional<std::int64_t> parse_ms(const std::string& text) {
   return value;
 }
 
+using Json = nlohmann::ordered_json;
+
+Json series_json(const std::vector<HistoryReport::Point>& series) {
+  Json out = Json::array();
+  for (const auto& point : series) {
+    out.push_back({{"t", point.start_ms}, {"views", point.views}, {"visitors", point.visitors}});
+  }
+  return out;
+}
+
+// The range's views and the per-bucket visitors summed (as the lists' are).
+Json totals_json(const std::vector<HistoryReport::Point>& series) {
+  std::int64_t views = 0, visitors = 0;
+  for (const auto& point : series) {
+    views += point.views;
+    visitors += point.visitors;
+  }
+  return {{"views", views}, {"visitors", visitors}};
+}
+
+// Averages over the visits (by UTC day, history_reader.h); null when no
+// visit has the figure. Bounce: one page, under 10 s engaged.
+Json visits_json(const HistoryReport::Visits& visits) {
+  auto ratio = [](double part, std::int64_t whole) {
+    return whole == 0 ? Json() : Json(part / static_cast<double>(whole));
+  };
+  return {
+      {"visits", visits.visits},
+      {"avg_duration_seconds", ratio(visits.duration_ms / 1000.0, visits.visits)},
+      {"avg_pages", ratio(static_cast<double>(visits.pages), visits.visits)},
+      {"bounce_rate", ratio(static_cast<double>(visits.bounces), visits.engaged_visits)},
+      {"engaged_seconds_per_page", ratio(visits.engaged_ms / 1000.0, visits.engaged_pages)},
+  };
+}
+
 }  // namespace
+
+HistoryRequest previous_period(const HistoryRequest& request) {
+  HistoryRequest previous = request;
+  previous.to_ms = request.from_ms;
+  previous.from_ms = request.from_ms - (request.to_ms - request.from_ms);
+  return previous;
+}
 
 std::variant<HistoryRequest, std::string> parse_history_request(std::string_view query,
                                                                 std::int64_t now_ms) {
@@ -65,18 +107,14 @@ std::variant<HistoryRequest, std::string> parse_history_request(std::string_view
 }
 
 std::string history_json(const HistoryRequest& request, const HistoryReport& report,
-                         const CountryNames& country_names) {
-  using Json = nlohmann::ordered_json;
+                         const HistoryReport& previous, const CountryNames& country_names) {
   Json out;
   out["from"] = request.from_ms;
   out["to"] = request.to_ms;
   out["bucket"] = to_string(request.bucket);
   out["host"] = request.host.empty() ? Json() : Json(request.host);
-  out["series"] = Json::array();
-  for (const auto& point : report.series) {
-    out["series"].push_back(
-        {{"t", point.start_ms}, {"views", point.views}, {"visitors", point.visitors}});
-  }
+  out["totals"] = totals_json(report.series);
+  out["series"] = series_json(report.series);
   out["pages"] = Json::array();
   for (const auto& page : report.pages) {
     out["pages"].push_back(
@@ -89,19 +127,7 @@ std::string history_json(const HistoryRequest& request, const HistoryReport& rep
                                 {"views", country.views},
                                 {"visitors", country.visitors}});
   }
-  // Averages over the visits (by UTC day, history_reader.h); null when no
-  // visit has the figure. Bounce: one page, under 10 s engaged.
-  const auto& visits = report.visits;
-  auto ratio = [](double part, std::int64_t whole) {
-    return whole == 0 ? Json() : Json(part / static_cast<double>(whole));
-  };
-  out["visits"] = {
-      {"visits", visits.visits},
-      {"avg_duration_seconds", ratio(visits.duration_ms / 1000.0, visits.visits)},
-      {"avg_pages", ratio(static_cast<double>(visits.pages), visits.visits)},
-      {"bounce_rate", ratio(static_cast<double>(visits.bounces), visits.engaged_visits)},
-      {"engaged_seconds_per_page", ratio(visits.engaged_ms / 1000.0, visits.engaged_pages)},
-  };
+  out["visits"] = visits_json(report.visits);
   out["entry_pages"] = Json::array();
   for (const auto& page : report.entry_pages) {
     out["entry_pages"].push_back({{"path", page.path}, {"visits", page.visits}});
@@ -117,6 +143,12 @@ std::string history_json(const HistoryRequest& request, const HistoryReport& rep
     out["transitions"].push_back(
         {{"from", page.from}, {"views", page.views}, {"left", page.left}, {"next", next}});
   }
+  const auto before = previous_period(request);
+  out["previous"] = {{"from", before.from_ms},
+                     {"to", before.to_ms},
+                     {"totals", totals_json(previous.series)},
+                     {"visits", visits_json(previous.visits)},
+                     {"series", series_json(previous.series)}};
   return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

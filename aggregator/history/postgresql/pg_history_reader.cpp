@@ -53,7 +53,7 @@ std::optional<std::int64_t> PgHistoryReader::first_hit_ms() {
 
 HistoryReport PgHistoryReader::read(pg::Connection& db, const HistoryRequest& request) {
   const std::string where(pg_sql::report_where);
-  const std::string limit = " LIMIT " + std::to_string(top_entries);
+  const std::string limit = " LIMIT " + std::to_string(request.top);
   auto params = [&](RollupDimension dimension) -> std::vector<std::optional<std::string>> {
     return {std::to_string(request.from_ms), std::to_string(request.to_ms), request.host,
             std::string(to_string(request.bucket)), std::string(to_string(dimension))};

@@ -18,7 +18,7 @@ HistoryReport SqliteHistoryReader::report(const HistoryRequest& request) {
   const std::string where =
       " FROM rollups WHERE span = ?4 AND dimension = ?5 AND start >= ?1 AND start < ?2"
       " AND (?3 = '' OR host = ?3)";
-  const std::string limit = " LIMIT " + std::to_string(top_entries);
+  const std::string limit = " LIMIT " + std::to_string(request.top);
   auto bind = [&](sqlite::Statement& statement, RollupDimension dimension) {
     statement.bind(1, request.from_ms);
     statement.bind(2, request.to_ms);
