@@ -15,6 +15,13 @@
 
 namespace onlooker {
 
+// One cross-list filter: people's views whose `column` (filtered_report.h's
+// filter_columns) is `value` ('' matches the views without one).
+struct HistoryFilter {
+  std::string column;
+  std::string value;
+};
+
 // A range of whole buckets (UTC hours or days) of one site or all.
 struct HistoryRequest {
   std::int64_t from_ms = 0;
@@ -27,6 +34,9 @@ struct HistoryRequest {
   // for more), and how many next pages each transition.
   std::size_t top = 10;
   std::size_t top_next = 5;
+  // Every list of the views matching all of these (filtered_report.h);
+  // empty: the rollups' report. Filtered, visits and journeys stay empty.
+  std::vector<HistoryFilter> filters;
 };
 
 // People's page views (bots left out). Visitors are unique per bucket; a
@@ -45,6 +55,9 @@ struct HistoryReport {
   std::vector<Point> series;      // one point per bucket with views, in time order
   std::vector<Entry> pages;       // the top pages, most viewed first
   std::vector<Entry> countries;   // the top countries (located views only)
+  // Filtered reports only (from hits): the top cities, devices, browsers,
+  // OS and referrers.
+  std::vector<Entry> cities, devices, browsers, os, referrers;
   // The visits begun on the UTC days the range touches (visit_rollups are
   // per day), summed; the engaged_ ones over the visits that have an
   // engaged time (those stored by an older onlookerd have none).

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "filtered_report.h"
 #include "query_string.h"
 
 namespace onlooker {
@@ -87,6 +88,12 @@ std::variant<HistoryRequest, std::string> parse_history_request(std::string_view
   if (request.host.size() > 255) return "host is too long";
   request.page = query_param(query, "page").value_or("");
   if (request.page.size() > 2048) return "page is too long";
+  for (const std::string_view column : filter_columns) {
+    auto value = query_param(query, column);
+    if (!value || value->empty()) continue;
+    if (value->size() > 2048) return std::string(column) + " is too long";
+    request.filters.push_back({std::string(column), std::move(*value)});
+  }
   const auto bucket = query_param(query, "bucket");
   if (!bucket || bucket->empty()) {
     request.bucket = request.to_ms - request.from_ms <= 3 * day_ms ? RollupSpan::hour
@@ -127,7 +134,31 @@ std::string history_json(const HistoryRequest& request, const HistoryReport& rep
                                 {"views", country.views},
                                 {"visitors", country.visitors}});
   }
-  out["visits"] = visits_json(report.visits);
+  const bool filtered = !request.filters.empty();
+  if (filtered) {
+    // From hits (filtered_report.h): every list, and no visit or journey
+    // figures (those are stored per site and day, not per filter).
+    Json filter = Json::object();
+    for (const auto& [column, value] : request.filters) filter[column] = value;
+    out["filter"] = filter;
+    auto named = [](const std::vector<HistoryReport::Entry>& entries) {
+      Json list = Json::array();
+      for (const auto& entry : entries) {
+        list.push_back({{"name", entry.value}, {"views", entry.views}, {"visitors", entry.visitors}});
+      }
+      return list;
+    };
+    out["cities"] = named(report.cities);
+    out["devices"] = named(report.devices);
+    out["browsers"] = named(report.browsers);
+    out["os"] = named(report.os);
+    out["referrers"] = Json::array();
+    for (const auto& entry : report.referrers) {
+      out["referrers"].push_back(
+          {{"referrer", entry.value}, {"views", entry.views}, {"visitors", entry.visitors}});
+    }
+  }
+  out["visits"] = filtered ? Json() : visits_json(report.visits);
   out["entry_pages"] = Json::array();
   for (const auto& page : report.entry_pages) {
     out["entry_pages"].push_back({{"path", page.path}, {"visits", page.visits}});
@@ -143,11 +174,12 @@ std::string history_json(const HistoryRequest& request, const HistoryReport& rep
     out["transitions"].push_back(
         {{"from", page.from}, {"views", page.views}, {"left", page.left}, {"next", next}});
   }
+  if (filtered) out["entry_pages"] = out["exit_pages"] = out["transitions"] = Json();
   const auto before = previous_period(request);
   out["previous"] = {{"from", before.from_ms},
                      {"to", before.to_ms},
                      {"totals", totals_json(previous.series)},
-                     {"visits", visits_json(previous.visits)},
+                     {"visits", filtered ? Json() : visits_json(previous.visits)},
                      {"series", series_json(previous.series)}};
   return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

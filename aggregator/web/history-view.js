@@ -7,6 +7,7 @@
 import { $, el, svg, formatNumber, displayPath, plural } from "./dom.js";
 import { renderJourneys } from "./journey-lists.js";
 import { figureItems, previousViews } from "./history-compare.js";
+import { HistoryFilter } from "./history-filter.js";
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -23,6 +24,7 @@ export class HistoryView {
   constructor() {
     this.host = "";
     this.page = "";  // the page whose journeys are shown alone ("": the top pages)
+    this.filter = new HistoryFilter(() => this.load());
     this.loaded = false;
     this.request = 0;
     this.form = $("history-form");
@@ -75,6 +77,7 @@ export class HistoryView {
     const params = new URLSearchParams({ from: String(from), to: String(to), bucket });
     if (this.host) params.set("host", this.host);
     if (this.page) params.set("page", this.page);
+    this.filter.addTo(params);
     return params.toString();
   }
 
@@ -141,8 +144,11 @@ export class HistoryView {
     $("history-series").replaceChildren(...buckets.filter((b) => b.views || b.visitors).map((b) =>
       el("tr", {}, el("th", { scope: "row" }, label(b.t)), el("td", { className: "n" }, formatNumber(b.views)),
          el("td", { className: "n" }, formatNumber(b.visitors)))));
-    fillTable($("history-pages"), history.pages, (p) => displayPath(p.path), "No page views in this range");
-    fillTable($("history-countries"), history.countries, (c) => c.name || c.code, "No located views in this range");
+    fillTable($("history-pages"), history.pages,
+              (p) => this.filter.button("path", p.path, displayPath(p.path)), "No page views in this range");
+    fillTable($("history-countries"), history.countries,
+              (c) => this.filter.button("country", c.code, c.name || c.code), "No located views in this range");
+    this.filter.render(history);
     // Visits begun on the range's UTC days (bounce: one page, under 10 s
     // engaged), the totals, and each one's change against the previous period.
     $("history-visits").replaceChildren(...figureItems(history));

@@ -62,6 +62,26 @@ describe("history view", { timeout: 60000 }, () => {
     await screenshot(page, "history-desktop");
   });
 
+  it("filters every list by a country picked in one", async () => {
+    await page.click('#history-countries button[data-filter="country"][data-value="GB"]');
+    await eventually("the UK's pages", async () =>
+      (await tableText("history-pages")).join("\n") === "/about.html | 2 | 1\n/pricing.html | 1 | 1");
+    assert.match(await page.textContent("#history-filter"), /country = GB/);
+    assert.equal(await page.isVisible("#history-more"), true);
+    assert.deepEqual(await tableText("history-countries"), ["United Kingdom | 3 | 1"]);
+    assert.match((await tableText("history-more-lists [data-list=city] tbody")).join("\n"), /^London \| 3 \| 1$/);
+    assert.equal(await page.getAttribute('#history-countries button[data-value="GB"]', "aria-pressed"), "true");
+    // The filtered CSV: the same filter.
+    const csv = await page.$eval('#history a.download[data-list="pages"]', async (link) =>
+      (await fetch(link.href, { credentials: "same-origin" })).text());
+    assert.equal(csv, "path,views,visitors\r\n/about.html,2,1\r\n/pricing.html,1,1\r\n");
+    await screenshot(page, "history-filtered");
+    await page.click('#history-filter button[data-clear="country"]');
+    await eventually("every country again", async () => (await tableText("history-countries")).length === 3);
+    assert.equal(await page.isVisible("#history-more"), false);
+    assert.equal(await page.isVisible("#history-filter"), false);
+  });
+
   it("asks for hourly buckets and for one site", async () => {
     await page.click('.presets button[data-days="1"]');
     await eventually("hourly", async () => /busiest hour/.test(await page.textContent("#history-summary")));

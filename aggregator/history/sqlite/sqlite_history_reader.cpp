@@ -1,7 +1,8 @@
 #include "sqlite_history_reader.h"
 
-#include "person_view.h"
+#include "filtered_report.h"
 #include "journey_report.h"
+#include "person_view.h"
 
 namespace onlooker {
 
@@ -14,6 +15,7 @@ sqlite::Database& SqliteHistoryReader::db() {
 }
 
 HistoryReport SqliteHistoryReader::report(const HistoryRequest& request) {
+  if (!request.filters.empty()) return filtered(request);
   // Rollups hold people's page views (bots left out) per hour and UTC day.
   const std::string where =
       " FROM rollups WHERE span = ?4 AND dimension = ?5 AND start >= ?1 AND start < ?2"
@@ -65,6 +67,36 @@ HistoryReport SqliteHistoryReader::report(const HistoryRequest& request) {
                      visits.column_int(7)};
   }
   add_journeys(request, journeys(request), report);
+  return report;
+}
+
+HistoryReport SqliteHistoryReader::filtered(const HistoryRequest& request) {
+  const Placeholder mark = [](int n, bool) { return "?" + std::to_string(n); };
+  const auto values = filtered_parameters(request);
+  auto bind = [&](sqlite::Statement& statement) {
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      const int n = static_cast<int>(i) + 1;
+      if (n == 1 || n == 2 || n == 4) {
+        statement.bind(n, static_cast<std::int64_t>(std::stoll(*values[i])));
+      } else {
+        statement.bind(n, *values[i]);
+      }
+    }
+  };
+  HistoryReport report;
+  sqlite::Statement series(db(), filtered_series_sql(request, mark));
+  bind(series);
+  while (series.step()) {
+    report.series.push_back({series.column_int(0), series.column_int(1), series.column_int(2)});
+  }
+  for (const std::string_view column : filter_columns) {
+    sqlite::Statement list(db(), filtered_list_sql(request, column, "", mark));
+    bind(list);
+    auto& entries = list_of(report, column);
+    while (list.step()) {
+      entries.push_back({list.column_text(0), list.column_int(1), list.column_int(2)});
+    }
+  }
   return report;
 }
 
