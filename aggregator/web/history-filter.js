@@ -48,7 +48,7 @@ export class HistoryFilter {
         remove.addEventListener("click", () => this.toggle(column, value));
         return [i ? ", " : "", el("strong", {}, `${NAMES[column]} = ${column === "path" ? displayPath(value) : value}`), " ", remove];
       }),
-      ...(this.filters.size ? [" (visits and journeys are not filtered)"] : []));
+      ...(this.filters.size ? [" (visits and journeys cannot be filtered, so they are not shown)"] : []));
     const more = $("history-more");
     more.hidden = !history.filter;
     if (!history.filter) return;
