@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <nlohmann/json.hpp>
+#include <random>
 
 #include "history_api.h"
 #include "sqlite_history.h"
@@ -123,6 +126,74 @@ TEST(HistoryApi, CountsViewsAndPeoplePerBucketPageAndCountry) {
   ASSERT_EQ(site.at("pages").size(), 1u);
   EXPECT_EQ(site.at("countries").at(0).at("code"), "JP");
   EXPECT_EQ(site.at("host"), "b.example");
+}
+
+
+// "previous" is the period of the same length before the range: its figures
+// equal what asking for that period alone gives, and what the hits hold.
+TEST(HistoryApi, PreviousPeriodEqualsAskingForItAlone) {
+  test::TempDir dir;
+  const std::int64_t today = now / day * day;
+  const std::int64_t from = today - 6 * day, to = today + day;  // this week
+  const std::int64_t previous_from = from - 7 * day;
+  std::int64_t previous_views = 0;
+  {
+    SqliteHistory history(dir.file("db"));
+    std::mt19937 random(18);
+    std::vector<Hit> hits;
+    std::vector<Visit> visits;
+    const char* paths[] = {"/", "/a", "/b"};
+    for (int i = 0; i < 600; ++i) {
+      Hit hit;
+      hit.ts_ms = today - 20 * day + static_cast<std::int64_t>(random() % (21 * day));
+      hit.visitor.fill(static_cast<std::uint8_t>(random() % 40));
+      hit.path = paths[random() % 3];
+      hit.country_code = random() % 2 ? "PT" : "GB";
+      hit.device = "desktop";
+      hit.host = "a.example";
+      hits.push_back(hit);
+      if (hit.ts_ms >= previous_from && hit.ts_ms < from) ++previous_views;
+      if (i % 5 == 0) {
+        Visit visit;
+        char id[33];
+        std::snprintf(id, sizeof id, "%032x", static_cast<unsigned>(i));
+        visit.visitor = id;
+        visit.host = hit.host;
+        visit.start_ms = hit.ts_ms;
+        visit.last_seen_ms = hit.ts_ms + static_cast<std::int64_t>(random() % 600'000);
+        visit.pages = 1 + static_cast<std::int64_t>(random() % 4);
+        visit.entry_page = visit.exit_page = hit.path;
+        visit.engaged_ms = static_cast<std::int64_t>(random() % 60'000);
+        visits.push_back(visit);
+      }
+    }
+    std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) { return a.ts_ms < b.ts_ms; });
+    history.commit({hits, visits, {1, hits.size()}});
+  }
+  SqliteHistoryReader reader(dir.file("db"));
+  HistoryApi queries(reader);
+  auto ask = [&](std::int64_t start, std::int64_t end) {
+    return nlohmann::json::parse(queries.run(std::get<HistoryRequest>(parse_history_request(
+        "bucket=day&from=" + std::to_string(start) + "&to=" + std::to_string(end), now))));
+  };
+  const auto week = ask(from, to);
+  const auto week_before = ask(previous_from, from);
+  const auto& previous = week.at("previous");
+  EXPECT_EQ(previous.at("from"), previous_from);
+  EXPECT_EQ(previous.at("to"), from);
+  EXPECT_EQ(previous.at("totals"), week_before.at("totals"));
+  EXPECT_EQ(previous.at("visits"), week_before.at("visits"));
+  EXPECT_EQ(previous.at("series"), week_before.at("series"));
+  EXPECT_EQ(previous.at("totals").at("views"), previous_views);
+  EXPECT_GT(week_before.at("visits").at("visits"), 0);
+  // And the range's own totals are its series summed.
+  std::int64_t views = 0, visitors = 0;
+  for (const auto& point : week.at("series")) {
+    views += point.at("views").get<std::int64_t>();
+    visitors += point.at("visitors").get<std::int64_t>();
+  }
+  EXPECT_EQ(week.at("totals"), nlohmann::json({{"views", views}, {"visitors", visitors}}));
+  EXPECT_NE(week.at("totals"), previous.at("totals"));
 }
 
 }  // namespace

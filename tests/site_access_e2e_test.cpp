@@ -114,6 +114,15 @@ TEST(SiteAccess, EachKeySeesOnlyItsSiteOverHttpAndTheAdminSeesBoth) {
   ASSERT_EQ(history_b.status, 200);
   EXPECT_EQ(json::parse(history_b.body).at("pages")[0].at("path"), "/about.html");
   EXPECT_EQ(json::parse(get(stack, "/api/history", admin).body).at("pages").size(), 2u);
+  // The CSV download is scoped the same way.
+  const auto csv_a = get(stack, "/api/history.csv?list=pages", key_a);
+  ASSERT_EQ(csv_a.status, 200) << csv_a.body;
+  EXPECT_EQ(csv_a.headers.at("content-type"), "text/csv; charset=utf-8");
+  EXPECT_EQ(csv_a.body, "path,views,visitors\r\n/index.html,1,1\r\n");
+  EXPECT_EQ(get(stack, "/api/history.csv?list=pages&host=www.b.example", key_a).status, 403);
+  EXPECT_EQ(get(stack, "/api/history.csv?list=pages", key_b).status, 400);
+  EXPECT_EQ(get(stack, "/api/history.csv?list=pages", admin).body.find("about.html") != std::string::npos,
+            true);
 
   // Metrics: the site's own series and no global counter.
   const auto metrics_a = get(stack, "/metrics", key_a);

@@ -15,6 +15,13 @@
 
 namespace onlooker {
 
+// One cross-list filter: people's views whose `column` (filtered_report.h's
+// filter_columns) is `value` ('' matches the views without one).
+struct HistoryFilter {
+  std::string column;
+  std::string value;
+};
+
 // A range of whole buckets (UTC hours or days) of one site or all.
 struct HistoryRequest {
   std::int64_t from_ms = 0;
@@ -23,6 +30,13 @@ struct HistoryRequest {
   RollupSpan bucket = RollupSpan::day;
   // Journeys: the transitions from this page only (empty: from the top pages).
   std::string page;
+  // How many rows each list keeps (the JSON's top 10; a CSV download asks
+  // for more), and how many next pages each transition.
+  std::size_t top = 10;
+  std::size_t top_next = 5;
+  // Every list of the views matching all of these (filtered_report.h);
+  // empty: the rollups' report. Filtered, visits and journeys stay empty.
+  std::vector<HistoryFilter> filters;
 };
 
 // People's page views (bots left out). Visitors are unique per bucket; a
@@ -45,6 +59,9 @@ struct HistoryReport {
   // visitors the people who arrived so, unique per bucket.
   std::vector<Entry> sources;     // source groups (direct, search...), most views first
   std::vector<Entry> campaigns;   // utm_campaign values, most views first
+  // Filtered reports only (from hits): the top cities, devices, browsers,
+  // OS and referrers.
+  std::vector<Entry> cities, devices, browsers, os, referrers;
   // The visits begun on the UTC days the range touches (visit_rollups are
   // per day), summed; the engaged_ ones over the visits that have an
   // engaged time (those stored by an older onlookerd have none).
@@ -99,8 +116,8 @@ class HistoryReader {
   // When the oldest stored hit was; none while hits is empty.
   virtual std::optional<std::int64_t> first_hit_ms() = 0;
 
-  static constexpr std::size_t top_entries = 10;
-  static constexpr std::size_t top_next_pages = 5;
+  static constexpr std::size_t top_entries = HistoryRequest{}.top;
+  static constexpr std::size_t top_next_pages = HistoryRequest{}.top_next;
   static constexpr std::int64_t max_range_ms = 366 * day_ms;
 };
 

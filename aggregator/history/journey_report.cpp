@@ -42,10 +42,11 @@ struct Ranked {
   const std::string& path_key() const { return path; }
 };
 
-std::vector<HistoryReport::PageVisits> top(std::map<std::string, std::int64_t> counts) {
+std::vector<HistoryReport::PageVisits> top(std::map<std::string, std::int64_t> counts,
+                                           std::size_t keep) {
   std::vector<Ranked> ranked;
   for (auto& [path, count] : counts) ranked.push_back({path, count});
-  sort_top(ranked, HistoryReader::top_entries, [](const Ranked& r) { return r.count; });
+  sort_top(ranked, keep, [](const Ranked& r) { return r.count; });
   std::vector<HistoryReport::PageVisits> out;
   for (auto& r : ranked) out.push_back({std::move(r.path), r.count});
   return out;
@@ -74,21 +75,21 @@ void add_journeys(const HistoryRequest& request, const std::vector<JourneySum>& 
       page.next.push_back({sum.to_path, sum.views});
     }
   }
-  report.entry_pages = top(std::move(entries));
-  report.exit_pages = top(std::move(exits));
+  report.entry_pages = top(std::move(entries), request.top);
+  report.exit_pages = top(std::move(exits), request.top);
   struct RankedPage {
     HistoryReport::PageTransitions page;
     const std::string& path_key() const { return page.from; }
   };
   std::vector<RankedPage> pages;
   for (auto& [path, page] : from_pages) pages.push_back({std::move(page)});
-  sort_top(pages, HistoryReader::top_entries, [](const RankedPage& p) { return p.page.views; });
+  sort_top(pages, request.top, [](const RankedPage& p) { return p.page.views; });
   for (auto& ranked : pages) {
     auto& next = ranked.page.next;
     std::sort(next.begin(), next.end(), [](const auto& a, const auto& b) {
       return a.views != b.views ? a.views > b.views : a.path < b.path;
     });
-    if (next.size() > HistoryReader::top_next_pages) next.resize(HistoryReader::top_next_pages);
+    if (next.size() > request.top_next) next.resize(request.top_next);
     report.transitions.push_back(std::move(ranked.page));
   }
 }

@@ -5,6 +5,7 @@
 #include <optional>
 #include <tuple>
 
+#include "filtered_report.h"
 #include "query_string.h"
 
 namespace onlooker {
@@ -21,7 +22,49 @@ std::optional<std::int64_t> parse_ms(const std::string& text) {
   return value;
 }
 
+using Json = nlohmann::ordered_json;
+
+Json series_json(const std::vector<HistoryReport::Point>& series) {
+  Json out = Json::array();
+  for (const auto& point : series) {
+    out.push_back({{"t", point.start_ms}, {"views", point.views}, {"visitors", point.visitors}});
+  }
+  return out;
+}
+
+// The range's views and the per-bucket visitors summed (as the lists' are).
+Json totals_json(const std::vector<HistoryReport::Point>& series) {
+  std::int64_t views = 0, visitors = 0;
+  for (const auto& point : series) {
+    views += point.views;
+    visitors += point.visitors;
+  }
+  return {{"views", views}, {"visitors", visitors}};
+}
+
+// Averages over the visits (by UTC day, history_reader.h); null when no
+// visit has the figure. Bounce: one page, under 10 s engaged.
+Json visits_json(const HistoryReport::Visits& visits) {
+  auto ratio = [](double part, std::int64_t whole) {
+    return whole == 0 ? Json() : Json(part / static_cast<double>(whole));
+  };
+  return {
+      {"visits", visits.visits},
+      {"avg_duration_seconds", ratio(visits.duration_ms / 1000.0, visits.visits)},
+      {"avg_pages", ratio(static_cast<double>(visits.pages), visits.visits)},
+      {"bounce_rate", ratio(static_cast<double>(visits.bounces), visits.engaged_visits)},
+      {"engaged_seconds_per_page", ratio(visits.engaged_ms / 1000.0, visits.engaged_pages)},
+  };
+}
+
 }  // namespace
+
+HistoryRequest previous_period(const HistoryRequest& request) {
+  HistoryRequest previous = request;
+  previous.to_ms = request.from_ms;
+  previous.from_ms = request.from_ms - (request.to_ms - request.from_ms);
+  return previous;
+}
 
 std::variant<HistoryRequest, std::string> parse_history_request(std::string_view query,
                                                                 std::int64_t now_ms) {
@@ -46,6 +89,12 @@ std::variant<HistoryRequest, std::string> parse_history_request(std::string_view
   if (request.host.size() > 255) return "host is too long";
   request.page = query_param(query, "page").value_or("");
   if (request.page.size() > 2048) return "page is too long";
+  for (const std::string_view column : filter_columns) {
+    auto value = query_param(query, column);
+    if (!value || value->empty()) continue;
+    if (value->size() > 2048) return std::string(column) + " is too long";
+    request.filters.push_back({std::string(column), std::move(*value)});
+  }
   const auto bucket = query_param(query, "bucket");
   if (!bucket || bucket->empty()) {
     request.bucket = request.to_ms - request.from_ms <= 3 * day_ms ? RollupSpan::hour
@@ -66,18 +115,14 @@ std::variant<HistoryRequest, std::string> parse_history_request(std::string_view
 }
 
 std::string history_json(const HistoryRequest& request, const HistoryReport& report,
-                         const CountryNames& country_names) {
-  using Json = nlohmann::ordered_json;
+                         const HistoryReport& previous, const CountryNames& country_names) {
   Json out;
   out["from"] = request.from_ms;
   out["to"] = request.to_ms;
   out["bucket"] = to_string(request.bucket);
   out["host"] = request.host.empty() ? Json() : Json(request.host);
-  out["series"] = Json::array();
-  for (const auto& point : report.series) {
-    out["series"].push_back(
-        {{"t", point.start_ms}, {"views", point.views}, {"visitors", point.visitors}});
-  }
+  out["totals"] = totals_json(report.series);
+  out["series"] = series_json(report.series);
   out["pages"] = Json::array();
   for (const auto& page : report.pages) {
     out["pages"].push_back(
@@ -98,19 +143,31 @@ std::string history_json(const HistoryRequest& request, const HistoryReport& rep
       out[name].push_back({{key, entry.value}, {"views", entry.views}, {"visitors", entry.visitors}});
     }
   }
-  // Averages over the visits (by UTC day, history_reader.h); null when no
-  // visit has the figure. Bounce: one page, under 10 s engaged.
-  const auto& visits = report.visits;
-  auto ratio = [](double part, std::int64_t whole) {
-    return whole == 0 ? Json() : Json(part / static_cast<double>(whole));
-  };
-  out["visits"] = {
-      {"visits", visits.visits},
-      {"avg_duration_seconds", ratio(visits.duration_ms / 1000.0, visits.visits)},
-      {"avg_pages", ratio(static_cast<double>(visits.pages), visits.visits)},
-      {"bounce_rate", ratio(static_cast<double>(visits.bounces), visits.engaged_visits)},
-      {"engaged_seconds_per_page", ratio(visits.engaged_ms / 1000.0, visits.engaged_pages)},
-  };
+  const bool filtered = !request.filters.empty();
+  if (filtered) {
+    // From hits (filtered_report.h): every list, and no visit or journey
+    // figures (those are stored per site and day, not per filter).
+    Json filter = Json::object();
+    for (const auto& [column, value] : request.filters) filter[column] = value;
+    out["filter"] = filter;
+    auto named = [](const std::vector<HistoryReport::Entry>& entries) {
+      Json list = Json::array();
+      for (const auto& entry : entries) {
+        list.push_back({{"name", entry.value}, {"views", entry.views}, {"visitors", entry.visitors}});
+      }
+      return list;
+    };
+    out["cities"] = named(report.cities);
+    out["devices"] = named(report.devices);
+    out["browsers"] = named(report.browsers);
+    out["os"] = named(report.os);
+    out["referrers"] = Json::array();
+    for (const auto& entry : report.referrers) {
+      out["referrers"].push_back(
+          {{"referrer", entry.value}, {"views", entry.views}, {"visitors", entry.visitors}});
+    }
+  }
+  out["visits"] = filtered ? Json() : visits_json(report.visits);
   out["entry_pages"] = Json::array();
   for (const auto& page : report.entry_pages) {
     out["entry_pages"].push_back({{"path", page.path}, {"visits", page.visits}});
@@ -126,6 +183,13 @@ std::string history_json(const HistoryRequest& request, const HistoryReport& rep
     out["transitions"].push_back(
         {{"from", page.from}, {"views", page.views}, {"left", page.left}, {"next", next}});
   }
+  if (filtered) out["entry_pages"] = out["exit_pages"] = out["transitions"] = Json();
+  const auto before = previous_period(request);
+  out["previous"] = {{"from", before.from_ms},
+                     {"to", before.to_ms},
+                     {"totals", totals_json(previous.series)},
+                     {"visits", filtered ? Json() : visits_json(previous.visits)},
+                     {"series", series_json(previous.series)}};
   return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

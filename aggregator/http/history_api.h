@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "country_names.h"
+#include "history_csv.h"
 #include "history_reader.h"
 
 namespace onlooker {
@@ -24,16 +25,27 @@ inline constexpr std::int64_t latest_history_ms = 253'402'300'799'999;
 std::variant<HistoryRequest, std::string> parse_history_request(std::string_view query,
                                                                 std::int64_t now_ms);
 
-// The JSON answer to a request, from what the reader reports.
+// The period of the same length just before the request's:
+// [from - (to - from), from), same host and bucket (so whole buckets too).
+HistoryRequest previous_period(const HistoryRequest& request);
+
+// The JSON answer to a request, from what the reader reports for it and for
+// its previous period (only the latter's totals, visits and series are shown).
 std::string history_json(const HistoryRequest& request, const HistoryReport& report,
-                         const CountryNames& country_names);
+                         const HistoryReport& previous, const CountryNames& country_names);
 
 class HistoryApi {
  public:
   explicit HistoryApi(HistoryReader& reader) : reader_(reader) {}
   // The JSON answer. Throws when the reader fails. Blocks: not on the I/O thread.
   std::string run(const HistoryRequest& request) {
-    return history_json(request, reader_.report(request), country_names_);
+    return history_json(request, reader_.report(request), reader_.report(previous_period(request)),
+                        country_names_);
+  }
+  // One list as CSV (history_csv.h), up to csv_rows rows of it.
+  std::string csv(HistoryRequest request, HistoryList list) {
+    request.top = request.top_next = csv_rows;
+    return history_csv(list, reader_.report(request), country_names_);
   }
 
  private:

@@ -185,6 +185,14 @@ Response json_answer(const Request& request, http::status status, std::string bo
   return make_response(request, status, "application/json", std::move(body));
 }
 
+Response csv_answer(const Request& request, std::string_view filename, std::string body) {
+  auto response = make_response(request, http::status::ok, "text/csv; charset=utf-8",
+                                std::move(body));
+  response.set(http::field::content_disposition,
+               "attachment; filename=\"" + std::string(filename) + "\"");
+  return response;
+}
+
 Routed route(const Request& request, const Caller& caller, LiveHub& hub, AccessControl& access,
              const Metrics& metrics) {
   const Target target = split_target(request.target());
@@ -241,7 +249,15 @@ Routed route(const Request& request, const Caller& caller, LiveHub& hub, AccessC
     return make_response(request, http::status::ok, "application/json",
                          hub.journey_json(host, visitor));
   }
-  if (target.path == "/api/history") {
+  if (target.path == "/api/history" || target.path == "/api/history.csv") {
+    std::optional<HistoryList> csv;
+    if (target.path == "/api/history.csv") {
+      csv = history_list_from_string(query_param(target.query, "list").value_or(""));
+      if (!csv) {
+        return error(request, http::status::bad_request,
+                     "list must be pages, countries, entry_pages, exit_pages or transitions");
+      }
+    }
     auto parsed = parse_history_request(target.query, unix_now_ms());
     if (auto* problem = std::get_if<std::string>(&parsed)) {
       return error(request, http::status::bad_request, *problem);
@@ -253,7 +269,7 @@ Routed route(const Request& request, const Caller& caller, LiveHub& hub, AccessC
                    "this key opens several sites: pick one (?host=) to see its history");
     }
     if (!scope.allows(query.host)) return other_site(request);
-    return HistoryJob{std::move(query)};
+    return HistoryJob{std::move(query), csv};
   }
   if (target.path == "/api/access") {
     return make_response(request, http::status::ok, "application/json",

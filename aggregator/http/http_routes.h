@@ -5,9 +5,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 
+#include "history_csv.h"
 #include "history_reader.h"
 #include "http_message.h"
 #include "site_scope.h"
@@ -30,9 +32,11 @@ struct WebSocketUpgrade {
   SiteScope scope;          // the sites the key opens; every frame is built for it
 };
 
-// /api/history, checked and parsed: the session runs it on the blocking pool.
+// /api/history or /api/history.csv, checked and parsed: the session runs it
+// on the blocking pool.
 struct HistoryJob {
   HistoryRequest query;
+  std::optional<HistoryList> csv;  // none: the JSON report
 };
 
 using Routed = std::variant<Response, WebSocketUpgrade, HistoryJob>;
@@ -43,5 +47,7 @@ Routed route(const Request& request, const Caller& caller, LiveHub& hub, AccessC
 // The answer to a request that could not be parsed (malformed, too large).
 Response bad_request();
 Response json_answer(const Request& request, boost::beast::http::status status, std::string body);
+// A CSV download (200), saved as `filename`.
+Response csv_answer(const Request& request, std::string_view filename, std::string body);
 
 }  // namespace onlooker

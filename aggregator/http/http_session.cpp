@@ -100,10 +100,13 @@ void HttpSession::write(Response response) {
 // Queried on the blocking pool; answered back on this session's executor.
 void HttpSession::run_history(Request request, HistoryJob job) {
   boost::asio::post(services_.blocking, [self = shared_from_this(), request = std::move(request),
-                                         query = std::move(job.query)]() mutable {
+                                         job = std::move(job)]() mutable {
     Response response;
     try {
-      response = json_answer(request, http::status::ok, self->services_.history.run(query));
+      auto& history = self->services_.history;
+      response = job.csv ? csv_answer(request, "onlooker-" + std::string(to_string(*job.csv)) + ".csv",
+                                      history.csv(job.query, *job.csv))
+                         : json_answer(request, http::status::ok, history.run(job.query));
     } catch (const std::exception& failure) {
       log::error(std::string("msg=\"history query failed\" error=\"") + failure.what() + "\"");
       response = json_answer(request, http::status::service_unavailable,

@@ -6,6 +6,8 @@
 // onlookerd refuses (400) is shown as it said it.
 import { $, el, svg, formatNumber, displayPath, plural } from "./dom.js";
 import { renderJourneys } from "./journey-lists.js";
+import { figureItems, previousViews } from "./history-compare.js";
+import { HistoryFilter } from "./history-filter.js";
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -18,26 +20,11 @@ const dayLabel = new Intl.DateTimeFormat(undefined, { month: "short", day: "nume
 const hourLabel = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "2-digit",
                                                       minute: "2-digit", timeZone: "UTC" });
 
-// Visits begun on the range's UTC days: their count, average length and
-// pages, bounce rate (one page, under 10 s engaged) and engaged time per page.
-const seconds = (value) => (value == null ? "–" : value < 60 ? `${value.toFixed(1)} s`
-                                                             : `${Math.floor(value / 60)} min ${Math.round(value % 60)} s`);
-function renderVisits(visits) {
-  const figures = [
-    ["Visits", formatNumber(visits?.visits ?? 0)],
-    ["Average visit", seconds(visits?.avg_duration_seconds)],
-    ["Pages per visit", visits?.avg_pages == null ? "–" : visits.avg_pages.toFixed(1)],
-    ["Bounce rate", visits?.bounce_rate == null ? "–" : `${Math.round(visits.bounce_rate * 100)} %`],
-    ["Engaged time per page", seconds(visits?.engaged_seconds_per_page)],
-  ];
-  $("history-visits").replaceChildren(...figures.map(([name, value]) =>
-    el("div", {}, el("dt", {}, name), el("dd", { "data-figure": name }, value))));
-}
-
 export class HistoryView {
   constructor() {
     this.host = "";
     this.page = "";  // the page whose journeys are shown alone ("": the top pages)
+    this.filter = new HistoryFilter(() => this.load());
     this.loaded = false;
     this.request = 0;
     this.form = $("history-form");
@@ -90,6 +77,7 @@ export class HistoryView {
     const params = new URLSearchParams({ from: String(from), to: String(to), bucket });
     if (this.host) params.set("host", this.host);
     if (this.page) params.set("page", this.page);
+    this.filter.addTo(params);
     return params.toString();
   }
 
@@ -113,10 +101,19 @@ export class HistoryView {
       error.hidden = true;
       error.textContent = "";
       this.render(body);
+      this.linkDownloads(query);
     } catch (problem) {
       if (request === this.request) this.showError(problem.message || "History is unavailable.");
     } finally {
       if (request === this.request) $("history").removeAttribute("aria-busy");
+    }
+  }
+
+  // Each list's CSV download (GET api/history.csv?list=): the same range,
+  // site and page as what is shown, every row of the list.
+  linkDownloads(query) {
+    for (const link of document.querySelectorAll("#history a.download[data-list]")) {
+      link.href = `api/history.csv?list=${link.dataset.list}&${query}`;
     }
   }
 
@@ -142,33 +139,39 @@ export class HistoryView {
       `${plural(totalViews, "view", "views")}, ${range}` +
       (peak.views ? ` · busiest ${history.bucket}: ${label(peak.t)}, ${plural(peak.views, "view", "views")}` : "");
 
-    this.drawChart(buckets, label, range, totalViews, history.bucket);
+    const before = previousViews(history, step, buckets.length);
+    this.drawChart(buckets, label, range, totalViews, history.bucket, before);
     $("history-series").replaceChildren(...buckets.filter((b) => b.views || b.visitors).map((b) =>
       el("tr", {}, el("th", { scope: "row" }, label(b.t)), el("td", { className: "n" }, formatNumber(b.views)),
          el("td", { className: "n" }, formatNumber(b.visitors)))));
-    fillTable($("history-pages"), history.pages, (p) => displayPath(p.path), "No page views in this range");
-    fillTable($("history-countries"), history.countries, (c) => c.name || c.code, "No located views in this range");
+    fillTable($("history-pages"), history.pages,
+              (p) => this.filter.button("path", p.path, displayPath(p.path)), "No page views in this range");
+    fillTable($("history-countries"), history.countries,
+              (c) => this.filter.button("country", c.code, c.name || c.code), "No located views in this range");
     fillTable($("history-sources"), history.sources ?? [], (s) => s.source[0].toUpperCase() + s.source.slice(1),
               "No arrivals in this range");
     fillTable($("history-campaigns"), history.campaigns ?? [], (c) => c.campaign, "No campaigns in this range");
-    renderVisits(history.visits);
+    this.filter.render(history);
+    // Visits begun on the range's UTC days (bounce: one page, under 10 s
+    // engaged), the totals, and each one's change against the previous period.
+    $("history-visits").replaceChildren(...figureItems(history));
     renderJourneys(history, this.page, (page) => {
       this.page = page;
       this.load();
     });
   }
 
-  drawChart(buckets, label, range, totalViews, bucket) {
+  drawChart(buckets, label, range, totalViews, bucket, previous = []) {
     // Drawn at the size it is shown, so that its text keeps its size from
     // 360 px to a wide desktop; redrawn when that changes.
     const width = Math.max(280, Math.round($("history-chart").clientWidth || 640));
     const height = 200, left = 40, bottom = 22, top = 10;
-    this.lastChart = [buckets, label, range, totalViews, bucket];
-    const max = Math.max(1, ...buckets.map((b) => b.views));
+    this.lastChart = [buckets, label, range, totalViews, bucket, previous];
+    const max = Math.max(1, ...buckets.map((b) => b.views), ...previous);
     const slot = (width - left) / Math.max(1, buckets.length);
     const y = (v) => height - bottom - (v / max) * (height - bottom - top);
     const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "history-chart", role: "img",
-                               "aria-label": `Views (bars) and visitors (line) per ${bucket}, ${range}: ` +
+                               "aria-label": `Views (bars), visitors (line) and the previous period's views (dashed line) per ${bucket}, ${range}: ` +
                                  `${formatNumber(totalViews)} views in all; the table below has the numbers.` });
     chart.append(svg("line", { x1: left, x2: width, y1: height - bottom, y2: height - bottom, class: "axis" }));
     const maxLabel = svg("text", { x: left - 6, y: top + 8, class: "tick", "text-anchor": "end" });
@@ -191,6 +194,11 @@ export class HistoryView {
       line.push(`${(x + slot / 2).toFixed(1)},${y(b.visitors).toFixed(1)}`);
     });
     if (line.length > 1) chart.append(svg("polyline", { points: line.join(" "), class: "visitors-line" }));
+    if (previous.length) {
+      const points = previous.map((views, i) => `${(left + i * slot + slot / 2).toFixed(1)},${y(views).toFixed(1)}`);
+      if (points.length === 1) points.push(points[0]);
+      chart.append(svg("polyline", { points: points.join(" "), class: "previous-line" }));
+    }
     const ticks = buckets.length > 1 ? [0, Math.floor((buckets.length - 1) / 2), buckets.length - 1] : [0];
     for (const i of new Set(ticks)) {
       if (!buckets[i]) continue;

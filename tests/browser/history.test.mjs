@@ -48,9 +48,38 @@ describe("history view", { timeout: 60000 }, () => {
     assert.deepEqual(await tableText("history-pages"), ["/about.html | 3 | 2", "/pricing.html | 2 | 2", "/ | 1 | 1"]);
     assert.deepEqual(await tableText("history-countries"),
       ["United Kingdom | 3 | 1", "Japan | 2 | 1", "United States | 1 | 1"]);
+    // Each list's CSV link: the same range and site, every row of the list.
+    const csv = await page.$eval('#history a.download[data-list="pages"]', async (link) => {
+      const answer = await fetch(link.href, { credentials: "same-origin" });
+      return { type: answer.headers.get("content-type"), body: await answer.text() };
+    });
+    assert.equal(csv.type, "text/csv; charset=utf-8");
+    assert.equal(csv.body, "path,views,visitors\r\n/about.html,3,2\r\n/pricing.html,2,2\r\n/,1,1\r\n");
+    assert.equal(await page.$$eval("#history a.download[data-list]", (links) =>
+      links.filter((link) => link.href.includes("api/history.csv?list=")).length), 5);
     await page.click("text=Show as a table");
     assert.match((await tableText("history-series")).join("\n"), /\| 6 \| 3$/);
     await screenshot(page, "history-desktop");
+  });
+
+  it("filters every list by a country picked in one", async () => {
+    await page.click('#history-countries button[data-filter="country"][data-value="GB"]');
+    await eventually("the UK's pages", async () =>
+      (await tableText("history-pages")).join("\n") === "/about.html | 2 | 1\n/pricing.html | 1 | 1");
+    assert.match(await page.textContent("#history-filter"), /country = GB/);
+    assert.equal(await page.isVisible("#history-more"), true);
+    assert.deepEqual(await tableText("history-countries"), ["United Kingdom | 3 | 1"]);
+    assert.match((await tableText("history-more-lists [data-list=city] tbody")).join("\n"), /^London \| 3 \| 1$/);
+    assert.equal(await page.getAttribute('#history-countries button[data-value="GB"]', "aria-pressed"), "true");
+    // The filtered CSV: the same filter.
+    const csv = await page.$eval('#history a.download[data-list="pages"]', async (link) =>
+      (await fetch(link.href, { credentials: "same-origin" })).text());
+    assert.equal(csv, "path,views,visitors\r\n/about.html,2,1\r\n/pricing.html,1,1\r\n");
+    await screenshot(page, "history-filtered");
+    await page.click('#history-filter button[data-clear="country"]');
+    await eventually("every country again", async () => (await tableText("history-countries")).length === 3);
+    assert.equal(await page.isVisible("#history-more"), false);
+    assert.equal(await page.isVisible("#history-filter"), false);
   });
 
   it("asks for hourly buckets and for one site", async () => {
@@ -102,5 +131,34 @@ describe("history view", { timeout: 60000 }, () => {
     await page.click('.presets button[data-days="7"]');
     await eventually("cleared", async () => !(await page.isVisible("#history-error")));
     assert.deepEqual(problems.filter((p) => !p.includes("400")), []);
+  });
+
+  it("compares every figure with the previous period, and draws its line", async () => {
+    const change = (name) => page.textContent(`#history-visits [data-change="${name}"]`);
+    // The last 7 days hold every view; the 7 before, none.
+    await page.click('.presets button[data-days="7"]');
+    await eventually("new against an empty week", async () => (await change("Views")) === "new");
+    assert.equal(await change("Visitors"), "new");
+    assert.equal(await page.$$eval("#history-chart polyline.previous-line", (lines) => lines.length), 1);
+    // Tomorrow alone: its previous period is today, with the 6 views.
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    await page.fill("#history-from", tomorrow);
+    await page.fill("#history-to", tomorrow);
+    await page.selectOption("#history-bucket", "hour");
+    await page.click("#history-form button[type=submit]");
+    await eventually("a fall of 100 %", async () => (await change("Views")) === "−100 %");
+    assert.equal(await page.textContent('#history-visits [data-figure="Views"]'), "0");
+    assert.equal(await page.getAttribute('#history-visits [data-change="Views"]', "title"), "previous period: 6");
+    const from = Date.parse(tomorrow + "T00:00:00Z");
+    const answer = JSON.parse((await request(stack.sitePort,
+      `/onlooker/api/history?from=${from}&to=${from + 86_400_000}&bucket=hour`)).body);
+    assert.equal(answer.previous.from, from - 86_400_000);
+    assert.equal(answer.previous.totals.views, 6);
+    assert.equal(answer.previous.series.reduce((sum, b) => sum + b.views, 0), 6);
+    // The chart's dashed line reaches above its baseline where today had views.
+    const heights = await page.$eval("#history-chart polyline.previous-line", (line) =>
+      line.getAttribute("points").split(" ").map((point) => Number(point.split(",")[1])));
+    assert.ok(Math.min(...heights) < Math.max(...heights), "the previous line is not flat");
+    await screenshot(page, "history-previous-period");
   });
 });

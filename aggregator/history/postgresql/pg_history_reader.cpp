@@ -1,7 +1,8 @@
 #include "pg_history_reader.h"
 
-#include "person_view.h"
+#include "filtered_report.h"
 #include "journey_report.h"
+#include "person_view.h"
 
 #include <utility>
 #include "pg_sql.h"
@@ -53,9 +54,33 @@ std::optional<std::int64_t> PgHistoryReader::first_hit_ms() {
   });
 }
 
+HistoryReport PgHistoryReader::filtered(pg::Connection& db, const HistoryRequest& request) {
+  const Placeholder mark = [](int n, bool number) {
+    return "$" + std::to_string(n) + (number ? "::bigint" : "");
+  };
+  const auto values = filtered_parameters(request);
+  auto number = [](const pg::Result& result, int row, int column) -> std::int64_t {
+    return std::stoll(PQgetvalue(result.get(), row, column));
+  };
+  HistoryReport report;
+  const auto series = db.query(filtered_series_sql(request, mark), values);
+  for (int row = 0; row < PQntuples(series.get()); ++row) {
+    report.series.push_back({number(series, row, 0), number(series, row, 1), number(series, row, 2)});
+  }
+  for (const std::string_view column : filter_columns) {
+    const auto list = db.query(filtered_list_sql(request, column, "COLLATE \"C\"", mark), values);
+    auto& entries = list_of(report, column);
+    for (int row = 0; row < PQntuples(list.get()); ++row) {
+      entries.push_back({PQgetvalue(list.get(), row, 0), number(list, row, 1), number(list, row, 2)});
+    }
+  }
+  return report;
+}
+
 HistoryReport PgHistoryReader::read(pg::Connection& db, const HistoryRequest& request) {
+  if (!request.filters.empty()) return filtered(db, request);
   const std::string where(pg_sql::report_where);
-  const std::string limit = " LIMIT " + std::to_string(top_entries);
+  const std::string limit = " LIMIT " + std::to_string(request.top);
   auto params = [&](RollupDimension dimension) -> std::vector<std::optional<std::string>> {
     return {std::to_string(request.from_ms), std::to_string(request.to_ms), request.host,
             std::string(to_string(request.bucket)), std::string(to_string(dimension))};

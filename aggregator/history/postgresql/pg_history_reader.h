@@ -24,6 +24,8 @@ class PgHistoryReader : public HistoryReader {
   template <class Work>
   auto with_connection(Work work);
   HistoryReport read(pg::Connection& db, const HistoryRequest& request);
+  // A report with filters, from hits (filtered_report.h).
+  HistoryReport filtered(pg::Connection& db, const HistoryRequest& request);
   std::string conninfo_;
   std::unique_ptr<pg::Connection> connection_;
 };

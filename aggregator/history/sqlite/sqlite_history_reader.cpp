@@ -1,7 +1,8 @@
 #include "sqlite_history_reader.h"
 
-#include "person_view.h"
+#include "filtered_report.h"
 #include "journey_report.h"
+#include "person_view.h"
 #include "sqlite_journey_reader.h"
 
 #include <utility>
@@ -17,11 +18,12 @@ sqlite::Database& SqliteHistoryReader::db() {
 }
 
 HistoryReport SqliteHistoryReader::report(const HistoryRequest& request) {
+  if (!request.filters.empty()) return filtered(request);
   // Rollups hold people's page views (bots left out) per hour and UTC day.
   const std::string where =
       " FROM rollups WHERE span = ?4 AND dimension = ?5 AND start >= ?1 AND start < ?2"
       " AND (?3 = '' OR host = ?3)";
-  const std::string limit = " LIMIT " + std::to_string(top_entries);
+  const std::string limit = " LIMIT " + std::to_string(request.top);
   auto bind = [&](sqlite::Statement& statement, RollupDimension dimension) {
     statement.bind(1, request.from_ms);
     statement.bind(2, request.to_ms);
@@ -77,6 +79,36 @@ HistoryReport SqliteHistoryReader::report(const HistoryRequest& request) {
                      visits.column_int(7)};
   }
   add_journeys(request, read_sqlite_journeys(db(), request), report);
+  return report;
+}
+
+HistoryReport SqliteHistoryReader::filtered(const HistoryRequest& request) {
+  const Placeholder mark = [](int n, bool) { return "?" + std::to_string(n); };
+  const auto values = filtered_parameters(request);
+  auto bind = [&](sqlite::Statement& statement) {
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      const int n = static_cast<int>(i) + 1;
+      if (n == 1 || n == 2 || n == 4) {
+        statement.bind(n, static_cast<std::int64_t>(std::stoll(*values[i])));
+      } else {
+        statement.bind(n, *values[i]);
+      }
+    }
+  };
+  HistoryReport report;
+  sqlite::Statement series(db(), filtered_series_sql(request, mark));
+  bind(series);
+  while (series.step()) {
+    report.series.push_back({series.column_int(0), series.column_int(1), series.column_int(2)});
+  }
+  for (const std::string_view column : filter_columns) {
+    sqlite::Statement list(db(), filtered_list_sql(request, column, "", mark));
+    bind(list);
+    auto& entries = list_of(report, column);
+    while (list.step()) {
+      entries.push_back({list.column_text(0), list.column_int(1), list.column_int(2)});
+    }
+  }
   return report;
 }
 

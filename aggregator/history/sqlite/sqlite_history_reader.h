@@ -22,6 +22,8 @@ class SqliteHistoryReader final : public HistoryReader {
 
  private:
   sqlite::Database& db();
+  // A report with filters, from hits (filtered_report.h).
+  HistoryReport filtered(const HistoryRequest& request);
 
   std::string db_path_;
   std::unique_ptr<sqlite::Database> db_;
