@@ -10,6 +10,7 @@
 #include <string>
 #include <thread>
 #include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include "history_reader.h"
@@ -365,6 +366,59 @@ TYPED_TEST(HistoryBackend, RetentionDeletesOnlyTheSitesTheFilterNames) {
   EXPECT_EQ(views_of("a.example"), 1);
   EXPECT_EQ(views_of("b.example"), 0);
   EXPECT_EQ(views_of("c.example"), 0);
+}
+
+// --site-retention-days deletes one site's rows from every table that has a
+// host (hits, visits and each rollup: views, visits, journeys, and on
+// PostgreSQL the rollups' visitor sets), and nothing of the other sites.
+TYPED_TEST(HistoryBackend, SiteRetentionEmptiesEveryTableOfThatSiteOnly) {
+  auto sink = this->backend.sink();
+  const std::int64_t old = midnight - 60 * day_ms;  // its day and its month are over
+  const std::vector<std::string> hosts{"a.example", "www.b.example", "c.example"};
+  std::vector<Hit> hits;
+  std::vector<Visit> visits;
+  std::uint8_t who = 1;
+  for (const auto& host : hosts) {
+    for (const char* path : {"/", "/next"}) {
+      hits.push_back(view(old + who * 1000, who, path, "GB", "desktop", host.c_str()));
+    }
+    Visit visit;
+    visit.visitor = std::string(32, static_cast<char>('0' + who));
+    visit.host = host;
+    visit.start_ms = old + who * 1000;
+    visit.last_seen_ms = visit.start_ms + 60'000;
+    visit.pages = 2;
+    visit.entry_page = "/";
+    visit.exit_page = "/next";
+    visit.journey = {{visit.start_ms, "/"}, {visit.start_ms + 1000, "/next"}};
+    visits.push_back(visit);
+    ++who;
+  }
+  sink->commit({hits, visits, {1, hits.size()}});
+  catch_up(*sink);
+  std::vector<std::string> tables{"hits", "visits", "rollups", "visit_rollups", "journey_rollups"};
+  if (std::is_same_v<TypeParam, PostgresBackend>) tables.push_back("rollup_visitors");
+  auto rows = [&](const std::string& table, const std::string& host) {
+    return this->backend.query_int("SELECT count(*) FROM " + table + " WHERE host = '" + host + "'");
+  };
+  for (const auto& table : tables) {
+    for (const auto& host : hosts) ASSERT_GT(rows(table, host), 0) << table << " " << host;
+  }
+  // b's own rule (pattern), as apply_retention() calls it.
+  while (sink->delete_before(midnight, 100, {{"*.b.example"}, {}}) > 0) {
+  }
+  for (const auto& table : tables) {
+    EXPECT_EQ(rows(table, "www.b.example"), 0) << table;
+    EXPECT_GT(rows(table, "a.example"), 0) << table;
+    EXPECT_GT(rows(table, "c.example"), 0) << table;
+  }
+  // --retention-days for the sites without a rule of their own: a.example's rule keeps it.
+  while (sink->delete_before(midnight, 100, {{}, {"a.example", "*.b.example"}}) > 0) {
+  }
+  for (const auto& table : tables) {
+    EXPECT_EQ(rows(table, "c.example"), 0) << table;
+    EXPECT_GT(rows(table, "a.example"), 0) << table;
+  }
 }
 
 // Two onlookerd on one PostgreSQL: each keeps its own ring position, and a

@@ -157,6 +157,62 @@ TEST(SiteAccess, EachKeySeesOnlyItsSiteOverHttpAndTheAdminSeesBoth) {
   EXPECT_EQ(http_get(stack.site_port(), "/onlooker/widget.js").status, 200);
 }
 
+// What an owner of a.example might try for b.example's data, or to slip
+// past the check with another spelling of a name: every one is a 403 that
+// names no site, on every scoped endpoint and the WebSocket. Hosts are
+// stored as nginx's server_name (lower case, no port, no trailing dot), so
+// a spelling that is not the stored name opens nothing even for the admin.
+TEST(SiteAccess, ForgedHostSpellingsAreRefusedOnEveryEndpoint) {
+  Stack stack = sites_stack();
+  ASSERT_EQ(view(stack, "a.example", "/index.html", "10.0.0.1"), 200);
+  ASSERT_EQ(view(stack, "www.b.example", "/about.html", "10.0.0.2"), 200);
+  ASSERT_TRUE(eventually([&] { return live(stack, admin).at("active") == 2; }, 3s));
+  ASSERT_TRUE(eventually([&] { return rows(stack) == 2; }, 3s));
+  const std::string visitor(32, '0');
+  for (const char* spelling :
+       {"www.b.example", "WWW.B.EXAMPLE", "www.b.example.", "www.b.example:8080",
+        "www.b.example%00", "www.b.example%00a.example", "b.example", "*.b.example",
+        "%2A.b.example", "*.example", "*", "%25", "A.EXAMPLE", "a.example.", "a.example:8080",
+        "a.example%00", "a.example%20", "x.a.example", "a.example.www.b.example"}) {
+    const std::string host = spelling;
+    for (const std::string& target :
+         {"/api/live?host=" + host, "/api/history?host=" + host,
+          "/api/journey?host=" + host + "&visitor=" + visitor}) {
+      const auto refused = get(stack, target, key_a);
+      EXPECT_EQ(refused.status, 403) << target << " " << refused.body;
+      EXPECT_EQ(refused.body.find("example"), std::string::npos) << target << " " << refused.body;
+      EXPECT_EQ(refused.body.find("about"), std::string::npos) << target << " " << refused.body;
+    }
+    EXPECT_THROW(WebSocketClient(stack.site_port(), "/onlooker/ws?host=" + host, with_key(key_a)),
+                 std::exception)
+        << host;
+  }
+  // A second ?host= is not read: the first one is both checked and used.
+  const auto first_mine = get(stack, "/api/live?host=a.example&host=www.b.example", key_a);
+  ASSERT_EQ(first_mine.status, 200);
+  EXPECT_EQ(hosts_of(json::parse(first_mine.body)), std::set<std::string>{"a.example"});
+  EXPECT_EQ(get(stack, "/api/live?host=www.b.example&host=a.example", key_a).status, 403);
+  const auto history_twice = get(stack, "/api/history?host=a.example&host=www.b.example", key_a);
+  ASSERT_EQ(history_twice.status, 200);
+  EXPECT_EQ(history_twice.body.find("about"), std::string::npos) << history_twice.body;
+  // An empty ?host= is the key's own site, not every site.
+  const auto empty_host = get(stack, "/api/live?host=", key_a);
+  ASSERT_EQ(empty_host.status, 200);
+  EXPECT_EQ(hosts_of(json::parse(empty_host.body)), std::set<std::string>{"a.example"});
+  const auto empty_history = get(stack, "/api/history?host=", key_a);
+  ASSERT_EQ(empty_history.status, 200);
+  EXPECT_EQ(empty_history.body.find("about"), std::string::npos) << empty_history.body;
+  // A pattern as a host is no wildcard: b's owner names the pattern and sees no rows.
+  const auto as_pattern = get(stack, "/api/history?host=*.b.example", key_b);
+  ASSERT_EQ(as_pattern.status, 200);
+  EXPECT_EQ(json::parse(as_pattern.body).at("pages").size(), 0u) << as_pattern.body;
+  // Nothing of the keys or the refused names in onlookerd's log.
+  const std::string log = stack.onlookerd_log();
+  EXPECT_EQ(log.find(key_a), std::string::npos);
+  EXPECT_EQ(log.find(key_b), std::string::npos);
+  EXPECT_EQ(log.find(admin), std::string::npos);
+}
+
 // GET /api/journey is scoped like /api/live: a site key sees its own
 // people's journeys and never another site's, not even by a forged ?host=.
 TEST(SiteAccess, AJourneyIsForTheKeysOfItsSiteAlone) {
