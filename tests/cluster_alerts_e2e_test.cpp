@@ -98,7 +98,8 @@ TEST(ClusterAlerts, EveryNodeCountsTheClustersViewsAndErrorsAndOneNodePostsEachA
     return logged(*b, "msg=\"alert firing\" rule=\"errors\" condition=\"status5xx_share{live} > "
                       "20%\" value=25");
   }, 5s)) << b->onlookerd_log();
-  EXPECT_TRUE(logged(*a, "msg=\"alert firing\" rule=\"errors\"")) << a->onlookerd_log();
+  EXPECT_TRUE(eventually([&] { return logged(*a, "msg=\"alert firing\" rule=\"errors\""); }, 3s))
+      << a->onlookerd_log();
   ASSERT_TRUE(receiver.wait_for(2, 5s));
 
   // Both nodes posting to the same receiver: each alert arrived once, from
