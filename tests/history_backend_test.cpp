@@ -397,7 +397,7 @@ TYPED_TEST(HistoryBackend, SiteRetentionEmptiesEveryTableOfThatSiteOnly) {
   sink->commit({hits, visits, {1, hits.size()}});
   catch_up(*sink);
   std::vector<std::string> tables{"hits", "visits", "rollups", "visit_rollups", "journey_rollups"};
-  if (std::is_same_v<TypeParam, PostgresBackend>) tables.push_back("rollup_visitors");
+  if (std::is_same_v<TypeParam, PostgresBackend>) tables.push_back("rollup_visitor_days");
   auto rows = [&](const std::string& table, const std::string& host) {
     return this->backend.query_int("SELECT count(*) FROM " + table + " WHERE host = '" + host + "'");
   };
