@@ -22,6 +22,7 @@
 #include "sqlite_db.h"
 #include "sqlite_history_reader.h"
 #include "support/history_backends.h"
+#include "support/history_hits.h"
 #include "support/postgres_server.h"
 #include "support/temp_dir.h"
 #include "view_baseline.h"
@@ -41,35 +42,11 @@ class HistoryBackend : public ::testing::Test {
 using Backends = ::testing::Types<SqliteBackend, PostgresBackend>;
 TYPED_TEST_SUITE(HistoryBackend, Backends);
 
-constexpr std::int64_t midnight = 1'794'960'000'000;  // a UTC midnight
+using test::catch_up;
+using test::midnight;
+using test::view;
+using test::whole_day;
 
-Hit view(std::int64_t ts, std::uint8_t who, const char* path, const char* country = "GB",
-         const char* device = "desktop", const char* host = "a.example") {
-  Hit hit;
-  hit.ts_ms = ts;
-  hit.visitor.fill(who);
-  hit.kind = HitKind::view;
-  hit.path = path;
-  hit.country_code = country;
-  hit.device = device;
-  hit.host = host;
-  hit.status = 200;
-  return hit;
-}
-
-// Lets the backend count what it put off, as the idle drain loop does.
-void catch_up(HistorySink& sink) {
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (sink.catch_up_backlog() > 0 && std::chrono::steady_clock::now() < give_up) {
-    sink.catch_up();
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  ASSERT_EQ(sink.catch_up_backlog(), 0u);
-}
-
-HistoryRequest whole_day(std::string host = "") {
-  return {midnight, midnight + day_ms, std::move(host), RollupSpan::day};
-}
 
 TYPED_TEST(HistoryBackend, StoresThePositionWithTheRowsAndKeepsItAcrossARestart) {
   const std::uint64_t big_generation = 0xF000000000000001ULL;  // above INT64_MAX
@@ -226,62 +203,6 @@ TYPED_TEST(HistoryBackend, AlertsAreStoredInOrderAndReadBackByTime) {
   EXPECT_EQ(this->backend.reader()->alerts(0, midnight + 3'600'000).size(), 4u);
 }
 
-TYPED_TEST(HistoryBackend, RetentionDeletesWhatIsOlderThanTheCutoffInBatches) {
-  auto sink = this->backend.sink();
-  std::vector<Hit> hits;
-  for (int i = 0; i < 5; ++i) hits.push_back(view(midnight - 3 * day_ms + i, 1, "/old"));
-  hits.push_back(view(midnight + 1, 2, "/new"));
-  Visit visit;
-  visit.visitor = "0101";
-  visit.host = "a.example";
-  visit.start_ms = midnight - 3 * day_ms;
-  visit.last_seen_ms = visit.start_ms + 1000;
-  visit.pages = 5;
-  visit.entry_page = visit.exit_page = "/old";
-  const std::vector<Visit> visits{visit};
-  sink->commit({hits, visits, {1, hits.size()}});
-  catch_up(*sink);
-
-  std::size_t deleted = 0;
-  std::size_t rounds = 0;
-  for (std::size_t step; (step = sink->delete_before(midnight, 2)) > 0; ++rounds) deleted += step;
-  EXPECT_GE(rounds, 3u);  // at most 2 rows of each table per call
-  EXPECT_GE(deleted, 6u);  // 5 hits and a visit, besides the old rollup rows
-  const auto report = this->backend.reader()->report(
-      {midnight - 4 * day_ms, midnight + day_ms, "", RollupSpan::day});
-  ASSERT_EQ(report.series.size(), 1u);
-  EXPECT_EQ(report.series[0].start_ms, midnight);
-
-  // New hits still count once everything older went.
-  const std::vector<Hit> later{view(midnight + 2, 3, "/new")};
-  sink->commit({later, {}, {1, hits.size() + 1}});
-  catch_up(*sink);
-  EXPECT_EQ(this->backend.reader()->report(whole_day()).series.at(0).visitors, 2);
-}
-
-// Alerts follow --retention-days (the call that names no site), whatever
-// the sites with a retention of their own keep.
-TYPED_TEST(HistoryBackend, RetentionDeletesOldAlertsUnderTheDefaultPolicyOnly) {
-  auto sink = this->backend.sink();
-  const std::vector<AlertRow> alerts = {
-      {"busy", "live > 200", 214, "firing", midnight - 3 * day_ms, "node-a"},
-      {"busy", "live > 200", 150, "cleared", midnight - 3 * day_ms + 60'000, "node-a"},
-      {"busy", "live > 200", 230, "firing", midnight + 1'000, "node-a"},
-  };
-  sink->record_alerts(alerts);
-  auto reader = this->backend.reader();
-  // A site's own rule deletes that site's rows only: no alert goes.
-  sink->delete_before(midnight, 100, HostFilter{{"a.example"}, {}});
-  EXPECT_EQ(reader->alerts(0, INT64_MAX).size(), 3u);
-  // The default policy, even with sites excepted from it: old alerts go, in batches.
-  EXPECT_GE(sink->delete_before(midnight, 1, HostFilter{{}, {"a.example"}}), 1u);
-  EXPECT_EQ(reader->alerts(0, INT64_MAX).size(), 2u);
-  sink->delete_before(midnight, 100, HostFilter{{}, {"a.example"}});
-  EXPECT_EQ(reader->alerts(0, INT64_MAX), std::vector<AlertRow>(alerts.begin() + 2, alerts.end()));
-}
-
-// views_per_minute's baseline, through the reader interface: the median of
-// the same minute 1-4 weeks back; with less history, the last hour.
 TYPED_TEST(HistoryBackend, TheViewBaselineIsTheMedianOfTheSameMinuteInTheLastFourWeeks) {
   const std::int64_t minute = midnight + 12 * hour_ms + 34 * 60'000;
   const std::int64_t now = minute + 17'000;
@@ -342,87 +263,6 @@ TYPED_TEST(HistoryBackend, WithLessHistoryTheViewBaselineIsTheLastHoursAverage) 
 }
 
 // --site-retention-days: a filter of host patterns picks whose rows go.
-TYPED_TEST(HistoryBackend, RetentionDeletesOnlyTheSitesTheFilterNames) {
-  auto sink = this->backend.sink();
-  const std::int64_t old = midnight - 3 * day_ms;
-  const std::vector<Hit> hits{view(old + 1, 1, "/", "GB", "desktop", "a.example"),
-                              view(old + 2, 2, "/", "GB", "desktop", "www.b.example"),
-                              view(old + 3, 3, "/", "GB", "desktop", "b.example"),
-                              view(old + 4, 4, "/", "GB", "desktop", "c.example")};
-  sink->commit({hits, {}, {1, hits.size()}});
-  catch_up(*sink);
-  auto views_of = [&](const char* host) {
-    const auto report = this->backend.reader()->report({old - day_ms, midnight, host, RollupSpan::day});
-    return report.series.empty() ? 0 : report.series.at(0).views;
-  };
-  // "*.b.example" is every name under b.example, not b.example itself.
-  while (sink->delete_before(midnight, 100, {{"*.b.example"}, {}}) > 0) {
-  }
-  EXPECT_EQ(views_of("www.b.example"), 0);
-  EXPECT_EQ(views_of("b.example"), 1);
-  // Everything but a.example.
-  while (sink->delete_before(midnight, 100, {{}, {"a.example"}}) > 0) {
-  }
-  EXPECT_EQ(views_of("a.example"), 1);
-  EXPECT_EQ(views_of("b.example"), 0);
-  EXPECT_EQ(views_of("c.example"), 0);
-}
-
-// --site-retention-days deletes one site's rows from every table that has a
-// host (hits, visits and each rollup: views, visits, journeys, and on
-// PostgreSQL the rollups' visitor sets), and nothing of the other sites.
-TYPED_TEST(HistoryBackend, SiteRetentionEmptiesEveryTableOfThatSiteOnly) {
-  auto sink = this->backend.sink();
-  const std::int64_t old = midnight - 60 * day_ms;  // its day and its month are over
-  const std::vector<std::string> hosts{"a.example", "www.b.example", "c.example"};
-  std::vector<Hit> hits;
-  std::vector<Visit> visits;
-  std::uint8_t who = 1;
-  for (const auto& host : hosts) {
-    for (const char* path : {"/", "/next"}) {
-      hits.push_back(view(old + who * 1000, who, path, "GB", "desktop", host.c_str()));
-    }
-    Visit visit;
-    visit.visitor = std::string(32, static_cast<char>('0' + who));
-    visit.host = host;
-    visit.start_ms = old + who * 1000;
-    visit.last_seen_ms = visit.start_ms + 60'000;
-    visit.pages = 2;
-    visit.entry_page = "/";
-    visit.exit_page = "/next";
-    visit.journey = {{visit.start_ms, "/"}, {visit.start_ms + 1000, "/next"}};
-    visits.push_back(visit);
-    ++who;
-  }
-  sink->commit({hits, visits, {1, hits.size()}});
-  catch_up(*sink);
-  std::vector<std::string> tables{"hits", "visits", "rollups", "visit_rollups", "journey_rollups"};
-  if (std::is_same_v<TypeParam, PostgresBackend>) tables.push_back("rollup_visitor_days");
-  auto rows = [&](const std::string& table, const std::string& host) {
-    return this->backend.query_int("SELECT count(*) FROM " + table + " WHERE host = '" + host + "'");
-  };
-  for (const auto& table : tables) {
-    for (const auto& host : hosts) ASSERT_GT(rows(table, host), 0) << table << " " << host;
-  }
-  // b's own rule (pattern), as apply_retention() calls it.
-  while (sink->delete_before(midnight, 100, {{"*.b.example"}, {}}) > 0) {
-  }
-  for (const auto& table : tables) {
-    EXPECT_EQ(rows(table, "www.b.example"), 0) << table;
-    EXPECT_GT(rows(table, "a.example"), 0) << table;
-    EXPECT_GT(rows(table, "c.example"), 0) << table;
-  }
-  // --retention-days for the sites without a rule of their own: a.example's rule keeps it.
-  while (sink->delete_before(midnight, 100, {{}, {"a.example", "*.b.example"}}) > 0) {
-  }
-  for (const auto& table : tables) {
-    EXPECT_EQ(rows(table, "c.example"), 0) << table;
-    EXPECT_GT(rows(table, "a.example"), 0) << table;
-  }
-}
-
-// Two onlookerd on one PostgreSQL: each keeps its own ring position, and a
-// visitor both nodes saw in one hour counts once.
 TEST(PostgresHistory, NodesShareRollupsExactlyAndKeepTheirOwnPositions) {
   PostgresBackend backend;
   PgHistory web1(backend.uri, "web-1");
