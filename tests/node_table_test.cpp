@@ -7,6 +7,37 @@
 namespace onlooker {
 namespace {
 
+Hit view_at(std::uint8_t person, std::int64_t ts_ms) {
+  Hit hit;
+  hit.kind = HitKind::view;
+  hit.visitor[0] = person;
+  hit.ts_ms = ts_ms;
+  hit.host = "example.org";
+  return hit;
+}
+
+std::int64_t live_on(const NodeTable& nodes, const std::string& node, std::int64_t now_ms) {
+  for (const NodeStatus& status : nodes.list(now_ms)) {
+    if (status.node == node) return status.live;
+  }
+  return -1;
+}
+
+TEST(NodeTable, APersonIsOnTheNodeOfTheirLatestHitByTimeNotByArrival) {
+  NodeTable nodes(60'000);
+  const std::int64_t t = 1'000'000;
+  // B's later view comes through Redis before A has drained its own
+  // earlier one (a slow drain): the person is on B.
+  nodes.heard("web-b", {view_at(1, t + 40)}, t + 50);
+  nodes.heard("web-a", {view_at(1, t)}, t + 60);
+  EXPECT_EQ(live_on(nodes, "web-b", t + 60), 1);
+  EXPECT_EQ(live_on(nodes, "web-a", t + 60), 0);
+  // A later view on A moves them back.
+  nodes.heard("web-a", {view_at(1, t + 100)}, t + 110);
+  EXPECT_EQ(live_on(nodes, "web-a", t + 110), 1);
+  EXPECT_EQ(live_on(nodes, "web-b", t + 110), 0);
+}
+
 TEST(NodeTable, ExpireTellsWhenANodeComesGoesDownAndComesBack) {
   NodeTable nodes(60'000);
   const std::int64_t t = 1'000'000;

@@ -22,6 +22,10 @@ struct HistoryFilter {
   std::string value;
 };
 
+// The lists' lengths when a request names none (CSV downloads name more).
+inline constexpr std::size_t default_top = 10;
+inline constexpr std::size_t default_top_next = 5;
+
 // A range of whole buckets (UTC hours or days) of one site or all.
 struct HistoryRequest {
   std::int64_t from_ms = 0;
@@ -32,8 +36,8 @@ struct HistoryRequest {
   std::string page;
   // How many rows each list keeps (the JSON's top 10; a CSV download asks
   // for more), and how many next pages each transition.
-  std::size_t top = 10;
-  std::size_t top_next = 5;
+  std::size_t top = default_top;
+  std::size_t top_next = default_top_next;
   // Every list of the views matching all of these (filtered_report.h);
   // empty: the rollups' report. Filtered, visits and journeys stay empty.
   std::vector<HistoryFilter> filters;
@@ -116,8 +120,8 @@ class HistoryReader {
   // When the oldest stored hit was; none while hits is empty.
   virtual std::optional<std::int64_t> first_hit_ms() = 0;
 
-  static constexpr std::size_t top_entries = HistoryRequest{}.top;
-  static constexpr std::size_t top_next_pages = HistoryRequest{}.top_next;
+  static constexpr std::size_t top_entries = default_top;
+  static constexpr std::size_t top_next_pages = default_top_next;
   static constexpr std::int64_t max_range_ms = 366 * day_ms;
 };
 

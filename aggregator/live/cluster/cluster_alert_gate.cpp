@@ -101,7 +101,9 @@ bool ClusterAlertGate::catch_up(RedisConnection& redis) {
   for (const auto& [rule, notice] : latest_) {
     const auto it = delivered.find(rule);
     // A rule the webhooks never heard of is cleared to them.
-    const std::string_view heard = it == delivered.end() ? "cleared" : it->second;
+    // A copy, not a view: a view of `?:` between "cleared" and the string
+    // would be of a temporary std::string (ASan: stack-use-after-scope).
+    const std::string heard = it == delivered.end() ? std::string("cleared") : it->second;
     if (heard == state_name(notice)) continue;
     log::info("msg=\"posting an alert change the previous lease holder did not\" rule=\"" + rule +
               "\" state=" + state_name(notice));

@@ -32,13 +32,19 @@ void NodeTable::heard(const std::string& name, const std::vector<Hit>& hits,
       }
       continue;
     }
-    auto [it, fresh] = visitors_.try_emplace(hit.visitor, Seen{&node, now_ms, 0});
+    auto [it, fresh] = visitors_.try_emplace(hit.visitor, Seen{&node, now_ms, 0, hit.ts_ms});
     if (fresh) {
       ++node.live;
-    } else if (it->second.node != &node) {  // moved to this node
-      --it->second.node->live;
-      it->second.node = &node;
-      ++node.live;
+    } else if (hit.ts_ms >= it->second.hit_ms) {
+      // The person is on the node of their latest hit by its time, not by
+      // arrival: a node's own hit can be drained after another node's later
+      // one has come through Redis.
+      it->second.hit_ms = hit.ts_ms;
+      if (it->second.node != &node) {  // moved to this node
+        --it->second.node->live;
+        it->second.node = &node;
+        ++node.live;
+      }
     }
     it->second.last_ms = now_ms;
     it->second.window_ms = windows_.window_ms_for(hit.host);

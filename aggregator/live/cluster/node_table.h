@@ -1,6 +1,6 @@
 // The "nodes" list of the snapshot: for each onlookerd heard on the cluster
-// link (this one included), its live visitors (people whose latest hit came
-// through it), hits per second over the last 10 s, and when it was last
+// link (this one included), its live visitors (people whose latest hit, by
+// its time, came through it), hits per second over the last 10 s, and when it was last
 // heard. I/O thread only.
 #pragma once
 
@@ -52,6 +52,7 @@ class NodeTable {
     Node* node;
     std::int64_t last_ms;
     std::int64_t window_ms;  // of the host of its latest hit
+    std::int64_t hit_ms;     // time of its latest hit (on this node's clock)
   };
 
   ActiveWindows windows_;
