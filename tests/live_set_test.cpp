@@ -3,20 +3,12 @@
 #include <cstring>
 
 #include "live_set.h"
+#include "support/live_hits.h"
 
 namespace onlooker {
 namespace {
 
-Hit hit(std::uint8_t who, std::string path, std::int64_t ts, HitKind kind = HitKind::view,
-        std::string host = "a.example") {
-  Hit h;
-  h.visitor.fill(who);
-  h.path = std::move(path);
-  h.ts_ms = ts;
-  h.kind = kind;
-  h.host = std::move(host);
-  return h;
-}
+using test::hit;
 
 // A person as enrichment describes them: every field known.
 Hit london_iphone(std::uint8_t who, std::string path, std::int64_t ts) {
