@@ -1,9 +1,11 @@
 // The cluster's alert counts and the one node that posts alerts (issue 19),
 // in-process against a real redis-server: two ClusterLinks carrying error
-// counts, two ClusterAlertGates sharing one lease.
+// counts and a view's source and campaign, two ClusterAlertGates sharing one
+// lease.
 #include <gtest/gtest.h>
 
 #include <hiredis/hiredis.h>
+#include <nlohmann/json.hpp>
 
 #include <map>
 #include <mutex>
@@ -134,7 +136,30 @@ struct HeardByB {
   std::vector<Hit> hits;
   std::uint64_t errors = 0;
   std::int64_t errors_at = 0;
+
+  // B's link sink: what it hears from other nodes lands here.
+  ClusterSink sink() {
+    return {.remote = [this](std::string, std::shared_ptr<const std::vector<Hit>> heard) {
+              std::lock_guard lock(mutex);
+              hits.insert(hits.end(), heard->begin(), heard->end());
+            },
+            .link_state = {},
+            .remote_errors = [this](std::int64_t ts_ms, std::uint64_t count) {
+              std::lock_guard lock(mutex);
+              errors += count;
+              errors_at = ts_ms;
+            }};
+  }
+  std::size_t hit_count() {
+    std::lock_guard lock(mutex);
+    return hits.size();
+  }
 };
+
+// A's link sink: A only publishes here.
+ClusterSink deaf() {
+  return {.remote = [](std::string, std::shared_ptr<const std::vector<Hit>>) {}};
+}
 
 Hit view_at(std::int64_t ts_ms, std::uint8_t who) {
   Hit hit;
@@ -152,20 +177,8 @@ TEST(ClusterLink, ErrorCountsTravelInTheEntriesAndOlderNodesStillReadThem) {
   test::CollectingFeed local_a;
   test::CollectingFeed local_b;
   HeardByB heard;
-  ClusterLink a({.url = url_of(redis), .node = "web-a"}, local_a,
-                {.remote = [](std::string, std::shared_ptr<const std::vector<Hit>>) {}}, nullptr);
-  ClusterLink b({.url = url_of(redis), .node = "web-b"}, local_b,
-                {.remote = [&](std::string, std::shared_ptr<const std::vector<Hit>> hits) {
-                   std::lock_guard lock(heard.mutex);
-                   heard.hits.insert(heard.hits.end(), hits->begin(), hits->end());
-                 },
-                 .link_state = {},
-                 .remote_errors = [&](std::int64_t ts_ms, std::uint64_t count) {
-                   std::lock_guard lock(heard.mutex);
-                   heard.errors += count;
-                   heard.errors_at = ts_ms;
-                 }},
-                nullptr);
+  ClusterLink a({.url = url_of(redis), .node = "web-a"}, local_a, deaf(), nullptr);
+  ClusterLink b({.url = url_of(redis), .node = "web-b"}, local_b, heard.sink(), nullptr);
   a.start();
   b.start();
   ASSERT_TRUE(eventually([&] { return a.up() && b.up(); }, 5s));
@@ -217,6 +230,53 @@ TEST(ClusterLink, ErrorCountsTravelInTheEntriesAndOlderNodesStillReadThem) {
   }
   EXPECT_EQ(hits_in_entries, 2u);
   EXPECT_EQ(errors_in_entries, 5u);
+  a.stop();
+  b.stop();
+}
+
+// A view's source group and campaign cross the link (the live sources and
+// campaigns lists of the other nodes count them), and an entry written by an
+// older node, which carries neither, is still read: its visitor has none.
+TEST(ClusterLink, AViewsSourceAndCampaignTravelAndAnOlderNodesEntryIsReadWithout) {
+  RedisServer redis;
+  test::CollectingFeed local_a;
+  test::CollectingFeed local_b;
+  HeardByB heard;
+  ClusterLink a({.url = url_of(redis), .node = "web-a"}, local_a, deaf(), nullptr);
+  ClusterLink b({.url = url_of(redis), .node = "web-b"}, local_b, heard.sink(), nullptr);
+  a.start();
+  b.start();
+  ASSERT_TRUE(eventually([&] { return a.up() && b.up(); }, 5s));
+  auto heard_views = [&] { return heard.hit_count(); };
+  const std::int64_t now = unix_now_ms();
+  Hit landing = view_at(now, 1);
+  landing.path = "/index.html?utm_source=news&utm_campaign=launch";
+  landing.campaign = {.source = "news", .name = "launch"};
+  landing.source_group = "campaign";
+  a.publish(std::make_shared<const std::vector<Hit>>(std::vector<Hit>{landing}));
+  ASSERT_TRUE(eventually([&] { return heard_views() == 1; }, 3s)) << heard_views();
+
+  // An older node's entry, its hits as that node's encoder wrote them.
+  using Json = nlohmann::json;
+  const std::vector<std::uint8_t> visitor(16, 9);
+  const Json older_hits = Json::array({Json{{"ts", now}, {"k", 1}, {"v", Json::binary(visitor)},
+                                            {"tab", 0}, {"def", false},
+                                            {"path", Json::binary({'/', 'o'})}}});
+  const std::vector<std::uint8_t> cbor = Json::to_cbor(older_hits);
+  RedisConnection writer(url_of(redis), 1000ms);
+  ASSERT_TRUE(writer.command({"XADD", "onlooker:live", "*", "n", "web-old", "t",
+                              std::to_string(now), "h", std::string(cbor.begin(), cbor.end())}));
+  ASSERT_TRUE(eventually([&] { return heard_views() == 2; }, 3s)) << heard_views();
+  {
+    std::lock_guard lock(heard.mutex);
+    EXPECT_EQ(heard.hits[0].source_group, "campaign");
+    EXPECT_EQ(heard.hits[0].campaign.name, "launch");
+    EXPECT_EQ(heard.hits[0].path, landing.path);
+    EXPECT_EQ(heard.hits[1].path, "/o");
+    EXPECT_EQ(heard.hits[1].visitor[0], 9);
+    EXPECT_TRUE(heard.hits[1].source_group.empty());
+    EXPECT_TRUE(heard.hits[1].campaign.name.empty());
+  }
   a.stop();
   b.stop();
 }

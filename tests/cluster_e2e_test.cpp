@@ -102,6 +102,31 @@ TEST(Cluster, AHitOnAIsLiveOnCAndOnePersonOnTwoNodesCountsOnce) {
             0);
 }
 
+// The count of `key` == `name` in a live list; 0 when it is not listed.
+std::int64_t listed(const json& snapshot, const std::string& list, const std::string& key,
+                    const std::string& name) {
+  for (const auto& row : snapshot.at(list)) {
+    if (row.at(key) == name) return row.at("viewers");
+  }
+  return 0;
+}
+
+TEST(Cluster, ACampaignLandingOnAIsInBsLiveSourcesAndCampaigns) {
+  RedisServer redis;
+  auto a = node(redis.url(), "web-a");
+  auto b = node(redis.url(), "web-b");
+  ASSERT_TRUE(eventually([&] { return all_up({a.get(), b.get()}); }, 10s));
+  ASSERT_EQ(view(*a, "/index.html?utm_source=news&utm_campaign=launch", "10.5.0.1").status, 200);
+  ASSERT_TRUE(eventually([&] { return node_live(live(*b), "web-a") == 1; }, 3s)) << live(*b).dump();
+  const json on_b = live(*b);
+  EXPECT_EQ(listed(on_b, "campaigns", "campaign", "launch"), 1) << on_b.dump();
+  EXPECT_EQ(listed(on_b, "sources", "source", "campaign"), 1) << on_b.dump();
+  // And what A itself shows: the same lists.
+  const json on_a = live(*a);
+  EXPECT_EQ(on_a.at("campaigns"), on_b.at("campaigns")) << on_a.dump();
+  EXPECT_EQ(on_a.at("sources"), on_b.at("sources")) << on_a.dump();
+}
+
 TEST(Cluster, CookieModeIsOneVisitorAcrossNodes) {
   RedisServer redis;
   auto a = node(redis.url(), "web-a", {}, "onlooker_identity cookie;");

@@ -22,6 +22,9 @@ TEST(ClusterWire, HitsRoundTripWithEveryByteOfTheirTexts) {
   hit.path = std::string("/caf\xe9\0x", 7);  // not UTF-8, with a NUL
   hit.country_code = "GB";
   hit.device = "mobile";
+  hit.source_group = "campaign";
+  hit.campaign.name = "launch";
+  hit.campaign.source = "news";  // the live lists count only the group and the name
   hit.address.family = 4;  // never published
   std::vector<Hit> back;
   ASSERT_TRUE(decode_live_hits(encode_live_hits({hit}), back));
@@ -34,13 +37,18 @@ TEST(ClusterWire, HitsRoundTripWithEveryByteOfTheirTexts) {
   EXPECT_EQ(back[0].path, hit.path);
   EXPECT_EQ(back[0].country_code, "GB");
   EXPECT_EQ(back[0].device, "mobile");
+  EXPECT_EQ(back[0].source_group, "campaign");
+  EXPECT_EQ(back[0].campaign.name, "launch");
+  EXPECT_TRUE(back[0].campaign.source.empty());
   EXPECT_TRUE(back[0].referrer.empty());
   EXPECT_EQ(back[0].address.family, 0);
 }
 
 // The entry as the generic encoder wrote it before encode_live_hits wrote
 // CBOR by hand: nodes of either version must read each other's entries.
-std::string generic_cbor(const std::vector<Hit>& hits) {
+// Without `with_source` it is the entry of a node from before "src" and
+// "cmp" (a view's source group and campaign) were carried.
+std::string generic_cbor(const std::vector<Hit>& hits, bool with_source = true) {
   using Json = nlohmann::json;
   auto bytes = [](std::string_view text) {
     return Json::binary(std::vector<std::uint8_t>(text.begin(), text.end()));
@@ -60,6 +68,8 @@ std::string generic_cbor(const std::vector<Hit>& hits) {
     for (const auto& [key, text] : texts) {
       if (!text.empty()) entry[key] = bytes(text);
     }
+    if (with_source && !hit.source_group.empty()) entry["src"] = bytes(hit.source_group);
+    if (with_source && !hit.campaign.name.empty()) entry["cmp"] = bytes(hit.campaign.name);
     out.push_back(std::move(entry));
   }
   const std::vector<std::uint8_t> cbor = Json::to_cbor(out);
@@ -85,7 +95,8 @@ TEST(ClusterWire, EntriesAreTheBytesTheGenericCborEncoderWrites) {
       for (auto& byte : hit.visitor) byte = static_cast<std::uint8_t>(random());
       std::string* texts[] = {&hit.host, &hit.path, &hit.referrer, &user_agents[i],
                               &hit.country_code, &hit.country_name, &hit.city,
-                              &hit.device, &hit.browser, &hit.os};
+                              &hit.device, &hit.browser, &hit.os,
+                              &hit.source_group, &hit.campaign.name};
       for (std::size_t t = 0; t < std::size(texts); ++t) {
         const std::size_t length = lengths[(i + t) % std::size(lengths)];
         for (std::size_t b = 0; b < length; ++b) *texts[t] += static_cast<char>(random());
@@ -94,6 +105,47 @@ TEST(ClusterWire, EntriesAreTheBytesTheGenericCborEncoderWrites) {
     }
     EXPECT_EQ(encode_live_hits(hits), generic_cbor(hits)) << count << " hits";
   }
+}
+
+// Older and newer nodes share one stream: an older node's entry has no
+// "src" or "cmp" (its visitors have no source or campaign here, the rest
+// as before); an older node finds only the keys it knows in a newer entry,
+// and a hit without either is the very bytes an older node writes.
+TEST(ClusterWire, EntriesWithoutSourceOrCampaignAreThoseOfOlderNodesAndReadAsBefore) {
+  Hit hit;
+  hit.ts_ms = 1'795'000'000'456;
+  hit.kind = HitKind::view;
+  hit.visitor[3] = 0x42;
+  hit.host = "example.com";
+  hit.path = "/index.html";
+  hit.referrer = "https://news.example/";
+  hit.device = "desktop";
+  const std::string older = generic_cbor({hit}, false);
+  EXPECT_EQ(encode_live_hits({hit}), older);
+
+  Hit with_source = hit;
+  with_source.source_group = "campaign";
+  with_source.campaign.name = "launch";
+  std::vector<Hit> back;
+  ASSERT_TRUE(decode_live_hits(generic_cbor({with_source}, false), back));
+  ASSERT_TRUE(decode_live_hits(encode_live_hits({with_source}), back));
+  ASSERT_EQ(back.size(), 2u);
+  EXPECT_TRUE(back[0].source_group.empty());
+  EXPECT_TRUE(back[0].campaign.name.empty());
+  EXPECT_EQ(back[0].path, "/index.html");
+  EXPECT_EQ(back[0].referrer, "https://news.example/");
+  EXPECT_EQ(back[0].visitor, hit.visitor);
+  EXPECT_EQ(back[1].source_group, "campaign");
+  EXPECT_EQ(back[1].campaign.name, "launch");
+  EXPECT_EQ(back[1].path, "/index.html");
+
+  // What an older node reads of a newer entry: its own keys, the same values.
+  const auto newer = nlohmann::json::from_cbor(encode_live_hits({with_source}));
+  const auto old = nlohmann::json::from_cbor(older);
+  for (const auto& [key, value] : old.at(0).items()) {
+    EXPECT_EQ(newer.at(0).at(key), value) << key;
+  }
+  EXPECT_EQ(newer.at(0).size(), old.at(0).size() + 2);
 }
 
 TEST(ClusterWire, MalformedEntriesAreRefused) {

@@ -6,7 +6,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
-import { CHROMIUM_ARGS, eventually, VISITORS } from "./helpers.mjs";
+import { CHROMIUM_ARGS, eventually, setVisibility, VISITORS } from "./helpers.mjs";
 import { request, Stack } from "./stack.mjs";
 
 const page = (title) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head>
@@ -29,14 +29,6 @@ after(async () => {
 
 async function count() {
   return JSON.parse((await request(stack.apiPort, "/api/count")).body);
-}
-
-function setVisibility(tab, state) {
-  return tab.evaluate((visibility) => {
-    Object.defineProperty(document, "visibilityState", { value: visibility, configurable: true });
-    Object.defineProperty(document, "hidden", { value: visibility === "hidden", configurable: true });
-    document.dispatchEvent(new Event("visibilitychange"));
-  }, state);
 }
 
 // First in this file: the visit it makes is then the only one in history.

@@ -197,3 +197,14 @@ export async function openDashboard(browser, stack, { viewport = { width: 1280, 
   await page.waitForSelector('#connection[data-phase="live"]', { timeout: 10000 });
   return { context, page, problems };
 }
+
+// Fakes the tab going to the background ("hidden") or back ("visible"):
+// headless Chromium keeps every tab visible, and beacon.js hears the same
+// visibilitychange event a real switch of tabs fires.
+export function setVisibility(tab, state) {
+  return tab.evaluate((visibility) => {
+    Object.defineProperty(document, "visibilityState", { value: visibility, configurable: true });
+    Object.defineProperty(document, "hidden", { value: visibility === "hidden", configurable: true });
+    document.dispatchEvent(new Event("visibilitychange"));
+  }, state);
+}

@@ -11,7 +11,12 @@ using Json = nlohmann::json;
 
 // The texts are raw bytes from nginx (not always UTF-8): the entry is CBOR
 // with byte strings, which keeps every byte exactly, and is compact.
-constexpr const char* fields[] = {"host", "path", "ref", "ua", "cc", "cn", "city", "dev", "br", "os"};
+// "src" (a view's source group) and "cmp" (its utm_campaign), which the
+// live sources and campaigns lists count, came after the others: an entry of
+// an older node has neither (its visitors then have none), and an older node
+// looks up only the keys it knows, so it reads a newer entry as before.
+constexpr const char* fields[] = {"host", "path", "ref", "ua", "cc", "cn", "city",
+                                  "dev",  "br",   "os",  "src", "cmp"};
 
 }  // namespace
 
@@ -60,14 +65,16 @@ std::string encode_live_hits(const std::vector<Hit>& hits) {
   for (const Hit& hit : hits) {
     const std::string_view texts[] = {hit.host, hit.path, hit.referrer, hit.user_agent,
                                       hit.country_code, hit.country_name, hit.city,
-                                      hit.device, hit.browser, hit.os};
+                                      hit.device, hit.browser, hit.os,
+                                      hit.source_group, hit.campaign.name};
     std::size_t pairs = 5;  // ts, k, v, tab, def
     for (const std::string_view text : texts) pairs += text.empty() ? 0 : 1;
     put<std::size_t>(out, cbor_encode_map_start, pairs);
-    // In key order: br cc city cn def dev host k os path ref tab ts ua v.
+    // In key order: br cc city cmp cn def dev host k os path ref src tab ts ua v.
     put_bytes(out, "br", hit.browser);
     put_bytes(out, "cc", hit.country_code);
     put_bytes(out, "city", hit.city);
+    put_bytes(out, "cmp", hit.campaign.name);
     put_bytes(out, "cn", hit.country_name);
     put_key(out, "def");
     put<bool>(out, cbor_encode_bool, hit.deferred);
@@ -78,6 +85,7 @@ std::string encode_live_hits(const std::vector<Hit>& hits) {
     put_bytes(out, "os", hit.os);
     put_bytes(out, "path", hit.path);
     put_bytes(out, "ref", hit.referrer);
+    put_bytes(out, "src", hit.source_group);
     put_key(out, "tab");
     put<std::uint64_t>(out, cbor_encode_uint, hit.tab);
     put_key(out, "ts");
@@ -120,7 +128,8 @@ bool decode_live_hits(const std::string& text, std::vector<Hit>& hits) {
     std::string ignored_user_agent;
     std::string* texts[] = {&hit.host, &hit.path, &hit.referrer, &ignored_user_agent,
                             &hit.country_code, &hit.country_name, &hit.city,
-                            &hit.device, &hit.browser, &hit.os};
+                            &hit.device, &hit.browser, &hit.os,
+                            &hit.source_group, &hit.campaign.name};
     for (std::size_t i = 0; i < std::size(fields); ++i) {
       const auto it = entry.find(fields[i]);
       if (it == entry.end()) continue;
