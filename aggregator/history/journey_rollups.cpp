@@ -1,8 +1,11 @@
 #include "journey_rollups.h"
 
+#include <absl/container/flat_hash_map.h>
+
+#include <algorithm>
 #include <chrono>
-#include <map>
 #include <tuple>
+#include <utility>
 
 #include "calendar.h"
 #include "journey_sql.h"
@@ -29,9 +32,12 @@ std::int64_t next_month_start(std::int64_t ts_ms) {
 }
 
 std::vector<JourneyDelta> journey_deltas(std::span<const Visit> visits) {
+  // Counted in a hash map, then the distinct keys sorted once: a batch has
+  // many views per distinct step, and a tree map compared three strings at
+  // every level for each view (perf: ~5 % of the drain without enrichment).
   using Key = std::tuple<JourneySpan, std::int64_t, std::string_view, std::string_view,
                          std::string_view>;
-  std::map<Key, std::int64_t> counts;
+  absl::flat_hash_map<Key, std::int64_t> counts;
   for (const Visit& visit : visits) {
     if (visit.journey.empty() || visit.device == "bot") continue;
     const std::int64_t starts[] = {bucket_start(RollupSpan::day, visit.start_ms),
@@ -40,15 +46,17 @@ std::vector<JourneyDelta> journey_deltas(std::span<const Visit> visits) {
       const std::int64_t start = starts[static_cast<int>(span)];
       std::string_view from;  // outside the site
       for (const JourneyView& view : visit.journey) {
-        ++counts[{span, start, visit.host, from, view.path}];
+        ++counts[Key{span, start, visit.host, from, view.path}];
         from = view.path;
       }
-      ++counts[{span, start, visit.host, from, std::string_view{}}];
+      ++counts[Key{span, start, visit.host, from, std::string_view{}}];
     }
   }
+  std::vector<std::pair<Key, std::int64_t>> sorted(counts.begin(), counts.end());
+  std::sort(sorted.begin(), sorted.end());
   std::vector<JourneyDelta> deltas;
-  deltas.reserve(counts.size());
-  for (const auto& [key, count] : counts) {
+  deltas.reserve(sorted.size());
+  for (const auto& [key, count] : sorted) {
     const auto& [span, start, host, from, to] = key;
     deltas.push_back({span, start, host, from, to, count});
   }
