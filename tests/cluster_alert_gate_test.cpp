@@ -172,39 +172,54 @@ Hit view_at(std::int64_t ts_ms, std::uint8_t who) {
   return hit;
 }
 
-TEST(ClusterLink, ErrorCountsTravelInTheEntriesAndOlderNodesStillReadThem) {
+// Two nodes on one Redis, started: A publishes, B's link hears into `heard`.
+struct TwoLinkedNodes {
   RedisServer redis;
   test::CollectingFeed local_a;
   test::CollectingFeed local_b;
   HeardByB heard;
-  ClusterLink a({.url = url_of(redis), .node = "web-a"}, local_a, deaf(), nullptr);
-  ClusterLink b({.url = url_of(redis), .node = "web-b"}, local_b, heard.sink(), nullptr);
-  a.start();
-  b.start();
-  ASSERT_TRUE(eventually([&] { return a.up() && b.up(); }, 5s));
+  ClusterLink a{{.url = url_of(redis), .node = "web-a"}, local_a, deaf(), nullptr};
+  ClusterLink b{{.url = url_of(redis), .node = "web-b"}, local_b, heard.sink(), nullptr};
+
+  TwoLinkedNodes() {
+    a.start();
+    b.start();
+  }
+  ~TwoLinkedNodes() {
+    a.stop();
+    b.stop();
+  }
+  bool joined() {
+    return eventually([&] { return a.up() && b.up(); }, 5s);
+  }
+};
+
+TEST(ClusterLink, ErrorCountsTravelInTheEntriesAndOlderNodesStillReadThem) {
+  TwoLinkedNodes nodes;
+  ASSERT_TRUE(nodes.joined());
   auto heard_errors = [&] {
-    std::lock_guard lock(heard.mutex);
-    return heard.errors;
+    std::lock_guard lock(nodes.heard.mutex);
+    return nodes.heard.errors;
   };
   const std::int64_t now = unix_now_ms();
   // A read with two views and three errors, then one with errors alone.
-  a.publish(std::make_shared<const std::vector<Hit>>(
+  nodes.a.publish(std::make_shared<const std::vector<Hit>>(
       std::vector<Hit>{view_at(now, 1), view_at(now, 2)}));
-  a.publish_errors({.count = 3, .newest_ts_ms = now});
+  nodes.a.publish_errors({.count = 3, .newest_ts_ms = now});
   ASSERT_TRUE(eventually([&] { return heard_errors() == 3; }, 3s)) << heard_errors();
-  a.publish_errors({.count = 2, .newest_ts_ms = now + 5});
+  nodes.a.publish_errors({.count = 2, .newest_ts_ms = now + 5});
   ASSERT_TRUE(eventually([&] { return heard_errors() == 5; }, 3s)) << heard_errors();
   {
-    std::lock_guard lock(heard.mutex);
-    EXPECT_EQ(heard.hits.size(), 2u);
-    EXPECT_LE(heard.errors_at, unix_now_ms());
-    EXPECT_GE(heard.errors_at, now - 1000);
+    std::lock_guard lock(nodes.heard.mutex);
+    EXPECT_EQ(nodes.heard.hits.size(), 2u);
+    EXPECT_LE(nodes.heard.errors_at, unix_now_ms());
+    EXPECT_GE(nodes.heard.errors_at, now - 1000);
   }
-  EXPECT_EQ(local_a.hits.size(), 2u);  // the local view got the batch first
+  EXPECT_EQ(nodes.local_a.hits.size(), 2u);  // the local view got the batch first
 
   // Every entry of A has what older nodes read: n, t and h, where h is the
   // hits (two views) or empty (errors alone: a heartbeat to them).
-  RedisConnection reader(url_of(redis), 1000ms);
+  RedisConnection reader(url_of(nodes.redis), 1000ms);
   auto entries = reader.command({"XRANGE", "onlooker:live", "-", "+"});
   ASSERT_TRUE(entries && entries->type == REDIS_REPLY_ARRAY);
   std::uint64_t errors_in_entries = 0;
@@ -230,30 +245,20 @@ TEST(ClusterLink, ErrorCountsTravelInTheEntriesAndOlderNodesStillReadThem) {
   }
   EXPECT_EQ(hits_in_entries, 2u);
   EXPECT_EQ(errors_in_entries, 5u);
-  a.stop();
-  b.stop();
 }
 
 // A view's source group and campaign cross the link (the live sources and
 // campaigns lists of the other nodes count them), and an entry written by an
 // older node, which carries neither, is still read: its visitor has none.
 TEST(ClusterLink, AViewsSourceAndCampaignTravelAndAnOlderNodesEntryIsReadWithout) {
-  RedisServer redis;
-  test::CollectingFeed local_a;
-  test::CollectingFeed local_b;
-  HeardByB heard;
-  ClusterLink a({.url = url_of(redis), .node = "web-a"}, local_a, deaf(), nullptr);
-  ClusterLink b({.url = url_of(redis), .node = "web-b"}, local_b, heard.sink(), nullptr);
-  a.start();
-  b.start();
-  ASSERT_TRUE(eventually([&] { return a.up() && b.up(); }, 5s));
-  auto heard_views = [&] { return heard.hit_count(); };
+  TwoLinkedNodes nodes;
+  ASSERT_TRUE(nodes.joined());
+  auto heard_views = [&] { return nodes.heard.hit_count(); };
   const std::int64_t now = unix_now_ms();
   Hit landing = view_at(now, 1);
-  landing.path = "/index.html?utm_source=news&utm_campaign=launch";
   landing.campaign = {.source = "news", .name = "launch"};
   landing.source_group = "campaign";
-  a.publish(std::make_shared<const std::vector<Hit>>(std::vector<Hit>{landing}));
+  nodes.a.publish(std::make_shared<const std::vector<Hit>>(std::vector<Hit>{landing}));
   ASSERT_TRUE(eventually([&] { return heard_views() == 1; }, 3s)) << heard_views();
 
   // An older node's entry, its hits as that node's encoder wrote them.
@@ -263,22 +268,20 @@ TEST(ClusterLink, AViewsSourceAndCampaignTravelAndAnOlderNodesEntryIsReadWithout
                                             {"tab", 0}, {"def", false},
                                             {"path", Json::binary({'/', 'o'})}}});
   const std::vector<std::uint8_t> cbor = Json::to_cbor(older_hits);
-  RedisConnection writer(url_of(redis), 1000ms);
+  RedisConnection writer(url_of(nodes.redis), 1000ms);
   ASSERT_TRUE(writer.command({"XADD", "onlooker:live", "*", "n", "web-old", "t",
                               std::to_string(now), "h", std::string(cbor.begin(), cbor.end())}));
   ASSERT_TRUE(eventually([&] { return heard_views() == 2; }, 3s)) << heard_views();
   {
-    std::lock_guard lock(heard.mutex);
-    EXPECT_EQ(heard.hits[0].source_group, "campaign");
-    EXPECT_EQ(heard.hits[0].campaign.name, "launch");
-    EXPECT_EQ(heard.hits[0].path, landing.path);
-    EXPECT_EQ(heard.hits[1].path, "/o");
-    EXPECT_EQ(heard.hits[1].visitor[0], 9);
-    EXPECT_TRUE(heard.hits[1].source_group.empty());
-    EXPECT_TRUE(heard.hits[1].campaign.name.empty());
+    std::lock_guard lock(nodes.heard.mutex);
+    EXPECT_EQ(nodes.heard.hits[0].source_group, "campaign");
+    EXPECT_EQ(nodes.heard.hits[0].campaign.name, "launch");
+    EXPECT_EQ(nodes.heard.hits[0].path, landing.path);
+    EXPECT_EQ(nodes.heard.hits[1].path, "/o");
+    EXPECT_EQ(nodes.heard.hits[1].visitor[0], 9);
+    EXPECT_TRUE(nodes.heard.hits[1].source_group.empty());
+    EXPECT_TRUE(nodes.heard.hits[1].campaign.name.empty());
   }
-  a.stop();
-  b.stop();
 }
 
 }  // namespace
