@@ -5,8 +5,7 @@
 // visibilitychange event a real switch of tabs fires.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
-import { CHROMIUM_ARGS, eventually, setVisibility, VISITORS } from "./helpers.mjs";
+import { eventually, launch, setVisibility, VISITORS } from "./helpers.mjs";
 import { request, Stack } from "./stack.mjs";
 
 const page = (title) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head>
@@ -18,8 +17,7 @@ let browser;
 before(async () => {
   stack = await Stack.start({ pages: { "a.html": page("A") } });
   // A real User-Agent (HeadlessChrome reads as a bot), for beacons too.
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, timeout: 20000,
-                                    args: [...CHROMIUM_ARGS, `--user-agent=${VISITORS.london.userAgent}`] });
+  browser = await launch({ userAgent: VISITORS.london.userAgent });
 });
 
 after(async () => {

@@ -61,8 +61,11 @@ export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--
                               "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 // Every launch gets a fresh temporary profile (user-data dir) from playwright.
-export function launch() {
-  return chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS, timeout: 20000 });
+// userAgent, when given, is set by a launch flag: unlike a context's emulated
+// one, it is what unload beacons carry too (HeadlessChrome reads as a bot).
+export function launch({ userAgent } = {}) {
+  const args = userAgent ? [...CHROMIUM_ARGS, `--user-agent=${userAgent}`] : CHROMIUM_ARGS;
+  return chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args, timeout: 20000 });
 }
 
 // A browser context that looks like one visitor; its page has loaded path.

@@ -6,8 +6,7 @@
 // visible); beacon.js hears the same visibilitychange a real switch fires.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
-import { CHROMIUM_ARGS, eventually, setVisibility, VISITORS } from "./helpers.mjs";
+import { eventually, launch, setVisibility, VISITORS } from "./helpers.mjs";
 import { request, Stack } from "./stack.mjs";
 
 const page = (title, link) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head>
@@ -20,8 +19,7 @@ let browser;
 before(async () => {
   stack = await Stack.start({ pages: { "a.html": page("A", "/b.html"), "b.html": page("B") } });
   // The person's real User-Agent as Chromium's own (HeadlessChrome reads as a bot).
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, timeout: 20000,
-                                    args: [...CHROMIUM_ARGS, `--user-agent=${VISITORS.london.userAgent}`] });
+  browser = await launch({ userAgent: VISITORS.london.userAgent });
 });
 
 after(async () => {

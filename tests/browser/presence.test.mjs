@@ -5,8 +5,7 @@
 // during a real unload carries too (emulated headers it would not).
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
-import { CHROMIUM_ARGS, eventually, VISITORS } from "./helpers.mjs";
+import { eventually, launch, VISITORS } from "./helpers.mjs";
 import { request, Stack } from "./stack.mjs";
 
 const WINDOW_S = 6;
@@ -25,8 +24,7 @@ before(async () => {
                               activeWindow: WINDOW_S });
   // A real User-Agent for the whole browser (HeadlessChrome reads as a bot),
   // set where unload beacons carry it too.
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, timeout: 20000,
-                                    args: [...CHROMIUM_ARGS, `--user-agent=${VISITORS.london.userAgent}`] });
+  browser = await launch({ userAgent: VISITORS.london.userAgent });
 });
 
 after(async () => {
@@ -106,8 +104,7 @@ test("a beat flood with changing User-Agents and Hosts leaves /api/count as it w
   // module's per-visitor beat limit (a burst of 16, then one per 4 s), and on
   // the same visitor the limit could refuse this tab's leave
   // (onlooker_beats_limited_total), keeping the person.
-  const ownBrowser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, timeout: 20000,
-                                             args: [...CHROMIUM_ARGS, `--user-agent=${VISITORS.newYork.userAgent}`] });
+  const ownBrowser = await launch({ userAgent: VISITORS.newYork.userAgent });
   const context = await ownBrowser.newContext();
   const tab = await context.newPage();
   await tab.goto(stack.siteUrl + "/a.html");
