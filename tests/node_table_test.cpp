@@ -36,6 +36,15 @@ TEST(NodeTable, APersonIsOnTheNodeOfTheirLatestHitByTimeNotByArrival) {
   nodes.heard("web-a", {view_at(1, t + 100)}, t + 110);
   EXPECT_EQ(live_on(nodes, "web-a", t + 110), 1);
   EXPECT_EQ(live_on(nodes, "web-b", t + 110), 0);
+  // A leave from B older than that view, drained late, does not end the stay.
+  Hit leave = view_at(1, t + 90);
+  leave.kind = HitKind::leave;
+  nodes.heard("web-b", {leave}, t + 120);
+  EXPECT_EQ(live_on(nodes, "web-a", t + 120), 1);
+  // A newer one does.
+  leave.ts_ms = t + 130;
+  nodes.heard("web-a", {leave}, t + 140);
+  EXPECT_EQ(live_on(nodes, "web-a", t + 140), 0);
 }
 
 TEST(NodeTable, ExpireTellsWhenANodeComesGoesDownAndComesBack) {

@@ -25,8 +25,10 @@ void NodeTable::heard(const std::string& name, const std::vector<Hit>& hits,
     if (hit.is_bot() || hit.deferred) continue;
     if (hit.kind == HitKind::leave) {
       // The live set decides whether the stay ends; here a leave takes the
-      // person off their node's count at once.
-      if (auto it = visitors_.find(hit.visitor); it != visitors_.end()) {
+      // person off their node's count at once, unless a later hit of theirs
+      // came first (a leave drained late must not end a newer stay).
+      if (auto it = visitors_.find(hit.visitor);
+          it != visitors_.end() && hit.ts_ms >= it->second.hit_ms) {
         --it->second.node->live;
         visitors_.erase(it);
       }
