@@ -1,66 +1,22 @@
 // History queries on a large database: builds one with N hits (default
-// 10 million) over 60 days through the same SqliteHistory onlookerd uses,
-// then times the reports a user runs, 5 times each, and prints medians.
+// 10 million) over 60 days (history_data.h), then times the reports a user
+// runs, 5 times each, and prints medians.
 //   onlooker_history_bench PATH.db [N]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "history_api.h"
-#include "hit.h"
+#include "history_data.h"
 #include "sqlite_history.h"
 #include "sqlite_history_reader.h"
 
 using namespace onlooker;
 
 namespace {
-
-void generate(const std::string& path, long rows) {
-  SqliteHistory history(path);
-  std::mt19937 random(3);
-  const char* countries[] = {"US", "DE", "GB", "FR", "JP", "BR", "IN", "CA", "NL", "ES"};
-  const char* devices[] = {"desktop", "mobile", "mobile", "tablet", "bot"};
-  const std::int64_t end = 1'795'000'000'000;
-  const std::int64_t span = 60LL * 86'400'000;
-  std::vector<Hit> batch;
-  batch.reserve(100'000);
-  std::vector<Visit> visits;  // about one visit per five hits
-  const auto started = std::chrono::steady_clock::now();
-  for (long n = 0; n < rows; ++n) {
-    Hit hit;
-    hit.ts_ms = end - span + static_cast<std::int64_t>(n) * span / rows;
-    const std::uint32_t visitor = random() % 2'000'000;
-    std::memcpy(hit.visitor.data(), &visitor, sizeof visitor);
-    hit.kind = n % 4 == 0 ? HitKind::beat : HitKind::view;
-    hit.host = "www.example.com";
-    hit.path = "/page/" + std::to_string(random() % 500) + ".html";
-    hit.status = 200;
-    hit.country_code = countries[random() % 10];
-    hit.device = devices[random() % 5];
-    if (n % 5 == 0) {
-      const auto length = static_cast<std::int64_t>(random() % 600'000);
-      visits.push_back({to_hex(hit.visitor), hit.host, hit.ts_ms - length, hit.ts_ms,
-                        1 + static_cast<std::int64_t>(random() % 8), "/", hit.path,
-                        hit.country_code, hit.device, 0, false, {}, {}, {}, {}, {}});
-    }
-    batch.push_back(std::move(hit));
-    if (batch.size() == batch.capacity()) {
-      history.commit({batch, visits, {1, static_cast<std::uint64_t>(n + 1)}});
-      batch.clear();
-      visits.clear();
-    }
-  }
-  history.commit({batch, visits, {1, static_cast<std::uint64_t>(rows)}});
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  std::printf("generated %ld hits in %.1f s (%.0f hits/s committed, batches of 100k)\n", rows,
-              seconds, rows / seconds);
-}
 
 double median_ms(sqlite::Database& db, const std::string& sql, int runs = 5) {
   std::vector<double> times;
@@ -87,7 +43,7 @@ int main(int argc, char** argv) {
   const std::string path = argv[1];
   const long rows = argc > 2 ? std::atol(argv[2]) : 10'000'000;
   if (!std::filesystem::exists(path)) {
-    generate(path, rows);
+    bench::build_history_data(path, {rows, 60, false});
   } else {
     // An older database is migrated here (rollups built from its hits).
     const auto started = std::chrono::steady_clock::now();

@@ -61,6 +61,28 @@ TEST(HistoryRequest, BadParametersAreRefusedWithAReason) {
   EXPECT_EQ(error_of("from=1&to=2&host=a.example&bucket=hour"), "");
 }
 
+// The cross-list filters (filtered_report.h), ?source= and ?campaign= with
+// the others: parsed in filter_columns' order, empty ones ignored, bad ones
+// refused as the other parameters are.
+TEST(HistoryRequest, FiltersAreParsedAndBadValuesRefused) {
+  const auto request = std::get<HistoryRequest>(parse_history_request(
+      "campaign=spring%20sale&country=PT&source=other%20site&city=", now));
+  ASSERT_EQ(request.filters.size(), 3u);
+  EXPECT_EQ(request.filters[0].column, "country");
+  EXPECT_EQ(request.filters[1].column, "source");
+  EXPECT_EQ(request.filters[1].value, "other site");
+  EXPECT_EQ(request.filters[2].column, "campaign");
+  EXPECT_EQ(request.filters[2].value, "spring sale");
+  EXPECT_EQ(error_of("source=search&campaign=" + std::string(40, 'c')), "");
+  EXPECT_EQ(error_of("campaign=" + std::string(41, 'c')), "campaign is too long");
+  EXPECT_EQ(error_of("source=google"),
+            "source must be direct, campaign, search, social, email, paid or other site");
+  EXPECT_EQ(error_of("source=" + std::string(3000, 's')),
+            "source must be direct, campaign, search, social, email, paid or other site");
+  EXPECT_EQ(error_of("country=" + std::string(2049, 'c')), "country is too long");
+  EXPECT_EQ(error_of("path=/" + std::string(2047, 'p')), "");
+}
+
 // Widening `to` to a whole bucket overflowed: the answer was 200 with a
 // negative `to`.
 TEST(HistoryRequest, TimesNearTheEndOfInt64AreRefused) {

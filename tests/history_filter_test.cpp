@@ -47,6 +47,9 @@ std::vector<Hit> random_hits(std::uint32_t seed) {
     hit.browser = pick({"Firefox", "Chrome", "Mobile Safari"});
     hit.os = pick({"Android", "iOS", "Linux"});
     hit.referrer = pick({"", "www.google.com/", "news.example/item"});
+    // The source group and utm_campaign, on some views (landings) only.
+    hit.source_group = pick({"", "", "direct", "search", "social", "campaign"});
+    if (hit.source_group == "campaign") hit.campaign.name = pick({"launch", "spring,sale"});
     hit.status = 200;
     hits.push_back(hit);
   }
@@ -61,6 +64,8 @@ std::string column_of(const Hit& hit, std::string_view column) {
   if (column == "city") return hit.city;
   if (column == "device") return hit.device;
   if (column == "browser") return hit.browser;
+  if (column == "source") return hit.source_group;
+  if (column == "campaign") return hit.campaign.name;
   return hit.os;
 }
 
@@ -143,6 +148,51 @@ TYPED_TEST(HistoryFilter, EveryListOfTheMatchingViewsEqualsAGroupByOverHits) {
     request.from_ms = midnight + day_ms;
     expect_report(reader->report(request), group_by(hits, request));
   }
+}
+
+// ?source= and ?campaign= (hits.source, hits.utm_campaign) filter every list
+// as the others do, and a filtered report fills its sources and campaigns
+// from the hits too.
+TYPED_TEST(HistoryFilter, ASourceOrCampaignFilterEqualsAGroupByOverHits) {
+  const auto hits = random_hits(21);
+  this->backend.sink()->commit({hits, {}, {1, hits.size()}});
+  auto reader = this->backend.reader();
+  for (const RollupSpan bucket : rollup_spans) {
+    HistoryRequest request{midnight, midnight + 3 * day_ms, "", bucket};
+    request.filters = {{"campaign", "spring,sale"}};
+    auto expected = group_by(hits, request);
+    ASSERT_EQ(expected.lists.at("campaign").size(), 1u);
+    ASSERT_FALSE(expected.lists.at("path").empty());
+    expect_report(reader->report(request), expected);
+
+    request.filters = {{"source", "search"}, {"country", "PT"}};
+    expected = group_by(hits, request);
+    ASSERT_TRUE(expected.lists.at("campaign").empty());
+    ASSERT_EQ(expected.lists.at("source").size(), 1u);
+    expect_report(reader->report(request), expected);
+
+    // Filtered by a country, the sources and campaigns of its views.
+    request.filters = {{"country", "GB"}};
+    request.host = "a.example";
+    expected = group_by(hits, request);
+    ASSERT_EQ(expected.lists.at("source").size(), 4u);
+    ASSERT_EQ(expected.lists.at("campaign").size(), 2u);
+    expect_report(reader->report(request), expected);
+  }
+}
+
+// A previous period's report (HistoryApi::run) asks for no list rows: the
+// series is the same, no list is counted.
+TYPED_TEST(HistoryFilter, NoListRowsAskedForGivesTheSeriesAlone) {
+  const auto hits = random_hits(5);
+  this->backend.sink()->commit({hits, {}, {1, hits.size()}});
+  HistoryRequest request{midnight, midnight + 3 * day_ms, "", RollupSpan::hour};
+  request.filters = {{"source", "social"}};
+  request.top = 0;
+  const auto report = this->backend.reader()->report(request);
+  const auto expected = group_by(hits, request);  // top 0: every list empty
+  ASSERT_FALSE(expected.series.empty());
+  expect_report(report, expected);
 }
 
 TYPED_TEST(HistoryFilter, ASiteFilterNeverCrossesItsSite) {

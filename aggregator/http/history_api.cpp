@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "filtered_report.h"
+#include "onlooker_record.h"
 #include "query_string.h"
 
 namespace onlooker {
@@ -20,6 +21,24 @@ std::optional<std::int64_t> parse_ms(const std::string& text) {
     return std::nullopt;
   }
   return value;
+}
+
+// The source groups hits.source holds (enrich/source_classifier.h's
+// source_group, which onlooker_core does not link).
+constexpr std::string_view source_groups[] = {"direct", "campaign", "search",    "social",
+                                              "email",  "paid",     "other site"};
+
+// What a filter's value may be: the source groups are a closed set, a
+// campaign is at most what the module stores; '' when it may.
+std::string filter_value_error(std::string_view column, std::string_view value) {
+  if (column == "source") {
+    for (const std::string_view group : source_groups) {
+      if (value == group) return "";
+    }
+    return "source must be direct, campaign, search, social, email, paid or other site";
+  }
+  const std::size_t longest = column == "campaign" ? ONLOOKER_CAMPAIGN_VALUE_MAX : 2048;
+  return value.size() > longest ? std::string(column) + " is too long" : "";
 }
 
 using Json = nlohmann::ordered_json;
@@ -92,7 +111,7 @@ std::variant<HistoryRequest, std::string> parse_history_request(std::string_view
   for (const std::string_view column : filter_columns) {
     auto value = query_param(query, column);
     if (!value || value->empty()) continue;
-    if (value->size() > 2048) return std::string(column) + " is too long";
+    if (auto error = filter_value_error(column, *value); !error.empty()) return error;
     request.filters.push_back({std::string(column), std::move(*value)});
   }
   const auto bucket = query_param(query, "bucket");

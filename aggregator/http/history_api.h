@@ -39,8 +39,11 @@ class HistoryApi {
   explicit HistoryApi(HistoryReader& reader) : reader_(reader) {}
   // The JSON answer. Throws when the reader fails. Blocks: not on the I/O thread.
   std::string run(const HistoryRequest& request) {
-    return history_json(request, reader_.report(request), reader_.report(previous_period(request)),
-                        country_names_);
+    // The previous period's lists are not shown: none asked for (a filtered
+    // report counts its lists from hits, as long again as its series).
+    HistoryRequest before = previous_period(request);
+    before.top = 0;
+    return history_json(request, reader_.report(request), reader_.report(before), country_names_);
   }
   // One list as CSV (history_csv.h), up to csv_rows rows of it.
   std::string csv(HistoryRequest request, HistoryList list) {

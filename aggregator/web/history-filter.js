@@ -1,13 +1,13 @@
-// The History tab's cross-list filter: a page or country picked in one list
-// filters every list (GET api/history?path=&country=&city=&device=&browser=
-// &os=&referrer=, answered from the hits), like the live view's click-to-
-// filter. When filtered, the cities, devices, browsers, OS and referrers of
+// The History tab's cross-list filter: a page, country, source or campaign
+// picked in one list filters every list (GET api/history?path=&country=&city=
+// &device=&browser=&os=&referrer=&source=&campaign=, answered from the hits),
+// like the live view's click-to-filter. When filtered, the cities, devices, browsers, OS and referrers of
 // the matching views are shown too; visits and journeys are not filtered,
 // so onlookerd sends none and the page says so.
 import { $, el, formatNumber, displayPath } from "./dom.js";
 
 const NAMES = { path: "page", referrer: "referrer", country: "country", city: "city",
-                device: "device", browser: "browser", os: "OS" };
+                device: "device", browser: "browser", os: "OS", source: "source", campaign: "campaign" };
 
 export class HistoryFilter {
   constructor(onChange) {

@@ -148,9 +148,11 @@ export class HistoryView {
               (p) => this.filter.button("path", p.path, displayPath(p.path)), "No page views in this range");
     fillTable($("history-countries"), history.countries,
               (c) => this.filter.button("country", c.code, c.name || c.code), "No located views in this range");
-    fillTable($("history-sources"), history.sources ?? [], (s) => s.source[0].toUpperCase() + s.source.slice(1),
+    fillTable($("history-sources"), history.sources ?? [],
+              (s) => this.filter.button("source", s.source, s.source[0].toUpperCase() + s.source.slice(1)),
               "No arrivals in this range");
-    fillTable($("history-campaigns"), history.campaigns ?? [], (c) => c.campaign, "No campaigns in this range");
+    fillTable($("history-campaigns"), history.campaigns ?? [],
+              (c) => this.filter.button("campaign", c.campaign, c.campaign), "No campaigns in this range");
     this.filter.render(history);
     // Visits begun on the range's UTC days (bounce: one page, under 10 s
     // engaged), the totals, and each one's change against the previous period.

@@ -11,15 +11,16 @@ describe("history view", { timeout: 60000 }, () => {
 
   before(async () => {
     stack = await Stack.start({ pages: DEMO_PAGES });
-    // Page views, committed to SQLite: 3 from London, 2 from Tokyo, 1 on another site.
+    // Page views, committed to SQLite: 3 from London, 2 from Tokyo, 1 on
+    // another site; one London view from a campaign, one Tokyo view from search.
     const london = new RawVisitor(stack, { address: "81.2.69.10" });
     const tokyo = new RawVisitor(stack, { address: "203.0.113.7" });
     const shop = new RawVisitor(stack, { address: "198.51.100.20", host: "shop.example" });
     await london.view("/about.html");
     await london.view("/about.html");
-    await london.view("/pricing.html");
+    await london.view("/pricing.html?utm_source=news&utm_campaign=launch");  // source: campaign
     await tokyo.view("/about.html");
-    await tokyo.view("/");
+    await tokyo.view("/", "https://www.google.com/");  // source: search
     await shop.view("/pricing.html");
     await eventually("the views in SQLite", async () => {
       const answer = await request(stack.sitePort, "/onlooker/api/history");
@@ -82,6 +83,31 @@ describe("history view", { timeout: 60000 }, () => {
     assert.equal(await page.isVisible("#history-filter"), false);
   });
 
+  it("filters every list by a campaign or source picked in one", async () => {
+    await eventually("the campaign's row", async () => (await tableText("history-campaigns")).join() === "launch | 1 | 1");
+    await page.click('#history-campaigns button[data-filter="campaign"][data-value="launch"]');
+    await eventually("the campaign's pages", async () => (await tableText("history-pages")).join() === "/pricing.html | 1 | 1");
+    assert.match(await page.textContent("#history-filter"), /campaign = launch/);
+    assert.deepEqual(await tableText("history-countries"), ["United Kingdom | 1 | 1"]);
+    assert.deepEqual(await tableText("history-sources"), ["Campaign | 1 | 1"]);
+    assert.equal(await page.getAttribute('#history-campaigns button[data-value="launch"]', "aria-pressed"), "true");
+    await page.click('#history-filter button[data-clear="campaign"]');
+    await eventually("every source again", async () => (await tableText("history-sources")).length === 3);
+    // A source, then a country on top: both shown, each removable.
+    await page.click('#history-sources button[data-filter="source"][data-value="search"]');
+    await eventually("search's pages", async () => (await tableText("history-pages")).join() === "/ | 1 | 1");
+    assert.deepEqual(await tableText("history-countries"), ["Japan | 1 | 1"]);
+    assert.match((await tableText("history-campaigns")).join(), /No campaigns/);
+    await page.click('#history-countries button[data-filter="country"][data-value="JP"]');
+    await eventually("both filters", async () => /source = search.*country = JP/.test(await page.textContent("#history-filter")));
+    await page.click('#history-filter button[data-clear="source"]');
+    await eventually("Tokyo's pages", async () => (await tableText("history-pages")).length === 2);
+    assert.doesNotMatch(await page.textContent("#history-filter"), /source/);
+    await page.click('#history-filter button[data-clear="country"]');
+    await eventually("unfiltered", async () => (await tableText("history-countries")).length === 3);
+    assert.equal(await page.isVisible("#history-filter"), false);
+  });
+
   it("asks for hourly buckets and for one site", async () => {
     await page.click('.presets button[data-days="1"]');
     await eventually("hourly", async () => /busiest hour/.test(await page.textContent("#history-summary")));
@@ -118,7 +144,9 @@ describe("history view", { timeout: 60000 }, () => {
     for (const [query, message] of [["from=yesterday", "from must be unix time in milliseconds"],
                                     ["from=2000&to=1000", "from must be before to"],
                                     ["from=0&to=40000000000", "the range is at most 366 days"],
-                                    ["bucket=week", "bucket must be hour or day"]]) {
+                                    ["bucket=week", "bucket must be hour or day"],
+                                    ["source=google", "source must be direct, campaign, search, social, email, paid or other site"],
+                                    [`campaign=${"c".repeat(41)}`, "campaign is too long"]]) {
       const answer = await request(stack.sitePort, `/onlooker/api/history?${query}`);
       assert.equal(answer.status, 400, query);
       assert.equal(JSON.parse(answer.body).error, message);

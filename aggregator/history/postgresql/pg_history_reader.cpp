@@ -1,5 +1,6 @@
 #include "pg_history_reader.h"
 
+#include "filtered_counts.h"
 #include "filtered_report.h"
 #include "journey_report.h"
 #include "person_view.h"
@@ -58,22 +59,32 @@ HistoryReport PgHistoryReader::filtered(pg::Connection& db, const HistoryRequest
   const Placeholder mark = [](int n, bool number) {
     return "$" + std::to_string(n) + (number ? "::bigint" : "");
   };
-  const auto values = filtered_parameters(request);
-  auto number = [](const pg::Result& result, int row, int column) -> std::int64_t {
-    return std::stoll(PQgetvalue(result.get(), row, column));
-  };
-  HistoryReport report;
-  const auto series = db.query(filtered_series_sql(request, mark), values);
-  for (int row = 0; row < PQntuples(series.get()); ++row) {
-    report.series.push_back({number(series, row, 0), number(series, row, 1), number(series, row, 2)});
-  }
-  for (const std::string_view column : filter_columns) {
-    const auto list = db.query(filtered_list_sql(request, column, "COLLATE \"C\"", mark), values);
-    auto& entries = list_of(report, column);
-    for (int row = 0; row < PQntuples(list.get()); ++row) {
-      entries.push_back({PQgetvalue(list.get(), row, 0), number(list, row, 1), number(list, row, 2)});
+  // One pass over the matching views, every list counted in C++
+  // (filtered_counts.h), read through a cursor a slice at a time so that a
+  // long range's views are never all in memory.
+  pg::Transaction transaction(db);
+  db.query("DECLARE filtered_views NO SCROLL CURSOR FOR " + filtered_views_sql(request, mark),
+           filtered_parameters(request));
+  FilteredCounts counts(request.bucket, request.top);
+  FilteredCounts::Values row;
+  for (;;) {
+    const auto slice = db.query("FETCH FORWARD 20000 FROM filtered_views");
+    const int rows = PQntuples(slice.get());
+    if (rows == 0) break;
+    for (int r = 0; r < rows; ++r) {
+      auto text = [&](int column) {
+        return std::string_view(PQgetvalue(slice.get(), r, column),
+                                static_cast<std::size_t>(PQgetlength(slice.get(), r, column)));
+      };
+      for (std::size_t list = 0; list < FilteredCounts::lists; ++list) {
+        row[list] = text(static_cast<int>(list) + 2);
+      }
+      counts.add(std::stoll(PQgetvalue(slice.get(), r, 0)), text(1), row);
     }
   }
+  transaction.commit();
+  HistoryReport report;
+  counts.fill(report);
   return report;
 }
 
