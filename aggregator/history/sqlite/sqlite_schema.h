@@ -9,7 +9,9 @@
 
 namespace onlooker {
 
-inline constexpr int sqlite_schema_version = 8;
+// 9 is branch "lists"' step (a placeholder here, sqlite_schema.cpp); 10
+// adds the per-page engagement.
+inline constexpr int sqlite_schema_version = 10;
 
 // Brings the schema of `db` up to sqlite_schema_version, a step per
 // transaction. Throws sqlite::SqliteError for a schema newer than this
