@@ -91,7 +91,7 @@ describe("history view", { timeout: 60000 }, () => {
     assert.equal(await page.isVisible("#site-picker"), true, "two sites: the selector shows");
     await page.selectOption("#site", "shop.example");
     await eventually("one site's history", async () => /^1 view,/.test(await page.textContent("#history-summary")));
-    assert.deepEqual(await tableText("history-pages"), ["/pricing.html | 1 | 1"]);
+    assert.deepEqual(await tableText("history-pages"), ["/pricing.html | 1 | 1 | –"]);
     assert.equal(new URL(page.url()).searchParams.get("host"), "shop.example");
     await page.selectOption("#site", "");
     await eventually("every site again", async () => /^6 views,/.test(await page.textContent("#history-summary")));
