@@ -52,7 +52,7 @@ void build_history_data(const std::string& path, const HistoryData& data) {
       const auto length = static_cast<std::int64_t>(random() % 600'000);
       visits.push_back({to_hex(hit.visitor), hit.host, hit.ts_ms - length, hit.ts_ms,
                         1 + static_cast<std::int64_t>(random() % 8), "/", hit.path,
-                        hit.country_code, hit.device, 0, false, {}, {}, {}, {}, {}});
+                        hit.country_code, hit.device, 0, false, {}, {}, {}, {}, {}, {}});
     }
     batch.push_back(std::move(hit));
     if (batch.size() == batch.capacity()) {

@@ -69,9 +69,18 @@ void generate(const std::string& path, long hits_wanted) {
         hit.ts_ms += 30'000;
         batch.push_back(hit);
       }
-      ts += 5'000 + static_cast<std::int64_t>(random() % 60'000);
+      const std::int64_t gap = 5'000 + static_cast<std::int64_t>(random() % 60'000);
+      // Engaged time per page: half the visits with beacon.js (a leave's
+      // visible time for each view), half estimated (the gap; not the last).
+      if (n % 2 == 0) {
+        add_page_engaged(visit.page_engaged, hit.path, gap * 4 / 5);
+      } else if (view + 1 < views) {
+        add_page_engaged(visit.page_engaged, hit.path, gap);
+      }
+      ts += gap;
       at = (at * 7 + 1 + random() % 8) % 500;  // one of the page's 8 links
     }
+    visit.engaged_estimated = n % 2 != 0;
     visit.start_ms = start;
     visit.last_seen_ms = ts;
     visit.pages = views;
@@ -183,6 +192,8 @@ int main(int argc, char** argv) {
          "SELECT to_path, sum(views) FROM transitions WHERE from_path = '/page/0.html' "
          "GROUP BY to_path"},
     };
+    std::printf("page engagement rollup rows: %lld\n",
+                static_cast<long long>(db.query_int("SELECT count(*) FROM page_engagement_rollups")));
     for (const auto& view : views) {
       print(view.name, median_ms([&] {
               sqlite::Statement statement(db, view.sql);
@@ -205,6 +216,27 @@ int main(int argc, char** argv) {
     const std::string name = "/api/history, " + std::to_string(days) + " days by day" +
                              (*page ? ", ?page=/page/0.html" : "");
     print(name.c_str(), whole, "(" + std::to_string(bytes) + " bytes)");
+    // The pages' engaged times' share: the reader's sums for the 10 top
+    // pages (page_engagement_rollups, one range scan a page).
+    {
+      sqlite::Database db(path, SQLITE_OPEN_READONLY);
+      sqlite::Statement engaged(db, std::string(page_engagement_sums_sql) +
+                                        "WHERE path = ?1 AND start >= ?2 / 86400000 * 86400000 "
+                                        "AND start < ?3 AND (?4 = '' OR host = ?4)");
+      std::int64_t views = 0;
+      print("  engaged time of the 10 top pages", median_ms([&] {
+              views = 0;
+              for (std::uint32_t top = 0; top < 10; ++top) {
+                engaged.bind(1, ::page(top));
+                engaged.bind(2, request.from_ms);
+                engaged.bind(3, request.to_ms);
+                engaged.bind(4, std::string());
+                if (engaged.step()) views += engaged.column_int(0);
+                engaged.reset();
+              }
+            }),
+            "(" + std::to_string(views) + " views with an engaged time)");
+    }
     // The journeys' share: their rows read and summed (no lists), this
     // reader's against main 931bc88's SQL GROUP BY, alternating.
     sqlite::Database db(path, SQLITE_OPEN_READONLY);

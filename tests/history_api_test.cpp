@@ -138,7 +138,9 @@ TEST(HistoryApi, CountsViewsAndPeoplePerBucketPageAndCountry) {
                                   "[{\"t\":" + std::to_string(today - day) +
                                   ",\"views\":1,\"visitors\":1},{\"t\":" + std::to_string(today) +
                                   ",\"views\":4,\"visitors\":3}]"));
-  EXPECT_EQ(out.at("pages").at(0), nlohmann::json::parse(R"({"path":"/","views":3,"visitors":3})"));
+  EXPECT_EQ(out.at("pages").at(0),
+            nlohmann::json::parse(R"({"path":"/","views":3,"visitors":3,"engaged_seconds":null,)"
+                                  R"("engaged_estimated":false})"));
   EXPECT_EQ(out.at("countries").at(0),
             nlohmann::json::parse(R"({"code":"GB","name":"United Kingdom","views":3,"visitors":2})"));
 
@@ -150,6 +152,49 @@ TEST(HistoryApi, CountsViewsAndPeoplePerBucketPageAndCountry) {
   EXPECT_EQ(site.at("host"), "b.example");
 }
 
+
+// Each page's engaged time: the average over its views with one, in the
+// visits begun on the range's days; estimated when any of it was; null for a
+// page without, and in a filtered report (from hits: none there).
+TEST(HistoryApi, GivesEachPageItsEngagedSecondsAndWhetherTheyWereEstimated) {
+  test::TempDir dir;
+  const std::int64_t today = now / day * day;
+  {
+    SqliteHistory history(dir.file("db"));
+    std::vector<Hit> hits;
+    for (const auto& [who, path] : {std::pair{1, "/"}, std::pair{2, "/"}, std::pair{2, "/b"}}) {
+      Hit hit;
+      hit.ts_ms = today + 1000 * who;
+      hit.visitor.fill(static_cast<std::uint8_t>(who));
+      hit.path = path;
+      hit.host = "a.example";
+      hit.device = "desktop";
+      hits.push_back(hit);
+    }
+    Visit measured{.visitor = "01", .host = "a.example", .start_ms = today + 1000,
+                   .last_seen_ms = today + 9000, .pages = 1, .entry_page = "/", .exit_page = "/"};
+    measured.page_engaged = {{"/", 6000, 2}};
+    Visit estimated = measured;
+    estimated.visitor = "02";
+    estimated.engaged_estimated = true;
+    estimated.page_engaged = {{"/", 3000, 1}};
+    const std::vector<Visit> visits{measured, estimated};
+    history.commit({hits, visits, {1, hits.size()}});
+  }
+  SqliteHistoryReader reader(dir.file("db"));
+  HistoryApi queries(reader);
+  const auto out = nlohmann::json::parse(queries.run(std::get<HistoryRequest>(
+      parse_history_request("from=" + std::to_string(now - 2 * day) + "&bucket=day", now))));
+  ASSERT_EQ(out.at("pages").size(), 2u);
+  EXPECT_EQ(out.at("pages").at(0).at("path"), "/");
+  EXPECT_DOUBLE_EQ(out.at("pages").at(0).at("engaged_seconds").get<double>(), 3.0);
+  EXPECT_EQ(out.at("pages").at(0).at("engaged_estimated"), true);
+  EXPECT_TRUE(out.at("pages").at(1).at("engaged_seconds").is_null());
+  EXPECT_EQ(out.at("pages").at(1).at("engaged_estimated"), false);
+  const auto filtered = nlohmann::json::parse(queries.run(std::get<HistoryRequest>(
+      parse_history_request("from=" + std::to_string(now - 2 * day) + "&path=/", now))));
+  EXPECT_TRUE(filtered.at("pages").at(0).at("engaged_seconds").is_null());
+}
 
 // "previous" is the period of the same length before the range: its figures
 // equal what asking for that period alone gives, and what the hits hold.

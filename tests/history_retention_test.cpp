@@ -138,12 +138,14 @@ TYPED_TEST(HistoryRetention, SiteRetentionEmptiesEveryTableOfThatSiteOnly) {
     visit.entry_page = "/";
     visit.exit_page = "/next";
     visit.journey = {{visit.start_ms, "/"}, {visit.start_ms + 1000, "/next"}};
+    visit.page_engaged = {{"/", 1000, 1}};
     visits.push_back(visit);
     ++who;
   }
   sink->commit({hits, visits, {1, hits.size()}});
   catch_up(*sink);
-  std::vector<std::string> tables{"hits", "visits", "rollups", "visit_rollups", "journey_rollups"};
+  std::vector<std::string> tables{"hits",          "visits", "rollups", "visit_rollups",
+                                  "journey_rollups", "page_engagement_rollups"};
   if (std::is_same_v<TypeParam, PostgresBackend>) tables.push_back("rollup_visitor_days");
   auto rows = [&](const std::string& table, const std::string& host) {
     return this->backend.query_int("SELECT count(*) FROM " + table + " WHERE host = '" + host + "'");

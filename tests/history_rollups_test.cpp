@@ -207,7 +207,7 @@ TEST(HistoryRollups, AreBuiltOnceFromTheHitsOfAnOlderDatabase) {
   {
     // Back to schema 2 as an older onlookerd left it: hits, no rollups.
     sqlite::Database db(dir.file("db"));
-    db.exec(std::string(test::drop_campaign_columns_sql) +
+    db.exec(std::string(test::drop_page_engagement_sql) + test::drop_campaign_columns_sql +
             "ALTER TABLE hits DROP COLUMN visible_ms; ALTER TABLE visits DROP COLUMN engaged_ms; "
             "ALTER TABLE visits DROP COLUMN engaged_estimated; ALTER TABLE visits DROP COLUMN bounce; "
             "DROP TABLE rollups; DROP TABLE visit_rollups; DROP TABLE rollup_cursor; "

@@ -250,7 +250,7 @@ TEST(JourneyRollups, AreBuiltOnceFromTheVisitsAndHitsOfAnOlderSqliteDatabase) {
     // Back to the schema before journeys, as an older onlookerd left it.
     sqlite::Database db(backend.dir.file("db"));
     // (Schema 7 -> 8, campaigns, undone too: journeys are step 6 -> 7.)
-    db.exec(std::string(test::drop_campaign_columns_sql) +
+    db.exec(std::string(test::drop_page_engagement_sql) + test::drop_campaign_columns_sql +
             "DROP VIEW entry_pages; DROP VIEW exit_pages; DROP VIEW transitions; "
             "DROP TABLE journey_rollups; PRAGMA user_version = 6");
   }
@@ -269,7 +269,8 @@ TEST(JourneyRollups, AreBuiltOnceFromTheVisitsAndHitsOfAnOlderPostgresqlDatabase
   {
     // Back to schema version 1, before journeys, as an older onlookerd left it.
     pg::Connection connection(backend.uri);
-    connection.exec("DROP VIEW entry_pages; DROP VIEW exit_pages; DROP VIEW transitions; "
+    connection.exec(std::string(test::drop_page_engagement_sql) +
+                    "DROP VIEW entry_pages; DROP VIEW exit_pages; DROP VIEW transitions; "
                     "DROP TABLE journey_rollups; UPDATE schema_version SET version = 1");
   }
   backend.sink()->committed_position();  // connects, and so migrates

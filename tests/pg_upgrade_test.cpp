@@ -101,7 +101,7 @@ TEST(PgUpgrade, AFreshDatabaseStartsAtTheCurrentVersionWithTheCompactTable) {
   PgHistory history(uri, "node-a");
   history.committed_position();
   pg::Connection db(uri);
-  EXPECT_EQ(db.query_int("SELECT max(version) FROM schema_version"), 3);
+  EXPECT_EQ(db.query_int("SELECT max(version) FROM schema_version"), pg_sql::schema_version);
   EXPECT_EQ(db.query_int("SELECT count(*) FROM pg_tables WHERE tablename = 'rollup_visitors'"), 0);
   EXPECT_EQ(db.query_int("SELECT count(*) FROM pg_tables WHERE tablename = 'rollup_visitor_days'"), 1);
 }

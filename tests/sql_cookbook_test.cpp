@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "journey_sql.h"
+#include "page_engagement_sql.h"
 #include "pg_connection.h"
 #include "pg_history.h"
 #include "sqlite_db.h"
@@ -50,7 +51,9 @@ void generate(HistorySink& history) {
     Hit hit;
     hit.ts_ms = now - static_cast<std::int64_t>(random() % (7 * 86'400'000ULL));
     hit.visitor.fill(static_cast<std::uint8_t>(random() % 200));
-    hit.kind = i % 5 == 0 ? HitKind::beat : HitKind::view;
+    // Every tenth a leave (the visit made up below ends with it), others beats.
+    hit.kind = i % 10 == 0 ? HitKind::leave : i % 5 == 0 ? HitKind::beat : HitKind::view;
+    if (hit.kind == HitKind::leave) hit.visible_ms = 7'000;
     hit.host = "example.com";
     hit.path = pages[random() % 4];
     hit.referrer = i % 3 == 0 ? "www.google.com/" : "example.com/";
@@ -77,8 +80,9 @@ void generate(HistorySink& history) {
                         hit.path, hit.country_code, hit.device, 0, false,
                         {{hit.ts_ms, "/"}, {hit.ts_ms + 1, "/pricing.html"},
                          {hit.ts_ms + 2, hit.path}}});
-      // (Its hit is a beat: the visit's landing is made up here.)
+      // (Its hit is a leave: the visit's landing is made up here.)
       Visit& visit = visits.back();
+      visit.page_engaged = {{hit.path, 7'000, 1}};
       if (i % 20 == 0) {
         visit.campaign = {.source = "news", .medium = "email", .name = "launch"};
         visit.source_group = "campaign";
@@ -142,6 +146,14 @@ TYPED_TEST_SUITE(SqlCookbook, Backends);
 TEST(SqlCookbookText, ShowsTheJourneySqlOnlookerdKeeps) {
   const std::string doc = test::read_file(test::source_dir() + "/docs/SQL.md");
   std::string_view sql = journey_from_hits_sql;
+  sql.remove_prefix(1);  // the raw string's first newline
+  EXPECT_NE(doc.find("```sql\n" + std::string(sql) + "```"), std::string::npos);
+}
+
+// ... and the SQL that defines the per-page engagement rollups.
+TEST(SqlCookbookText, ShowsThePageEngagementSqlOnlookerdKeeps) {
+  const std::string doc = test::read_file(test::source_dir() + "/docs/SQL.md");
+  std::string_view sql = page_engagement_from_hits_sql;
   sql.remove_prefix(1);  // the raw string's first newline
   EXPECT_NE(doc.find("```sql\n" + std::string(sql) + "```"), std::string::npos);
 }

@@ -55,6 +55,12 @@ struct HistoryReport {
     std::string value;  // the path, country code, source group or utm_campaign
     std::int64_t views = 0;
     std::int64_t visitors = 0;
+    // Pages of the rollups' report only (page_engagement_rollups.h): of the
+    // visits begun on the UTC days the range touches, the views of the page
+    // with an engaged time, that time summed, and how many were estimated.
+    std::int64_t engaged_views = 0;
+    std::int64_t engaged_ms = 0;
+    std::int64_t estimated_views = 0;
   };
   std::vector<Point> series;      // one point per bucket with views, in time order
   std::vector<Entry> pages;       // the top pages, most viewed first
@@ -106,6 +112,12 @@ inline constexpr const char* visit_sums_sql =
     "SELECT count(*), coalesce(sum(visits), 0), coalesce(sum(duration_ms), 0), "
     "coalesce(sum(pages), 0), coalesce(sum(engaged_visits), 0), coalesce(sum(engaged_pages), 0), "
     "coalesce(sum(engaged_ms), 0), coalesce(sum(bounces), 0) FROM visit_rollups ";
+
+// One page's engagement sums over page_engagement_rollups, the same on both
+// backends but for the placeholders: (path, from day, to, host or '').
+inline constexpr const char* page_engagement_sums_sql =
+    "SELECT coalesce(sum(views), 0), coalesce(sum(engaged_ms), 0), "
+    "coalesce(sum(estimated_views), 0) FROM page_engagement_rollups ";
 
 class HistoryReader {
  public:

@@ -142,10 +142,19 @@ std::string history_json(const HistoryRequest& request, const HistoryReport& rep
   out["host"] = request.host.empty() ? Json() : Json(request.host);
   out["totals"] = totals_json(report.series);
   out["series"] = series_json(report.series);
+  const bool filtered = !request.filters.empty();
   out["pages"] = Json::array();
+  // engaged_seconds: the average over the page's views with an engaged time
+  // (page_engagement_rollups.h), null when none has one (and in a filtered
+  // report, from hits); engaged_estimated: some of them had no beacon.js.
   for (const auto& page : report.pages) {
+    const bool engaged = page.engaged_views > 0 && !filtered;
     out["pages"].push_back(
-        {{"path", page.value}, {"views", page.views}, {"visitors", page.visitors}});
+        {{"path", page.value}, {"views", page.views}, {"visitors", page.visitors},
+         {"engaged_seconds",
+          engaged ? Json(page.engaged_ms / 1000.0 / static_cast<double>(page.engaged_views))
+                  : Json()},
+         {"engaged_estimated", engaged && page.estimated_views > 0}});
   }
   out["countries"] = Json::array();
   for (const auto& country : report.countries) {
@@ -162,7 +171,6 @@ std::string history_json(const HistoryRequest& request, const HistoryReport& rep
       out[name].push_back({{key, entry.value}, {"views", entry.views}, {"visitors", entry.visitors}});
     }
   }
-  const bool filtered = !request.filters.empty();
   if (filtered) {
     // From hits (filtered_report.h): every list, and no visit or journey
     // figures (those are stored per site and day, not per filter).

@@ -8,6 +8,9 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace onlooker {
 
@@ -45,6 +48,37 @@ class VisitEngagement {
   std::int64_t estimated_ms_ = 0;
   bool measured_ = false;
 };
+
+// One page's engaged time within a visit, for history's per-page figures
+// (history/page_engagement_rollups.h): `views` page views of `path` with an
+// engaged time, `engaged_ms` summed over them. A visit with beacon.js has
+// one per leave (the visible time the leave reports, to the leave's page;
+// a hide with no leave after it counts in the visit's total only). A visit
+// without is estimated from its journey: each view's time to the next view
+// in time order, capped (the last view has none).
+struct PageEngaged {
+  std::string path;
+  std::int64_t engaged_ms = 0;
+  std::int64_t views = 0;
+  friend bool operator==(const PageEngaged&, const PageEngaged&) = default;
+};
+
+// Distinct pages a visit keeps engaged times for: bounds its memory
+// whatever a client sends (later pages are not counted per page).
+inline constexpr std::size_t engaged_pages_kept = 100;
+
+// Adds one view of `path` engaged `ms` to `pages`.
+inline void add_page_engaged(std::vector<PageEngaged>& pages, std::string_view path,
+                             std::int64_t ms) {
+  const auto it = std::find_if(pages.begin(), pages.end(),
+                               [&](const PageEngaged& page) { return page.path == path; });
+  if (it != pages.end()) {
+    it->engaged_ms += ms;
+    ++it->views;
+  } else if (pages.size() < engaged_pages_kept) {
+    pages.push_back({std::string(path), ms, 1});
+  }
+}
 
 // The bounce rule, in one place.
 inline bool is_bounce(std::int64_t pages, std::int64_t engaged_ms) {

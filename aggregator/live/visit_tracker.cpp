@@ -58,7 +58,13 @@ Presence VisitTracker::judge(Hit& hit, bool replay, std::vector<Visit>& closed) 
     cap_visible_time(*visit, hit);
     // Replayed hits belong to a visit row already written (as pages do).
     if (!replay) {
-      if (hit.kind == HitKind::leave) visit->engagement.left(hit.visible_ms);
+      if (hit.kind == HitKind::leave) {
+        visit->engagement.left(hit.visible_ms);
+        // (A leave that names no page has none to count it to.)
+        if (visit->row.device != "bot" && !hit.path.empty()) {
+          add_page_engaged(visit->left_pages, hit.path, hit.visible_ms);
+        }
+      }
       else if (hit.kind == HitKind::hide) visit->engagement.hidden(hit.visible_ms);
       else visit->engagement.heard();
     }
@@ -179,9 +185,24 @@ void VisitTracker::close(const VisitorKey&, OpenVisit& visit, std::vector<Visit>
       std::min(visit.engagement.engaged_ms(),
                visit.row.last_seen_ms - visit.row.start_ms + settings_.visible_slack_ms);
   visit.row.engaged_estimated = visit.engagement.estimated();
+  visit.row.page_engaged = pages_engaged(visit);
   // A visit replayed at start with no page view since was written when
   // onlookerd stopped; and a visit with no page view is no visit.
   if (visit.row.pages > 0) closed.push_back(std::move(visit.row));
+}
+
+// Measured: the leaves'. Estimated: from the journey (people's, in time
+// order), each view's time to the next, capped; the last view has none.
+std::vector<PageEngaged> VisitTracker::pages_engaged(OpenVisit& visit) const {
+  if (!visit.engagement.estimated()) return std::move(visit.left_pages);
+  std::vector<PageEngaged> pages;
+  const auto& journey = visit.row.journey;
+  for (std::size_t i = 0; i + 1 < journey.size(); ++i) {
+    add_page_engaged(pages, journey[i].path,
+                     std::clamp<std::int64_t>(journey[i + 1].ts_ms - journey[i].ts_ms, 0,
+                                              settings_.estimate_cap_ms));
+  }
+  return pages;
 }
 
 void VisitTracker::uncount(std::uint64_t address_key) {

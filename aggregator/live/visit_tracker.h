@@ -70,6 +70,9 @@ struct Visit {
   std::string source_group;
   std::string source_name;
   std::string referrer_host;
+  // Per page (visit_engagement.h's PageEngaged), people's visits only;
+  // estimated as the visit's engaged time is.
+  std::vector<PageEngaged> page_engaged;
 };
 
 // What the tracker made of one hit.
@@ -137,6 +140,7 @@ class VisitTracker {
     bool restored = false;
     TabSet tabs;
     VisitEngagement engagement;
+    std::vector<PageEngaged> left_pages;  // the leaves' visible times, per page
   };
   struct Fingerprint {
     std::uint64_t address_key = 0;
@@ -149,6 +153,8 @@ class VisitTracker {
   void cap_visible_time(const OpenVisit& visit, Hit& hit) const;
   void refresh(OpenVisit& visit, const Hit& hit);
   static void add_to_journey(std::vector<JourneyView>& journey, const Hit& hit);
+  // The pages' engaged times of a visit about to close (PageEngaged).
+  std::vector<PageEngaged> pages_engaged(OpenVisit& visit) const;
   void close(const VisitorKey& key, OpenVisit& visit, std::vector<Visit>& closed);
   void uncount(std::uint64_t address_key);
 

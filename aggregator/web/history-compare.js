@@ -14,12 +14,14 @@ export function change(current, previous) {
   return percent > 0 ? { text: `+${percent} %`, direction: "up" } : { text: `−${-percent} %`, direction: "down" };
 }
 
+// Seconds as the History tab shows them ("–": none known).
+export const seconds = (value) => (value == null ? "–" : value < 60 ? `${value.toFixed(1)} s`
+                                                                   : `${Math.floor(value / 60)} min ${Math.round(value % 60)} s`);
+
 // The figures shown above the chart, each as [name, current, previous, format].
 export function figures(history) {
   const now = history.visits ?? {}, before = history.previous?.visits ?? {};
   const totals = history.totals ?? {}, previousTotals = history.previous?.totals ?? {};
-  const seconds = (value) => (value == null ? "–" : value < 60 ? `${value.toFixed(1)} s`
-                                                               : `${Math.floor(value / 60)} min ${Math.round(value % 60)} s`);
   const count = (value) => formatNumber(value ?? 0);
   return [
     ["Views", totals.views, previousTotals.views, count],

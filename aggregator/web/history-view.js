@@ -6,7 +6,7 @@
 // onlookerd refuses (400) is shown as it said it.
 import { $, el, svg, formatNumber, displayPath, plural } from "./dom.js";
 import { renderJourneys } from "./journey-lists.js";
-import { figureItems, previousViews } from "./history-compare.js";
+import { figureItems, previousViews, seconds } from "./history-compare.js";
 import { HistoryFilter } from "./history-filter.js";
 
 const DAY_MS = 86_400_000;
@@ -144,8 +144,13 @@ export class HistoryView {
     $("history-series").replaceChildren(...buckets.filter((b) => b.views || b.visitors).map((b) =>
       el("tr", {}, el("th", { scope: "row" }, label(b.t)), el("td", { className: "n" }, formatNumber(b.views)),
          el("td", { className: "n" }, formatNumber(b.visitors)))));
+    // Engaged: the average per view of the page (visits begun on the range's
+    // days); "≈" when some of it is estimated from the time to the next view.
     fillTable($("history-pages"), history.pages,
-              (p) => this.filter.button("path", p.path, displayPath(p.path)), "No page views in this range");
+              (p) => this.filter.button("path", p.path, displayPath(p.path)), "No page views in this range",
+              (p) => el("td", { className: "n engaged",
+                                title: p.engaged_estimated ? "Partly estimated: time to the next view (pages without beacon.js)" : undefined },
+                        (p.engaged_estimated ? "≈ " : "") + seconds(p.engaged_seconds)));
     fillTable($("history-countries"), history.countries,
               (c) => this.filter.button("country", c.code, c.name || c.code), "No located views in this range");
     fillTable($("history-sources"), history.sources ?? [],
@@ -213,12 +218,13 @@ export class HistoryView {
   }
 }
 
-function fillTable(body, rows, nameOf, emptyText) {
+// `extra`, if given, makes each row's fourth cell.
+function fillTable(body, rows, nameOf, emptyText, extra) {
   if (!rows.length) {
-    body.replaceChildren(el("tr", { className: "empty" }, el("td", { colspan: 3 }, emptyText)));
+    body.replaceChildren(el("tr", { className: "empty" }, el("td", { colspan: extra ? 4 : 3 }, emptyText)));
     return;
   }
   body.replaceChildren(...rows.map((row) =>
     el("tr", {}, el("td", {}, nameOf(row)), el("td", { className: "n" }, formatNumber(row.views)),
-       el("td", { className: "n" }, formatNumber(row.visitors)))));
+       el("td", { className: "n" }, formatNumber(row.visitors)), ...(extra ? [extra(row)] : []))));
 }

@@ -39,11 +39,15 @@ test("engaged time of a page viewed ~5 s visible then 5 s hidden is 5 s +- 1 s",
   await setVisibility(tab, "hidden");
   await tab.waitForTimeout(5000);
   await tab.close({ runBeforeUnload: true });  // the leave tells the visible time
-  let visits;
+  let visits, pages;
   await eventually("the visit in history", async () => {
-    visits = JSON.parse((await request(stack.apiPort, "/api/history")).body).visits;
+    ({ visits, pages } = JSON.parse((await request(stack.apiPort, "/api/history")).body));
     return visits.visits === 1;
   }, { timeout: 10000, interval: 200 });
+  // The page's own engaged time (per page, from the leave), measured, not estimated.
+  const a = pages.find((p) => p.path === "/a.html");
+  assert.ok(a && Math.abs(a.engaged_seconds - 5) <= 1, JSON.stringify(pages));
+  assert.equal(a.engaged_estimated, false);
   assert.ok(Math.abs(visits.engaged_seconds_per_page - 5) <= 1, JSON.stringify(visits));
   assert.ok(visits.avg_duration_seconds >= 9, JSON.stringify(visits));  // hidden time is no engagement
   assert.equal(visits.avg_pages, 1);

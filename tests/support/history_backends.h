@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "history_reader.h"
 #include "history_sink.h"
@@ -33,6 +34,10 @@ inline constexpr const char* drop_campaign_columns_sql =
     "ALTER TABLE visits DROP COLUMN referrer_host; "
     "DROP VIEW daily_sources; DROP VIEW daily_campaigns; ";
 
+// Undoes SQLite schema step 8 -> 9 (per-page engagement), likewise.
+inline constexpr const char* drop_page_engagement_sql =
+    "DROP VIEW daily_page_engagement; DROP TABLE page_engagement_rollups; ";
+
 // A fresh, empty store per test; sink() may be called again to reopen it
 // (a restart of onlookerd).
 struct SqliteBackend {
@@ -43,6 +48,19 @@ struct SqliteBackend {
   }
   std::int64_t query_int(const std::string& sql) {
     return sqlite::Database(dir.file("db"), SQLITE_OPEN_READONLY).query_int(sql);
+  }
+  // Every row of `sql`, as text.
+  std::vector<std::vector<std::string>> rows(const std::string& sql) {
+    sqlite::Database db(dir.file("db"), SQLITE_OPEN_READONLY);
+    sqlite::Statement statement(db, sql);
+    std::vector<std::vector<std::string>> out;
+    while (statement.step()) {
+      auto& row = out.emplace_back();
+      for (int column = 0; column < statement.column_count(); ++column) {
+        row.push_back(statement.column_text(column));
+      }
+    }
+    return out;
   }
 };
 
@@ -57,6 +75,18 @@ struct PostgresBackend {
   std::unique_ptr<HistorySink> sink() { return std::make_unique<PgHistory>(uri, "node-a"); }
   std::unique_ptr<HistoryReader> reader() { return std::make_unique<PgHistoryReader>(uri); }
   std::int64_t query_int(const std::string& sql) { return pg::Connection(uri).query_int(sql); }
+  std::vector<std::vector<std::string>> rows(const std::string& sql) {
+    pg::Connection connection(uri);
+    const auto result = connection.query(sql);
+    std::vector<std::vector<std::string>> out;
+    for (int row = 0; row < PQntuples(result.get()); ++row) {
+      auto& cells = out.emplace_back();
+      for (int column = 0; column < PQnfields(result.get()); ++column) {
+        cells.emplace_back(PQgetvalue(result.get(), row, column));
+      }
+    }
+    return out;
+  }
   static int next_id() {
     static int id = 0;
     return ++id;

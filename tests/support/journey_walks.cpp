@@ -9,6 +9,27 @@
 
 namespace onlooker::test::journey_walks {
 
+void track_into(HistorySink& sink, std::vector<Hit> hits, std::int64_t window_ms) {
+  VisitTracker tracker(window_ms);
+  std::vector<Hit> batch;
+  std::vector<Visit> closed;
+  std::uint64_t seq = 0;
+  auto commit = [&] {
+    sink.commit({batch, closed, {1, seq}});
+    batch.clear();
+    closed.clear();
+  };
+  for (Hit& hit : hits) {
+    ++seq;
+    tracker.expire(hit.ts_ms - window_ms, closed);
+    EXPECT_EQ(tracker.apply(hit, closed), Presence::counted);
+    batch.push_back(std::move(hit));
+    if (batch.size() == 250) commit();
+  }
+  tracker.close_all(closed);
+  commit();
+}
+
 Hit make_hit(std::uint32_t who, const Walk& walk, std::int64_t ts, std::string path,
              HitKind kind) {
   Hit hit;
@@ -68,24 +89,10 @@ std::vector<Walk> store_random_walks(HistorySink& sink) {
   // As they reach the ring: in time order but for the swapped pairs.
   std::stable_sort(arrivals.begin(), arrivals.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
-  VisitTracker tracker(window_ms);
-  std::vector<Hit> batch;
-  std::vector<Visit> closed;
-  std::uint64_t seq = 0;
-  auto commit = [&] {
-    sink.commit({batch, closed, {1, seq}});
-    batch.clear();
-    closed.clear();
-  };
-  for (auto& [arrival, hit] : arrivals) {
-    ++seq;
-    tracker.expire(hit.ts_ms - window_ms, closed);
-    EXPECT_EQ(tracker.apply(hit, closed), Presence::counted);
-    batch.push_back(std::move(hit));
-    if (batch.size() == 250) commit();
-  }
-  tracker.close_all(closed);
-  commit();
+  std::vector<Hit> in_order;
+  in_order.reserve(arrivals.size());
+  for (auto& arrival : arrivals) in_order.push_back(std::move(arrival.second));
+  track_into(sink, std::move(in_order), window_ms);
   return walks;
 }
 

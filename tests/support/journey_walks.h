@@ -29,6 +29,11 @@ struct Walk {
 Hit make_hit(std::uint32_t who, const Walk& walk, std::int64_t ts, std::string path,
              HitKind kind);
 
+// Feeds hits (in arrival order) through a VisitTracker of that active
+// window into `sink` in
+// batches of 250, as the drain loop does, then closes every visit.
+void track_into(HistorySink& sink, std::vector<Hit> hits, std::int64_t window_ms);
+
 // Stores the walks through a VisitTracker into `sink`; returns them.
 std::vector<Walk> store_random_walks(HistorySink& sink);
 

@@ -4,6 +4,8 @@
 
 #include "journey_rollups.h"
 #include "journey_sql.h"
+#include "page_engagement_rollups.h"
+#include "page_engagement_sql.h"
 #include "pg_rollup_rows.h"
 #include "pg_schema_steps.h"
 #include "pg_sql.h"
@@ -32,6 +34,10 @@ void migrate_pg_schema(pg::Connection& connection) {
       connection.exec(std::string(pg_sql::journey_months_from_days));
     }
     if (version < 3) pg::step_compact_visitor_keys(connection);  // pg_schema_steps.h
+    if (version < pg_sql::page_engagement_version) {  // built once from the visits stored
+      connection.exec("INSERT INTO page_engagement_rollups (start, host, path, views, engaged_ms, "
+                      "estimated_views) " + std::string(page_engagement_from_hits_sql));
+    }
     connection.exec("UPDATE schema_version SET version = " +
                     std::to_string(pg_sql::schema_version));
   }
@@ -148,6 +154,20 @@ std::string journeys_copy_data(std::span<const Visit> visits) {
   return data;
 }
 
+std::string page_engagement_copy_data(std::span<const Visit> visits) {
+  std::string data;
+  for (const PageEngagementDelta& delta : page_engagement_deltas(visits)) {
+    data += std::to_string(delta.start_ms);
+    pg::append_copy_field(data, std::string(delta.host), false);
+    pg::append_copy_field(data, std::string(delta.path), false);
+    pg::append_copy_field(data, std::to_string(delta.views), false);
+    pg::append_copy_field(data, std::to_string(delta.engaged_ms), false);
+    pg::append_copy_field(data, std::to_string(delta.estimated_views), false);
+    data += '\n';
+  }
+  return data;
+}
+
 }  // namespace
 
 void PgHistory::commit(const HistoryBatch& batch) {
@@ -161,6 +181,8 @@ void PgHistory::commit(const HistoryBatch& batch) {
       db.copy_in(std::string(pg_sql::copy_visits), visits_copy_data(batch.visits));
       const std::string journeys = journeys_copy_data(batch.visits);
       if (!journeys.empty()) db.copy_in(std::string(pg_sql::copy_journeys), journeys);
+      const std::string pages = page_engagement_copy_data(batch.visits);
+      if (!pages.empty()) db.copy_in(std::string(pg_sql::copy_page_engagement), pages);
     }
     rollups = pg::rollup_copy_data(batch.hits, known_keys_);
     if (!rollups.visitor_days.empty()) {

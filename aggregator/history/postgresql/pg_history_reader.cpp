@@ -118,6 +118,16 @@ HistoryReport PgHistoryReader::read(pg::Connection& db, const HistoryRequest& re
   report.pages = entries(db.query("SELECT value, sum(views) AS total, sum(visitors)" + where +
                                       " GROUP BY value ORDER BY total DESC, value COLLATE \"C\"" + limit,
                                   params(RollupDimension::path)));
+  for (HistoryReport::Entry& page : report.pages) {
+    const auto engaged = db.query(std::string(page_engagement_sums_sql) +
+                                      "WHERE path = $1 AND start >= $2::bigint / 86400000 * "
+                                      "86400000 AND start < $3::bigint AND ($4 = '' OR host = $4)",
+                                  {page.value, std::to_string(request.from_ms),
+                                   std::to_string(request.to_ms), request.host});
+    page.engaged_views = number(engaged, 0, 0);
+    page.engaged_ms = number(engaged, 0, 1);
+    page.estimated_views = number(engaged, 0, 2);
+  }
   report.countries = entries(db.query("SELECT value, sum(views) AS total, sum(visitors)" + where +
                                           " AND value <> '' GROUP BY value "
                                           "ORDER BY total DESC, value COLLATE \"C\"" + limit,

@@ -21,7 +21,10 @@ namespace onlooker::pg_sql {
 // 2: journey_rollups (built from the stored visits on upgrade from 1).
 // 3: rollup_visitors (six text columns, a row per hour and per day) became
 // rollup_visitor_days (pg_schema_steps.h carries the rows over).
-inline constexpr int schema_version = 3;
+// 4: page_engagement_rollups (built from the stored visits on upgrade).
+inline constexpr int schema_version = 4;
+// The version that adds page_engagement_rollups.
+inline constexpr int page_engagement_version = 4;
 
 inline constexpr std::string_view schema = R"sql(
 CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL);
@@ -145,6 +148,21 @@ CREATE TABLE IF NOT EXISTS journey_rollups (
   views     bigint NOT NULL,
   PRIMARY KEY (span, start, host, from_path, to_path)
 );
+-- Engagement per page (issue 18; page_engagement_rollups.h), per UTC day of
+-- the visit's start, site and page.
+CREATE TABLE IF NOT EXISTS page_engagement_rollups (
+  start           bigint NOT NULL,  -- the UTC day the visits began
+  host            text   NOT NULL,
+  path            text   NOT NULL,
+  views           bigint NOT NULL,  -- page views with an engaged time
+  engaged_ms      bigint NOT NULL,  -- summed over them
+  estimated_views bigint NOT NULL,  -- of those, estimated (no beacon.js)
+  PRIMARY KEY (path, start, host)
+);
+CREATE OR REPLACE VIEW daily_page_engagement AS
+  SELECT to_char(to_timestamp(start / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
+         host, path, views, engaged_ms / 1000.0 / views AS engaged_seconds, estimated_views
+    FROM page_engagement_rollups;
 CREATE OR REPLACE VIEW entry_pages AS
   SELECT to_char(to_timestamp(start / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
          host, to_path AS path, views AS visits
@@ -199,6 +217,8 @@ CREATE OR REPLACE VIEW daily_visits AS
 inline constexpr std::string_view batch_tables = R"sql(
 CREATE TEMP TABLE IF NOT EXISTS batch_visits (LIKE visits) ON COMMIT DELETE ROWS;
 CREATE TEMP TABLE IF NOT EXISTS batch_journeys (LIKE journey_rollups) ON COMMIT DELETE ROWS;
+CREATE TEMP TABLE IF NOT EXISTS batch_page_engagement (LIKE page_engagement_rollups)
+  ON COMMIT DELETE ROWS;
 CREATE TEMP TABLE IF NOT EXISTS batch_visitor_days (
   day bigint, dimension smallint, value_key uuid, visitor uuid, hours integer, host text)
   ON COMMIT DELETE ROWS;
@@ -218,6 +238,9 @@ inline constexpr std::string_view copy_visits =
 
 inline constexpr std::string_view copy_journeys =
     "COPY batch_journeys (span, start, host, from_path, to_path, views) FROM STDIN";
+inline constexpr std::string_view copy_page_engagement =
+    "COPY batch_page_engagement (start, host, path, views, engaged_ms, estimated_views) "
+    "FROM STDIN";
 
 // pg_rollup_rows.h writes these two.
 inline constexpr std::string_view copy_visitor_days =
@@ -231,6 +254,12 @@ INSERT INTO journey_rollups SELECT * FROM batch_journeys
    ORDER BY span, start, host, from_path COLLATE "C", to_path COLLATE "C"
   ON CONFLICT (span, start, host, from_path, to_path) DO UPDATE
     SET views = journey_rollups.views + excluded.views;
+INSERT INTO page_engagement_rollups SELECT * FROM batch_page_engagement
+   ORDER BY path COLLATE "C", start, host
+  ON CONFLICT (path, start, host) DO UPDATE
+    SET views = page_engagement_rollups.views + excluded.views,
+        engaged_ms = page_engagement_rollups.engaged_ms + excluded.engaged_ms,
+        estimated_views = page_engagement_rollups.estimated_views + excluded.estimated_views;
 INSERT INTO visits SELECT * FROM batch_visits;
 INSERT INTO visit_rollups (start, host, visits, duration_ms, pages, engaged_visits,
                            engaged_pages, engaged_ms, bounces)
@@ -302,6 +331,8 @@ inline constexpr std::string_view delete_statements[] = {
     "((span = 'day' AND start <= $1::bigint - 86400000) OR (span = 'month' AND start < "
     "extract(epoch FROM date_trunc('month', to_timestamp($1::bigint / 1000) AT TIME ZONE 'UTC')) "
     "* 1000)) LIMIT $2)",
+    "DELETE FROM page_engagement_rollups WHERE ctid IN (SELECT ctid FROM page_engagement_rollups "
+    "WHERE start <= $1::bigint - 86400000 LIMIT $2)",
 };
 
 inline constexpr std::string_view delete_alerts =

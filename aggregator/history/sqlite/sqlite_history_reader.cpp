@@ -52,6 +52,21 @@ HistoryReport SqliteHistoryReader::report(const HistoryRequest& request) {
                                     " GROUP BY value ORDER BY total DESC, value" + limit);
   bind(pages, RollupDimension::path);
   report.pages = entries(pages);
+  sqlite::Statement engaged(db(), std::string(page_engagement_sums_sql) +
+                                      "WHERE path = ?1 AND start >= ?2 / 86400000 * 86400000 "
+                                      "AND start < ?3 AND (?4 = '' OR host = ?4)");
+  for (HistoryReport::Entry& page : report.pages) {
+    engaged.bind(1, page.value);
+    engaged.bind(2, request.from_ms);
+    engaged.bind(3, request.to_ms);
+    engaged.bind(4, request.host);
+    if (engaged.step()) {
+      page.engaged_views = engaged.column_int(0);
+      page.engaged_ms = engaged.column_int(1);
+      page.estimated_views = engaged.column_int(2);
+    }
+    engaged.reset();
+  }
 
   sqlite::Statement countries(db(), "SELECT value, sum(views) AS total, sum(visitors)" + where +
                                         " AND value <> '' GROUP BY value "

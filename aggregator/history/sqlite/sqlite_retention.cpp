@@ -56,14 +56,15 @@ std::size_t delete_rows_before(SqliteStatements& statements, std::int64_t cutoff
   if (hosts.everything()) {
     for (sqlite::Statement* statement :
          {&statements.delete_hits, &statements.delete_visits, &statements.delete_rollups,
-          &statements.delete_visit_rollups, &statements.delete_journey_rollups}) {
+          &statements.delete_visit_rollups, &statements.delete_journey_rollups,
+          &statements.delete_page_engagement}) {
       deleted += run(*statement, statements, cutoff_ms, limit, hosts);
     }
     return deleted;
   }
   // The same statements as sqlite_statements.cpp's, with the filter.
   const std::string where = filter_sql(hosts);
-  const std::array<std::string, 5> sql = {
+  const std::array<std::string, 6> sql = {
       "DELETE FROM hits WHERE rowid IN (SELECT rowid FROM hits WHERE ts < ?1" + where +
           " LIMIT ?2)",
       "DELETE FROM visits WHERE rowid IN (SELECT rowid FROM visits WHERE start < ?1" + where +
@@ -79,6 +80,8 @@ std::size_t delete_rows_before(SqliteStatements& statements, std::int64_t cutoff
       "start <= ?1 - 86400000" + where + " UNION ALL SELECT span, start, host, from_path, "
       "to_path FROM journey_rollups WHERE span = 'month' AND start < strftime('%s', ?1 / 1000, "
       "'unixepoch', 'start of month') * 1000" + where + " LIMIT ?2)",
+      "DELETE FROM page_engagement_rollups WHERE (path, start, host) IN (SELECT path, start, "
+      "host FROM page_engagement_rollups WHERE start <= ?1 - 86400000" + where + " LIMIT ?2)",
   };
   for (const auto& text : sql) {
     sqlite::Statement statement(statements.db, text);

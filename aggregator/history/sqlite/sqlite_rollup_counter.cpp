@@ -6,6 +6,7 @@
 
 #include "journey_rollups.h"
 #include "log.h"
+#include "page_engagement_rollups.h"
 
 namespace onlooker {
 namespace {
@@ -75,6 +76,7 @@ void SqliteRollupCounter::stored_batch(std::optional<std::int64_t> newest_hit,
   save_cursor(step_counted_until_);
   count_visits(visits);
   count_journeys(visits);
+  count_page_engagement(visits);
 }
 
 bool SqliteRollupCounter::can_catch_up() {
@@ -217,6 +219,20 @@ void SqliteRollupCounter::count_journeys(std::span<const Visit> visits) {
     rollup.bind_static(4, delta.from_path);
     rollup.bind_static(5, delta.to_path);
     rollup.bind(6, delta.visits);
+    rollup.exec();
+  }
+}
+
+// What the visits add to page_engagement_rollups: one upsert per (page, day, site).
+void SqliteRollupCounter::count_page_engagement(std::span<const Visit> visits) {
+  auto& rollup = statements_->upsert_page_engagement;
+  for (const PageEngagementDelta& delta : page_engagement_deltas(visits)) {
+    rollup.bind(1, delta.start_ms);
+    rollup.bind_static(2, delta.host);
+    rollup.bind_static(3, delta.path);
+    rollup.bind(4, delta.views);
+    rollup.bind(5, delta.engaged_ms);
+    rollup.bind(6, delta.estimated_views);
     rollup.exec();
   }
 }

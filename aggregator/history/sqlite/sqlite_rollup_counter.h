@@ -1,5 +1,5 @@
-// Keeps the SQLite history's rollups (hourly and daily hits, daily visits
-// and journeys)
+// Keeps the SQLite history's rollups (hourly and daily hits, daily visits,
+// journeys and per-page engagement)
 // counted, in the same transaction as the rows they count. Owns what that
 // takes: the sets of visitors already counted (history_rollups.h), their
 // background loader and its epochs, and the rollup cursor.
@@ -87,6 +87,7 @@ class SqliteRollupCounter {
   void upsert_rollups(const std::vector<RollupDelta>& deltas);
   void count_visits(std::span<const Visit> visits);
   void count_journeys(std::span<const Visit> visits);
+  void count_page_engagement(std::span<const Visit> visits);
   void save_cursor(std::int64_t counted_until);
   void committed();
   void rolled_back() { rollups_.undo(); }

@@ -6,6 +6,7 @@
 #include "calendar.h"
 #include "journey_sql.h"
 #include "log.h"
+#include "page_engagement_sql.h"
 #include "person_view.h"
 
 namespace onlooker {
@@ -229,10 +230,32 @@ constexpr std::array<const char*, sqlite_schema_version> migrations = {
       SELECT date(start / 1000, 'unixepoch') AS day, host, value AS campaign, views, visitors
         FROM rollups WHERE span = 'day' AND dimension = 'campaign';
     )sql",
+    // Engagement per page (issue 18; page_engagement_rollups.h): per UTC day
+    // of the visit's start, site and page, the views with an engaged time,
+    // their engaged ms and how many were estimated. Built with this step
+    // from the visits and hits already stored (page_engagement_sql.h).
+    R"sql(
+    CREATE TABLE page_engagement_rollups (
+      start           INTEGER NOT NULL,  -- unix ms at which the UTC day the visits began begins
+      host            TEXT    NOT NULL,
+      path            TEXT    NOT NULL,
+      views           INTEGER NOT NULL,  -- page views with an engaged time
+      engaged_ms      INTEGER NOT NULL,  -- summed over them
+      estimated_views INTEGER NOT NULL,  -- of those, estimated (no beacon.js)
+      PRIMARY KEY (path, start, host)
+    ) WITHOUT ROWID;
+    CREATE VIEW daily_page_engagement AS
+      SELECT date(start / 1000, 'unixepoch') AS day, host, path, views,
+             engaged_ms / 1000.0 / views AS engaged_seconds, estimated_views
+        FROM page_engagement_rollups;
+    )sql",
 };
 
 // The step (index into migrations) that adds the journeys: user_version 6 -> 7.
 constexpr int journeys_step = 6;
+// The step that adds the per-page engagement: user_version 8 -> 9.
+constexpr int page_engagement_step = 8;
+static_assert(page_engagement_step + 1 == sqlite_schema_version);
 
 // The journeys step's one-off build from the visits and hits already stored
 // (journey_sql.h), through an index made for it alone: the query looks up
@@ -245,6 +268,14 @@ void build_journeys_from_visits(sqlite::Database& db) {
           "'start of month') * 1000 AS month, host, from_path, to_path, sum(views) "
           "FROM journey_rollups WHERE span = 'day' GROUP BY month, host, from_path, to_path");
   db.exec("DROP INDEX journey_build");
+}
+
+// The same for the per-page engagement step (page_engagement_sql.h).
+void build_page_engagement_from_visits(sqlite::Database& db) {
+  db.exec("CREATE INDEX page_engagement_build ON hits (visitor, host, ts)");
+  db.exec("INSERT INTO page_engagement_rollups (start, host, path, views, engaged_ms, "
+          "estimated_views) " + std::string(page_engagement_from_hits_sql));
+  db.exec("DROP INDEX page_engagement_build");
 }
 
 // Schema 3's one-off build of the rollups from the hits already stored, one
@@ -298,6 +329,11 @@ void migrate_sqlite_schema(sqlite::Database& db, const std::string& path) {
       log::info("msg=\"building journey rollups from the stored visits (schema " +
                 std::to_string(journeys_step + 1) + "); this runs once\" db=" + path);
       build_journeys_from_visits(db);
+    }
+    if (step == page_engagement_step && version > 0) {
+      log::info("msg=\"building per-page engagement rollups from the stored visits (schema " +
+                std::to_string(page_engagement_step + 1) + "); this runs once\" db=" + path);
+      build_page_engagement_from_visits(db);
     }
     db.exec("PRAGMA user_version = " + std::to_string(step + 1));
     transaction.commit();

@@ -9,7 +9,8 @@
 
 namespace onlooker {
 
-inline constexpr int sqlite_schema_version = 8;
+// 9 adds the per-page engagement.
+inline constexpr int sqlite_schema_version = 9;
 
 // Brings the schema of `db` up to sqlite_schema_version, a step per
 // transaction. Throws sqlite::SqliteError for a schema newer than this

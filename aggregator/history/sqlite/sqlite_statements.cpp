@@ -64,6 +64,12 @@ SqliteStatements::SqliteStatements(sqlite::Database& db)
           "INSERT INTO journey_rollups (span, start, host, from_path, to_path, views) "
           "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO UPDATE SET views = views + "
           "excluded.views"),
+      upsert_page_engagement(
+          db,
+          "INSERT INTO page_engagement_rollups (start, host, path, views, engaged_ms, "
+          "estimated_views) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO UPDATE SET "
+          "views = views + excluded.views, engaged_ms = engaged_ms + excluded.engaged_ms, "
+          "estimated_views = estimated_views + excluded.estimated_views"),
       bucket_has_hits(db, "SELECT EXISTS (SELECT 1 FROM hits WHERE ts >= ?1 AND ts < ?2)"),
       select_uncounted(db,
                        "SELECT rowid, ts, kind, host, path, coalesce(country, ''), "
@@ -95,6 +101,10 @@ SqliteStatements::SqliteStatements(sqlite::Database& db)
           "span, start, host, from_path, to_path FROM journey_rollups WHERE span = 'day' AND "
           "start <= ?1 - 86400000 UNION ALL SELECT span, start, host, from_path, to_path FROM "
           "journey_rollups WHERE span = 'month' AND start < strftime('%s', ?1 / 1000, 'unixepoch', "
-          "'start of month') * 1000 LIMIT ?2)") {}
+          "'start of month') * 1000 LIMIT ?2)"),
+      delete_page_engagement(
+          db,
+          "DELETE FROM page_engagement_rollups WHERE (path, start, host) IN (SELECT path, start, "
+          "host FROM page_engagement_rollups WHERE start <= ?1 - 86400000 LIMIT ?2)") {}
 
 }  // namespace onlooker

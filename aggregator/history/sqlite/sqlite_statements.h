@@ -32,6 +32,7 @@ struct SqliteStatements {
   sqlite::Statement upsert_rollup;
   sqlite::Statement upsert_visit_rollup;
   sqlite::Statement upsert_journey_rollup;
+  sqlite::Statement upsert_page_engagement;
   sqlite::Statement bucket_has_hits;
   sqlite::Statement select_uncounted;
   sqlite::Statement save_rollup_cursor;
@@ -43,6 +44,7 @@ struct SqliteStatements {
   sqlite::Statement delete_rollups;
   sqlite::Statement delete_visit_rollups;
   sqlite::Statement delete_journey_rollups;
+  sqlite::Statement delete_page_engagement;
 };
 
 }  // namespace onlooker
