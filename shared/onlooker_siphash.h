@@ -2,10 +2,9 @@
  * onlooker_siphash.h: SipHash-2-4 with 128-bit output, as a stream.
  *
  * The keyed hash behind visitor ids (nginx module) and the geo cache key
- * (onlookerd). The viewers table keys on SipHash-1-3 (the _rounds variants
- * with 1 and 3), as hash tables that must resist chosen keys do (Rust's
- * HashMap): a keyed PRF of 64 bits an attacker without the key cannot
- * steer, at half the rounds of a path's lookup. Follows the reference implementation by Jean-Philippe
+ * (onlookerd). The _rounds variants (SipHash-1-3, as Rust's HashMap uses)
+ * keyed the viewers table up to its layout 2; layout 3 has its own faster
+ * keyed mix (onlooker_viewers_hash.h). Follows the reference implementation by Jean-Philippe
  * Aumasson and Daniel J. Bernstein (CC0, github.com/veorq/SipHash), with
  * input fed in pieces so that the module hashes request fields where they
  * lie: no copy, no allocation, no system call. tests/siphash_test.cpp checks

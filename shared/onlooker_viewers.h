@@ -9,7 +9,7 @@
  *
  *   offset 0    header (128 bytes): magic, layout version, slots per table,
  *               active table index, published_ms, push_interval_ms
- *   offset 128  table 0: seq, hash key, entries (64 bytes), then `slots`
+ *   offset 128  table 0: seq, hash key (6 words), entries (64 bytes), then `slots`
  *               entries of 8 bytes: the top 40 bits of the key's hash
  *               (never 0) over 24 bits of viewers
  *   then        table 1, the same
@@ -20,15 +20,17 @@
  * again; a change means the writer lapped it (two publishes during one
  * probe), and it tries again a bounded number of times. Readers never wait.
  *
- * Keys are SipHash-1-3 of the texts with a random key onlookerd picks, so
- * a visitor cannot make two pages share a slot. Open addressing, linear
+ * Keys are a keyed multiply-mix of the texts (onlooker_viewers_hash.h) with
+ * six random words onlookerd picks per run, so a visitor cannot aim two
+ * pages at one slot. Open addressing, linear
  * probing, a table at most half full; entry 0 marks an empty slot. A slot
  * is picked by the hash's low bits and matched by its top 40: two keys
  * meet only if both agree, which a visitor without the key cannot arrange
  * (by chance: probes x 2^-40 a lookup). Layout 2 packs an entry into one
  * word (layout 1 had 16 bytes): half the memory for the same slots, and a
  * table of 100,000 pages is what a lookup's cache and TLB misses scale with.
- * No pointers inside: tables are addressed by index.
+ * Layout 3 replaces layout 2's SipHash-1-3 (key[2]) by that mix (key[6]):
+ * the hash of a 120-byte path was a sixth of a lookup. No pointers inside: tables are addressed by index.
  *
  * C (the module) and valid C++ (onlookerd, tests); __atomic builtins.
  */
@@ -39,14 +41,14 @@
 #include <stdint.h>
 
 #include "onlooker_ring.h"
-#include "onlooker_siphash.h"
+#include "onlooker_viewers_hash.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 #define ONLOOKER_VIEWERS_MAGIC UINT64_C(0x5352455745495621) /* "!VIEWERS" */
-#define ONLOOKER_VIEWERS_LAYOUT_VERSION 2u
+#define ONLOOKER_VIEWERS_LAYOUT_VERSION 3u
 #define ONLOOKER_VIEWERS_HEADER_SIZE 128u
 #define ONLOOKER_VIEWERS_TABLE_HEADER_SIZE 64u
 #define ONLOOKER_VIEWERS_MIN_SLOTS 64u
@@ -69,9 +71,8 @@ typedef struct onlooker_viewers_header {
 
 typedef struct onlooker_viewers_table {
     uint64_t seq;               /* odd while the writer fills this table */
-    uint64_t key[2];            /* SipHash key of this table's hashes */
+    uint64_t key[ONLOOKER_VIEWERS_KEY_WORDS];  /* of this table's hashes */
     uint64_t entries;           /* slots in use */
-    uint8_t  reserved[32];
 } onlooker_viewers_table;
 
 typedef struct onlooker_viewers_entry {
@@ -138,28 +139,13 @@ onlooker_viewers_entries(onlooker_viewers_table *t)
 }
 
 /* The hash of a page (path != NULL) or of a whole host (path == NULL), over
- * the texts as the ring stores them (cut by onlooker_text_fit). A 0 byte
- * ends the host, a 1 byte marks the host's own key: neither occurs in a host. */
+ * the texts as the ring stores them (cut by onlooker_text_fit). */
 static inline uint64_t
-onlooker_viewers_hash(const uint64_t key[2], const void *host, size_t host_len,
-                      const void *path, size_t path_len)
+onlooker_viewers_hash(const uint64_t key[ONLOOKER_VIEWERS_KEY_WORDS], const void *host,
+                      size_t host_len, const void *path, size_t path_len)
 {
-    static const uint8_t page_mark = 0, site_mark = 1;
-    onlooker_siphash     s;
-    uint64_t             h;
-
-    onlooker_siphash_init(&s, key);
-    onlooker_siphash_update_rounds(&s, host, onlooker_text_fit(host, host_len, ONLOOKER_HOST_MAX), 1);
-    if (path != NULL) {
-        onlooker_siphash_update_rounds(&s, &page_mark, 1, 1);
-        onlooker_siphash_update_rounds(&s, path, onlooker_text_fit(path, path_len, ONLOOKER_PATH_MAX),
-                                       1);
-    } else {
-        onlooker_siphash_update_rounds(&s, &site_mark, 1, 1);
-    }
-    /* SipHash-1-3 (layout 2; layout 1 hashed with 2-4) */
-    h = onlooker_siphash_final_low64_rounds(&s, 1, 3);
-    return h;
+    return onlooker_vh_key(key, host, onlooker_text_fit(host, host_len, ONLOOKER_HOST_MAX), path,
+                           path != NULL ? onlooker_text_fit(path, path_len, ONLOOKER_PATH_MAX) : 0);
 }
 
 /* The part of a hash an entry keeps: its top 40 bits, never 0. */
@@ -190,7 +176,8 @@ onlooker_viewers_lookup(const onlooker_viewers_header *h, uint64_t now_ms,
 {
     onlooker_viewers_table *t;
     onlooker_viewers_entry *e;
-    uint64_t                published, interval, seq, key[2], hash, tag, mask, i, probes;
+    uint64_t                published, interval, seq, key[ONLOOKER_VIEWERS_KEY_WORDS];
+    uint64_t                hash, tag, mask, i, probes;
     uint64_t                word, viewers;
     int                     attempt;
 
@@ -210,8 +197,9 @@ onlooker_viewers_lookup(const onlooker_viewers_header *h, uint64_t now_ms,
         if (seq & 1) {
             continue;
         }
-        key[0] = __atomic_load_n(&t->key[0], __ATOMIC_RELAXED);
-        key[1] = __atomic_load_n(&t->key[1], __ATOMIC_RELAXED);
+        for (i = 0; i < ONLOOKER_VIEWERS_KEY_WORDS; i++) {
+            key[i] = __atomic_load_n(&t->key[i], __ATOMIC_RELAXED);
+        }
         hash = onlooker_viewers_hash(key, host, host_len, path, path_len);
         tag = onlooker_viewers_tag(hash);
         e = onlooker_viewers_entries(t);

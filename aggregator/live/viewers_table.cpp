@@ -97,8 +97,7 @@ void ViewersTable::publish(const std::vector<PageCount>& pages, std::int64_t now
   const std::uint64_t seq = __atomic_load_n(&table->seq, __ATOMIC_RELAXED);
   __atomic_store_n(&table->seq, seq + 1, __ATOMIC_RELAXED);
   __atomic_thread_fence(__ATOMIC_RELEASE);
-  store(table->key[0], key_[0]);
-  store(table->key[1], key_[1]);
+  for (int i = 0; i < ONLOOKER_VIEWERS_KEY_WORDS; ++i) store(table->key[i], key_[i]);
   for (std::uint64_t i = 0; i < slots; ++i) store(entries[i].word, 0);
   std::uint64_t used = 0;
   // Keys that meet (the same slot run and top 40 bits: by chance, 2^-40 a

@@ -42,7 +42,7 @@ class ViewersTable {
   int fd_ = -1;
   onlooker_viewers_header* header_ = nullptr;
   std::size_t mapped_ = 0;
-  std::uint64_t key_[2] = {0, 0};
+  std::uint64_t key_[ONLOOKER_VIEWERS_KEY_WORDS] = {};
   std::uint64_t left_out_ = 0;  // entries the last publish had no room for
 };
 
