@@ -122,6 +122,50 @@ TEST(ViewersTable, MissingOrForeignFileIsRefused) {
   EXPECT_THROW(ViewersTable(dir.file("foreign"), 1000ms), ViewersTableError);
 }
 
+// Layout 3 hashes with a different key and function than layout 2: a
+// layout-2 file (left by an older onlookerd or nginx) is refused, not misread.
+TEST(ViewersTable, ALayoutTwoFileIsRefused) {
+  ViewersFile file(64);
+  onlooker_viewers_header header{};
+  const int fd = ::open(file.path().c_str(), O_RDWR);
+  ASSERT_EQ(::pread(fd, &header, sizeof header, 0), static_cast<ssize_t>(sizeof header));
+  EXPECT_TRUE(onlooker_viewers_valid(&header, onlooker_viewers_bytes(64)));
+  header.layout_version = 2;
+  ASSERT_EQ(::pwrite(fd, &header, sizeof header, 0), static_cast<ssize_t>(sizeof header));
+  ::close(fd);
+  EXPECT_FALSE(onlooker_viewers_valid(&header, onlooker_viewers_bytes(64)));
+  EXPECT_THROW(ViewersTable(file.path(), 1000ms), ViewersTableError);
+}
+
+// Long paths that differ in one byte, at every position, and a host whose
+// name is a page's: each reads its own count (a hash that dropped bytes,
+// or mixed up a page with its host, would merge them).
+TEST(ViewersTable, LongPathsDifferingInOneByteReadTheirOwnCounts) {
+  ViewersFile file(1u << 12);
+  ViewersTable table(file.path(), 1000ms);
+  const std::string base = "/" + std::string(119, 'p');  // 120 bytes
+  std::vector<PageCount> pages;
+  for (std::size_t at = 0; at < base.size(); ++at) {
+    std::string path = base;
+    path[at] = 'q';
+    pages.push_back({"a.example", path, at + 1});
+  }
+  pages.push_back({"a.example", base, 500});
+  pages.push_back({"a.example/", "", 700});  // host + path texts shifted by one
+  table.publish(pages, t0);
+  EXPECT_EQ(table.left_out(), 0u);
+  for (std::size_t at = 0; at < base.size(); ++at) {
+    std::string path = base;
+    path[at] = 'q';
+    EXPECT_EQ(file.page("a.example", path, t0), static_cast<std::int64_t>(at + 1)) << at;
+  }
+  EXPECT_EQ(file.page("a.example", base, t0), 500);
+  EXPECT_EQ(file.page("a.example/", "", t0), 700);
+  EXPECT_EQ(file.page("a.example", "/", t0), 0);
+  EXPECT_EQ(file.site("a.example", t0), 120 * 121 / 2 + 500);
+  EXPECT_EQ(file.site("a.example/", t0), 700);
+}
+
 TEST(ViewersTable, AtMostHalfTheSlotsTheFewestViewersLeftOut) {
   ViewersFile file(64);  // room for 32 entries: 1 host + 31 pages
   ViewersTable table(file.path(), 1000ms);
