@@ -217,8 +217,10 @@ TEST(SiteAccess, ForgedHostSpellingsAreRefusedOnEveryEndpoint) {
 // people's journeys and never another site's, not even by a forged ?host=.
 TEST(SiteAccess, AJourneyIsForTheKeysOfItsSiteAlone) {
   Stack stack = sites_stack();
-  ASSERT_EQ(view(stack, "a.example", "/index.html", "10.0.0.1"), 200);
+  // Two views can share nginx's millisecond, and a journey orders equal
+  // times by path: this walk's paths sort as its times do.
   ASSERT_EQ(view(stack, "a.example", "/about.html", "10.0.0.1"), 200);
+  ASSERT_EQ(view(stack, "a.example", "/index.html", "10.0.0.1"), 200);
   ASSERT_EQ(view(stack, "www.b.example", "/about.html", "10.0.0.2"), 200);
   ASSERT_TRUE(eventually([&] { return live(stack, admin).at("active") == 2; }, 3s));
   ASSERT_TRUE(eventually([&] { return hosts_of(live(stack, admin)).size() == 2; }, 3s))
@@ -234,8 +236,8 @@ TEST(SiteAccess, AJourneyIsForTheKeysOfItsSiteAlone) {
   const json journey = json::parse(mine.body);
   EXPECT_EQ(journey.at("live"), true);
   ASSERT_EQ(journey.at("journey").size(), 2u);
-  EXPECT_EQ(journey.at("journey")[0].at("path"), "/index.html");
-  EXPECT_EQ(journey.at("journey")[1].at("path"), "/about.html");
+  EXPECT_EQ(journey.at("journey")[0].at("path"), "/about.html");
+  EXPECT_EQ(journey.at("journey")[1].at("path"), "/index.html");
   EXPECT_EQ(get(stack, of_b, key_b).status, 200);
   EXPECT_EQ(get(stack, of_b, admin).status, 200);
 
