@@ -339,6 +339,23 @@ TEST(VisitTracker, LeaveAfterLeaveCannotMakeAVisitEngagedLongerThanItLasted) {
   EXPECT_EQ(closed[0].engaged_ms, 12'000);  // 10 s from the view to the last leave + 2 s slack
 }
 
+// Per page too: forged leaves count only pages the visit viewed, no more
+// views than it made, and no more time than the visit was engaged.
+TEST(VisitTracker, ForgedLeavesCannotMoveAPagesEngagedTime) {
+  VisitTracker tracker(PresenceSettings{.active_window_ms = 60'000, .visible_slack_ms = 2'000});
+  std::vector<Visit> closed;
+  std::vector<Hit> departures;
+  tracker.apply(hit(1, "/a", 1'000), closed);
+  for (std::uint64_t tab = 100; tab < 150; ++tab) {
+    Hit forged = from_tab(tab, 1, tab % 2 ? "/a" : "/never-viewed", 11'000, HitKind::leave);
+    forged.visible_ms = 3'600'000;
+    tracker.apply(forged, closed);
+  }
+  tracker.expire(200'000, closed, departures);
+  ASSERT_EQ(closed.size(), 1u);
+  EXPECT_EQ(closed[0].page_engaged, (std::vector<PageEngaged>{{"/a", 12'000, 1}}));
+}
+
 // Closing a tab fires its hide, then its leave; the hide may be logged last.
 TEST(VisitTracker, AHideLoggedAfterTheLastLeaveDoesNotKeepThePerson) {
   VisitTracker tracker(60'000);

@@ -6,7 +6,7 @@
 // (views within the same millisecond in no set order), each but the last
 // engaged until the next, capped at 180 s. Bots' visits, and visits stored
 // before engaged times were (engaged_ms NULL), are left out. SQLite's schema
-// step 10 and PostgreSQL's schema 5 build the rollups of an older database
+// step 8 -> 9 and PostgreSQL's schema 4 build the rollups of an older database
 // with it; the tests hold the rollups kept batch by batch to it; docs/SQL.md
 // shows it.
 #pragma once

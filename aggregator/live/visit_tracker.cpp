@@ -191,12 +191,30 @@ void VisitTracker::close(const VisitorKey&, OpenVisit& visit, std::vector<Visit>
   if (visit.row.pages > 0) closed.push_back(std::move(visit.row));
 }
 
-// Measured: the leaves'. Estimated: from the journey (people's, in time
-// order), each view's time to the next, capped; the last view has none.
+// Measured: the leaves', but no more than the visit can have had, whatever
+// a client sends (leaves with forged tab ids, naming any path): only pages
+// its journey viewed, no more views of each than it made, and no more time
+// in all than the visit's engaged time. Estimated: from the journey
+// (people's, in time order), each view's time to the next, capped; the
+// last view has none.
 std::vector<PageEngaged> VisitTracker::pages_engaged(OpenVisit& visit) const {
-  if (!visit.engagement.estimated()) return std::move(visit.left_pages);
-  std::vector<PageEngaged> pages;
   const auto& journey = visit.row.journey;
+  if (!visit.engagement.estimated()) {
+    std::vector<PageEngaged> pages = std::move(visit.left_pages);
+    std::erase_if(pages, [&](PageEngaged& page) {
+      const auto viewed = std::count_if(journey.begin(), journey.end(),
+                                        [&](const JourneyView& view) { return view.path == page.path; });
+      page.views = std::min<std::int64_t>(page.views, viewed);
+      return page.views == 0;
+    });
+    std::int64_t total_ms = 0;
+    for (const PageEngaged& page : pages) total_ms += page.engaged_ms;
+    if (total_ms > visit.row.engaged_ms) {
+      for (PageEngaged& page : pages) page.engaged_ms = page.engaged_ms * visit.row.engaged_ms / total_ms;
+    }
+    return pages;
+  }
+  std::vector<PageEngaged> pages;
   for (std::size_t i = 0; i + 1 < journey.size(); ++i) {
     add_page_engaged(pages, journey[i].path,
                      std::clamp<std::int64_t>(journey[i + 1].ts_ms - journey[i].ts_ms, 0,
