@@ -16,19 +16,10 @@
 #include <vector>
 
 #include "hit.h"
+#include "source_groups.h"
 
 namespace onlooker {
 
-// The source groups, as stored and shown.
-namespace source_group {
-inline constexpr std::string_view direct = "direct";      // no referrer, no campaign
-inline constexpr std::string_view campaign = "campaign";  // no referrer, utm_source or ref
-inline constexpr std::string_view search = "search";
-inline constexpr std::string_view social = "social";
-inline constexpr std::string_view email = "email";        // webmail
-inline constexpr std::string_view paid = "paid";          // ad networks
-inline constexpr std::string_view other_site = "other site";  // any other host
-}  // namespace source_group
 
 struct TrafficSource {
   std::string_view group;     // one of source_group

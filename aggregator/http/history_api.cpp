@@ -8,6 +8,7 @@
 #include "filtered_report.h"
 #include "onlooker_record.h"
 #include "query_string.h"
+#include "source_groups.h"
 
 namespace onlooker {
 
@@ -22,11 +23,6 @@ std::optional<std::int64_t> parse_ms(const std::string& text) {
   }
   return value;
 }
-
-// The source groups hits.source holds (enrich/source_classifier.h's
-// source_group, which onlooker_core does not link).
-constexpr std::string_view source_groups[] = {"direct", "campaign", "search",    "social",
-                                              "email",  "paid",     "other site"};
 
 // What a filter's value may be: the source groups are a closed set, a
 // campaign is at most what the module stores; '' when it may.
